@@ -1,0 +1,107 @@
+"""Runs the rules over an Inventory and builds the Report.
+
+The engine is the only place that knows which model objects a target type
+means, fills each result with its rule and resource, and isolates a rule
+that raises (sqlfluff-style: reported as an internal error for that rule
+and resource, the scan goes on).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Iterable
+
+from .model import Cluster, Container, Inventory, InputProblem, Resource, Service, TaskDefinition, TaskSet
+from .results import Finding, NotEvaluated, RuleError, Severity
+from .rule import Rule
+
+
+@dataclass
+class Report:
+    """The outcome of one scan, which every reporter renders."""
+
+    findings: list[Finding] = field(default_factory=list)
+    not_evaluated: list[NotEvaluated] = field(default_factory=list)
+    errors: list[RuleError] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def rule(self, rule_id: str) -> Rule:
+        return next(r for r in self.rules if r.id == rule_id)
+
+    def count_by_severity(self) -> dict[Severity, int]:
+        counts = {s: 0 for s in Severity}
+        for f in self.findings:
+            counts[f.severity] += 1
+        return counts
+
+    def has_findings_at(self, threshold: Severity) -> bool:
+        return any(f.severity.rank >= threshold.rank for f in self.findings)
+
+    @property
+    def unreadable(self) -> list[InputProblem]:
+        return [p for p in self.problems if p.kind == "unreadable"]
+
+
+def targets(inventory: Inventory, target: type) -> Iterable[Resource]:
+    """The model objects a rule with this target runs on."""
+    if target is Container:
+        raise TypeError("containers are walked by run()")
+    return {
+        Cluster: inventory.clusters,
+        Service: inventory.services,
+        TaskSet: inventory.task_sets,
+        TaskDefinition: inventory.task_definitions,
+    }[target]
+
+
+def run(inventory: Inventory, rules: list[Rule]) -> Report:
+    report = Report(rules=list(rules), files=list(inventory.files), problems=list(inventory.problems))
+    for rule in rules:
+        if rule.target is Container:
+            for td in inventory.task_definitions:
+                if not td.containers.known:
+                    _add(report, rule, td, [td.containers.not_evaluated(
+                        f"container definitions not known: {td.containers.reason}")])
+                    continue
+                for container in td.containers.value or ():
+                    _check(report, rule, container)
+        else:
+            for resource in targets(inventory, rule.target):
+                _check(report, rule, resource)
+    report.findings.sort(key=_order)
+    report.not_evaluated.sort(key=_order)
+    return report
+
+
+def _check(report: Report, rule: Rule, resource: Resource) -> None:
+    try:
+        results = list(rule.check(resource) or ())
+    except Exception as error:  # a broken rule must not stop the scan
+        report.errors.append(RuleError(rule.id, resource.address, resource.location,
+                                       f"{type(error).__name__}: {error}"))
+        return
+    _add(report, rule, resource, results)
+
+
+def _add(report: Report, rule: Rule, resource: Resource, results: list) -> None:
+    for result in results:
+        container = result.container
+        if container is None and isinstance(resource, Container):
+            container = resource.name.value
+        if isinstance(result, Finding):
+            report.findings.append(dataclasses.replace(
+                result, rule_id=rule.id, resource=resource.address, container=container,
+                severity=result.severity or rule.severity))
+        elif isinstance(result, NotEvaluated):
+            report.not_evaluated.append(dataclasses.replace(
+                result, rule_id=rule.id, resource=resource.address, container=container))
+        else:
+            report.errors.append(RuleError(rule.id, resource.address, resource.location,
+                                           f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated"))
+
+
+def _order(result) -> tuple:
+    loc = result.location
+    return (loc.path, loc.line or 0, result.rule_id, result.resource, result.container or "")

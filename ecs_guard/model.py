@@ -1,0 +1,275 @@
+"""The typed model of an ECS estate that every rule is written against.
+
+Adapters (ecs_guard.inputs.*) turn each input kind into this model and
+resolve the links between resources once (task definition -> roles ->
+policies, service -> subnets -> AZs, ...), so rules never see parser shapes
+and never look anything up.
+
+Every fact is a ``Value``: the value itself, whether it is known, and where
+it came from. Three states matter and rules must keep them apart:
+
+- known and set:      ``Value("host", loc)``
+- known and absent:   ``Value(None, loc)`` (the attribute is not written;
+                      the location is the owner's, so "missing X" findings
+                      point at the resource or container)
+- not known:          ``Value.unknown("unknown until apply", loc)``; a rule
+                      that depends on it yields NotEvaluated, never a pass.
+
+Defaults that AWS applies (essential=true, REPLICA, the ECS deployment
+controller) are the rules' business, not the adapters': an absent value
+stays None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from .location import Location
+from .results import Finding, NotEvaluated, Severity
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Value(Generic[T]):
+    value: T | None
+    location: Location
+    known: bool = True
+    reason: str = ""      # why the value is not known
+    literal: bool = True  # False when written as a reference/expression (var.x, Ref, ${...})
+
+    @classmethod
+    def unknown(cls, reason: str, location: Location) -> "Value":
+        return cls(None, location, known=False, reason=reason)
+
+    @property
+    def is_set(self) -> bool:
+        """Known and not absent."""
+        return self.known and self.value is not None
+
+    def finding(self, message: str, container: str | None = None,
+                severity: Severity | None = None) -> Finding:
+        return Finding(message, self.location, container, severity)
+
+    def not_evaluated(self, reason: str | None = None, container: str | None = None) -> NotEvaluated:
+        return NotEvaluated(reason or self.reason or "value not known", self.location, container)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """Base of every model object: its logical name and where it is defined."""
+
+    address: str
+    location: Location
+
+    def finding(self, message: str, container: str | None = None,
+                severity: Severity | None = None) -> Finding:
+        return Finding(message, self.location, container, severity)
+
+    def not_evaluated(self, reason: str, container: str | None = None) -> NotEvaluated:
+        return NotEvaluated(reason, self.location, container)
+
+
+# ----------------------------------------------------------------- IAM
+
+@dataclass(frozen=True, slots=True)
+class Statement(Resource):
+    """One statement of an identity policy. ``actions`` is the Action list
+    (empty when the statement uses NotAction); ``not_actions`` is None when
+    the statement has no NotAction."""
+
+    effect: Value[str]
+    actions: Value[tuple[str, ...]]
+    not_actions: Value[tuple[str, ...] | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy(Resource):
+    """An inline or attached policy. ``statements`` is not known when the
+    document is not in the input (a customer policy defined elsewhere, an
+    AWS managed policy whose versions were not captured, unknown until
+    apply). ``aws_managed`` marks arn:aws:iam::aws:policy/... ARNs, which
+    rules may judge by ARN alone."""
+
+    name: Value[str]
+    arn: Value[str | None]
+    statements: Value[tuple[Statement, ...]]
+    aws_managed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Role(Resource):
+    name: Value[str]
+    arn: Value[str | None]
+    policies: tuple[Policy, ...] = ()
+
+
+# ----------------------------------------------------------------- task definitions
+
+@dataclass(frozen=True, slots=True)
+class EnvVar(Resource):
+    """An `environment` entry. ``value.literal`` is False when the value is a
+    reference (HCL var.x, CloudFormation Ref); EG501 exempts those."""
+
+    name: Value[str]
+    value: Value[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Container(Resource):
+    """A container definition. ``address`` is the task definition's address,
+    so findings on a container belong to its task definition."""
+
+    name: Value[str]
+    image: Value[str | None]
+    essential: Value[bool | None]
+    user: Value[str | None]
+    privileged: Value[bool | None]
+    readonly_root_filesystem: Value[bool | None]
+    log_driver: Value[str | None]          # None: no logConfiguration
+    health_check: Value[bool]              # a healthCheck with a command is defined
+    environment: Value[tuple[EnvVar, ...]]
+    os_family: Value[str | None]           # the task definition's runtimePlatform.operatingSystemFamily
+
+
+@dataclass(frozen=True, slots=True)
+class Volume(Resource):
+    name: Value[str | None]
+    efs: bool                              # has an EFS volume configuration
+    transit_encryption: Value[str | None]  # ENABLED / DISABLED / None (not written)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDefinition(Resource):
+    family: Value[str | None]
+    network_mode: Value[str | None]
+    requires_compatibilities: Value[tuple[str, ...]]
+    cpu: Value[str | None]
+    memory: Value[str | None]
+    pid_mode: Value[str | None]
+    os_family: Value[str | None]
+    containers: Value[tuple[Container, ...]]
+    volumes: Value[tuple[Volume, ...]]
+    # The role as written (ARN, or the Terraform address of the role when the
+    # ARN is unknown until apply); None when the task definition sets no role.
+    # Two task definitions' refs are equal exactly when they name the same role.
+    execution_role_ref: Value[str | None]
+    task_role_ref: Value[str | None]
+    # The resolved role: known None when no role is set, not known (with a
+    # reason) when the role is referenced but not defined in the input.
+    execution_role: Value[Role | None]
+    task_role: Value[Role | None]
+
+
+# ----------------------------------------------------------------- clusters and services
+
+@dataclass(frozen=True, slots=True)
+class Cluster(Resource):
+    name: Value[str | None]
+    container_insights: Value[str | None]  # enabled / enhanced / disabled / None (not set)
+    exec_logging: Value[str | None]        # NONE / DEFAULT / OVERRIDE / None (no exec configuration)
+
+
+@dataclass(frozen=True, slots=True)
+class Subnet(Resource):
+    subnet_id: Value[str | None]
+    availability_zone: Value[str | None]   # not known when the subnet is not in the input
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup(Resource):
+    """A load balancer target of a service. A classic ELB is modelled as a
+    target group whose health checking is always enabled (ELB cannot turn it off)."""
+
+    arn: Value[str | None]
+    health_check_enabled: Value[bool | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScalingPolicy(Resource):
+    name: Value[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduledAction(Resource):
+    name: Value[str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ScalableTarget(Resource):
+    resource_id: Value[str | None]
+    min_capacity: Value[int | None]
+    max_capacity: Value[int | None]
+    policies: tuple[ScalingPolicy, ...] = ()
+    scheduled_actions: tuple[ScheduledAction, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Service(Resource):
+    name: Value[str | None]
+    cluster: Value[Cluster | None]                   # None: the default cluster, not in the input
+    task_definition: Value[TaskDefinition | None]
+    launch_type: Value[str | None]
+    capacity_providers: Value[tuple[str, ...]]       # capacity provider strategy, in order
+    platform_version: Value[str | None]
+    scheduling_strategy: Value[str | None]           # REPLICA / DAEMON / None (REPLICA by default)
+    desired_count: Value[int | None]
+    assign_public_ip: Value[bool | None]             # None: no awsvpc network configuration
+    subnets: Value[tuple[Subnet, ...] | None]        # None: no awsvpc network configuration
+    target_groups: Value[tuple[TargetGroup, ...]]    # load balancers attached to the service
+    deployment_controller: Value[str | None]         # ECS / CODE_DEPLOY / EXTERNAL / None (ECS)
+    circuit_breaker_enabled: Value[bool | None]
+    circuit_breaker_rollback: Value[bool | None]
+    enable_execute_command: Value[bool | None]
+    scalable_target: Value[ScalableTarget | None]    # None: no ecs:service:DesiredCount target
+
+
+@dataclass(frozen=True, slots=True)
+class TaskSet(Resource):
+    service: Value[str | None]                       # the owning service's address or ARN
+    task_definition: Value[TaskDefinition | None]
+    launch_type: Value[str | None]
+    capacity_providers: Value[tuple[str, ...]]
+    platform_version: Value[str | None]
+    assign_public_ip: Value[bool | None]
+
+
+# ----------------------------------------------------------------- the whole input
+
+@dataclass(frozen=True, slots=True)
+class InputProblem:
+    """Something the user gave that was not scanned in full.
+
+    kind "unreadable": the file could not be read or parsed (exit code 3);
+    kind "not-understood": the file was read but is no input ecs-guard knows,
+    or part of it was skipped; always reported, never silently dropped.
+    """
+
+    path: str
+    message: str
+    line: int | None = None
+    kind: str = "unreadable"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Inventory:
+    """Everything the adapters found, already linked together."""
+
+    clusters: list[Cluster] = field(default_factory=list)
+    services: list[Service] = field(default_factory=list)
+    task_sets: list[TaskSet] = field(default_factory=list)
+    task_definitions: list[TaskDefinition] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    target_groups: list[TargetGroup] = field(default_factory=list)
+    scalable_targets: list[ScalableTarget] = field(default_factory=list)
+    subnets: list[Subnet] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)          # inputs that were scanned
+    problems: list[InputProblem] = field(default_factory=list)
+
+    def extend(self, other: "Inventory") -> None:
+        for name in self.__dataclass_fields__:
+            getattr(self, name).extend(getattr(other, name))

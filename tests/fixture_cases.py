@@ -1,0 +1,82 @@
+"""Reads fixtures/rules/EGnnn.yaml: the good and bad cases of one rule, in
+every input kind (sqlfluff-style case files).
+
+Format:
+
+    rule: EG101
+    not_applicable:            # input kinds where the rule cannot fire, with why
+      taskdef: a task definition file has no services
+    cases:
+      - name: plan-public-ip   # unique in the file; plan JSON lives in plans/EG101/<name>.json
+        kind: plan             # plan | taskdef | snapshot
+        tf: |                  # plan cases: the Terraform the committed plan was made from
+          resource "aws_ecs_service" "app" { ... }
+        expect:                # every finding of this rule, exactly
+          - {resource: aws_ecs_service.app, line: 1}
+        not_evaluated:         # every not-evaluated result of this rule, exactly (default none)
+          - {resource: ..., container: web}
+      - name: taskdef-fails
+        kind: taskdef          # taskdef and snapshot cases: the files, written into one folder
+        files:
+          taskdef.json: |
+            {"family": "web", "containerDefinitions": [...]}
+        expect:
+          - {resource: "family:web", container: web, line: 3, file: taskdef.json}
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+RULE_FIXTURES = ROOT / "fixtures" / "rules"
+PLAN_DIR = RULE_FIXTURES / "plans"
+KINDS = ("plan", "taskdef", "snapshot")
+
+
+@dataclass
+class Case:
+    rule: str
+    name: str
+    kind: str
+    files: dict[str, str]
+    expect: list[dict]
+    not_evaluated: list[dict]
+    tf: str | None = None
+    source: Path = field(default=RULE_FIXTURES)
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule}-{self.name}"
+
+    @property
+    def plan_path(self) -> Path:
+        return PLAN_DIR / self.rule / f"{self.name}.json"
+
+    def write(self, folder: Path) -> None:
+        """Lay the case's inputs out in `folder`: the plan as plan.json, other files by name."""
+        if self.kind == "plan":
+            (folder / "plan.json").write_bytes(self.plan_path.read_bytes())
+        for name, text in self.files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+
+
+def rule_files() -> list[Path]:
+    return sorted(RULE_FIXTURES.glob("EG*.yaml"))
+
+
+def load_file(path: Path) -> tuple[dict, list[Case]]:
+    data = yaml.safe_load(path.read_text())
+    cases = [Case(rule=data["rule"], name=c["name"], kind=c["kind"], files=c.get("files") or {},
+                  expect=c.get("expect") or [], not_evaluated=c.get("not_evaluated") or [],
+                  tf=c.get("tf"), source=path)
+             for c in data.get("cases") or []]
+    return data, cases
+
+
+def all_cases() -> list[Case]:
+    return [case for path in rule_files() for case in load_file(path)[1]]

@@ -1,0 +1,36 @@
+"""Runs every case of fixtures/rules/*.yaml through the whole scanner and
+checks the rule's findings (rule, resource, container, line, file) and
+not-evaluated results exactly."""
+from __future__ import annotations
+
+import pytest
+
+from ecs_guard.rule import get_rule
+from ecs_guard.scan import scan
+from fixture_cases import all_cases
+
+CASES = all_cases()
+
+
+def _finding_key(item: dict, default_file: str) -> tuple:
+    return (item["resource"], item.get("container"), item["line"], item.get("file", default_file))
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_rule_case(case, tmp_path, monkeypatch):
+    case.write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    default_file = "plan.json" if case.kind == "plan" else (next(iter(case.files)) if len(case.files) == 1 else None)
+    report = scan(["."], rules=[get_rule(case.rule)])
+
+    assert not report.errors, report.errors
+    assert not report.unreadable, report.unreadable
+    got = sorted(((f.resource, f.container, f.location.line, f.location.path) for f in report.findings),
+                 key=repr)
+    want = sorted((_finding_key(e, default_file) for e in case.expect), key=repr)
+    assert got == want
+    assert {f.rule_id for f in report.findings} <= {case.rule}
+
+    got_ne = sorted(((n.resource, n.container) for n in report.not_evaluated), key=repr)
+    want_ne = sorted(((n["resource"], n.get("container")) for n in case.not_evaluated), key=repr)
+    assert got_ne == want_ne, f"not evaluated: {[(n.resource, n.container, n.reason) for n in report.not_evaluated]}"
