@@ -99,9 +99,13 @@ class Policy(Resource):
 
 @dataclass(frozen=True, slots=True)
 class Role(Resource):
+    """An IAM role with every policy that applies to it, inline and attached.
+    ``policies`` is not known when the input has the role but not the list
+    of its policies (a bare `get-role`)."""
+
     name: Value[str]
     arn: Value[str | None]
-    policies: tuple[Policy, ...] = ()
+    policies: Value[tuple[Policy, ...]]
 
 
 # ----------------------------------------------------------------- task definitions
