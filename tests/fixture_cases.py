@@ -57,8 +57,9 @@ class Case:
 
     def write(self, folder: Path) -> None:
         """Lay the case's inputs out in `folder`: the plan as plan.json, other files by name."""
-        if self.kind == "plan":
+        if self.kind == "plan":  # its `files` are extra Terraform sources, already in the plan
             (folder / "plan.json").write_bytes(self.plan_path.read_bytes())
+            return
         for name, text in self.files.items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)
