@@ -45,7 +45,7 @@ class Report:
 
 
 def targets(inventory: Inventory, target: type) -> Iterable[Resource]:
-    """The model objects a rule with this target runs on."""
+    """The model objects a rule with this target type runs on."""
     if target is Container:
         raise TypeError("containers are walked by run()")
     return {
@@ -59,20 +59,25 @@ def targets(inventory: Inventory, target: type) -> Iterable[Resource]:
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
     report = Report(rules=list(rules), files=list(inventory.files), problems=list(inventory.problems))
     for rule in rules:
-        if rule.target is Container:
-            for td in inventory.task_definitions:
-                if not td.containers.known:
-                    _add(report, rule, td, [td.containers.not_evaluated(
-                        f"container definitions not known: {td.containers.reason}")])
-                    continue
-                for container in td.containers.value or ():
-                    _check(report, rule, container)
-        else:
-            for resource in targets(inventory, rule.target):
-                _check(report, rule, resource)
+        for target in rule.targets:
+            if target is Container:
+                _check_containers(report, rule, inventory)
+            else:
+                for resource in targets(inventory, target):
+                    _check(report, rule, resource)
     report.findings.sort(key=_order)
     report.not_evaluated.sort(key=_order)
     return report
+
+
+def _check_containers(report: Report, rule: Rule, inventory: Inventory) -> None:
+    for td in inventory.task_definitions:
+        if not td.containers.known:
+            _add(report, rule, td, [td.containers.not_evaluated(
+                f"container definitions not known: {td.containers.reason}")])
+            continue
+        for container in td.containers.value or ():
+            _check(report, rule, container)
 
 
 def _check(report: Report, rule: Rule, resource: Resource) -> None:

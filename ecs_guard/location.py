@@ -5,26 +5,53 @@ line: a finding simply takes the location of the value it is built on.
 Paths are relative POSIX paths (what SARIF and GitHub want); the address is
 the resource's logical location (Terraform address, CloudFormation logical
 id, ARN, or ``family:<family>`` for a task definition file without an ARN).
+
+The line may be found lazily (``find_line``): an adapter creates a location
+for every value it reads, but only the few that end up in a report need
+their line, and finding a line in JSON text costs a walk of the text.
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import PurePath
+from typing import Callable
 
 
-@dataclass(frozen=True, slots=True)
 class Location:
-    path: str
-    line: int = 1
-    end_line: int | None = None
-    address: str = ""
+    __slots__ = ("path", "_line", "end_line", "address", "_find_line")
+
+    def __init__(self, path: str, line: int = 1, end_line: int | None = None, address: str = "",
+                 find_line: Callable[[], int] | None = None):
+        self.path = path
+        self._line = line
+        self.end_line = end_line
+        self.address = address
+        self._find_line = find_line
+
+    @property
+    def line(self) -> int:
+        if self._find_line is not None:
+            self._line = self._find_line() or self._line
+            self._find_line = None
+        return self._line
 
     def at(self, line: int | None) -> "Location":
         """The same file and resource at another line (unknown lines keep this one)."""
         if line is None or line == self.line:
             return self
         return Location(self.path, line, None, self.address)
+
+    def _key(self) -> tuple:
+        return (self.path, self.line, self.end_line, self.address)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Location) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Location({self.path!r}, line={self.line}, address={self.address!r})"
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"

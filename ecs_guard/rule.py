@@ -36,7 +36,7 @@ class Rule:
     id: str
     name: str
     severity: Severity
-    target: type
+    target: type | tuple[type, ...]
     check: Callable[..., Iterable]
     peers: dict[str, str] = field(default_factory=dict)
     enabled_by_default: bool = True
@@ -50,13 +50,20 @@ class Rule:
         return first
 
     @property
+    def targets(self) -> tuple[type, ...]:
+        """The model types the rule runs on (EG101 runs on services and task sets)."""
+        return self.target if isinstance(self.target, tuple) else (self.target,)
+
+    @property
     def module(self) -> str:
         return self.check.__module__
 
 
-def rule(*, id: str, name: str, severity: Severity, target: type,
+def rule(*, id: str, name: str, severity: Severity, target: type | tuple[type, ...],
          peers: dict[str, str] | None = None, enabled: bool = True):
-    """Register a rule. IDs are stable: once released, an ID never changes meaning."""
+    """Register a rule. IDs are stable: once released, an ID never changes meaning.
+    ``target`` is a model type, or a tuple of them for a rule that applies to
+    several (a public IP on a service or on a task set is the same problem)."""
     if not RULE_ID.match(id):
         raise ValueError(f"rule id '{id}' must look like EG123")
 
