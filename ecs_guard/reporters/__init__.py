@@ -1,0 +1,61 @@
+"""Reporters turn a Report into one output format: ``render(report, stream, *, verbose=False)``.
+
+Each format lives in its own module and is imported only when chosen, so
+``ecs-guard --version`` and a JSON scan never import rich. What several
+formats need to say the same way (how a result names its resource, which
+order results come in, a rule's category) is here, once.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+FORMATS = {
+    "console": "ecs_guard.reporters.console",
+    "json": "ecs_guard.reporters.json_report",
+    "sarif": "ecs_guard.reporters.sarif",
+}
+
+# The rule catalogue's sections (RULES.md): the hundreds digit of an ID.
+CATEGORIES = {
+    "1": "network",
+    "2": "images",
+    "3": "iam",
+    "4": "resilience",
+    "5": "secrets",
+    "6": "runtime-hardening",
+    "7": "data-protection",
+}
+
+
+def renderer(format_name: str) -> Callable[..., None]:
+    """The render function of one output format, imported on demand."""
+    return importlib.import_module(FORMATS[format_name]).render
+
+
+def rule_category(rule_id: str) -> str:
+    """The catalogue section of a rule ID: EG602 -> runtime-hardening."""
+    return CATEGORIES.get(rule_id[2:3], "other")
+
+
+def subject(resource: str, container: str | None) -> str:
+    """How every format names what a result is about:
+    ``family:web (container 'web')`` or ``aws_ecs_service.app``."""
+    return f"{resource} (container '{container}')" if container else resource
+
+
+def location_key(result) -> tuple:
+    """Document order: file, line, rule, resource, container."""
+    loc = result.location
+    return (loc.path, loc.line or 0, result.rule_id, result.resource, result.container or "")
+
+
+def severity_key(finding) -> tuple:
+    """Worst first, then document order: the order in which results are kept
+    when a format has to drop some."""
+    return (-finding.severity.rank,) + location_key(finding)
+
+
+def start_line(location) -> int:
+    """A result's line, never below 1: SARIF and GitHub reject results without one."""
+    return max(1, location.line or 1)

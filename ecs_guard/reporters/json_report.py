@@ -1,0 +1,63 @@
+"""The JSON report: every result of a scan in a documented, versioned shape.
+
+The shape is ecs_guard/schemas/report.schema.json (docs/json-output.md).
+``schema_version`` changes only when a field is removed or changes meaning;
+new fields may appear in any release, so consumers ignore keys they do not
+know. JSON always carries everything (not-evaluated results included), so
+``verbose`` changes nothing here.
+"""
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from .. import __version__
+from ..engine import Report
+from ..results import Severity
+from . import start_line
+
+SCHEMA_VERSION = 1
+
+
+def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
+    json.dump(document(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def document(report: Report) -> dict:
+    names = {r.id: r.name for r in report.rules}
+    by_severity = report.count_by_severity()
+    problems = report.problems
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecs-guard", "version": __version__},
+        "summary": {
+            "findings": len(report.findings),
+            "by_severity": {s.value: by_severity[s] for s in Severity},
+            "not_evaluated": len(report.not_evaluated),
+            "rule_errors": len(report.errors),
+            "inputs_unreadable": sum(p.kind == "unreadable" for p in problems),
+            "inputs_not_understood": sum(p.kind != "unreadable" for p in problems),
+            "files_scanned": len(report.files),
+            "rules_run": len(report.rules),
+        },
+        "rules": [{"id": r.id, "name": r.name, "severity": r.severity.value,
+                   "enabled_by_default": r.enabled_by_default} for r in report.rules],
+        "files": list(report.files),
+        "findings": [
+            {"rule_id": f.rule_id, "rule_name": names.get(f.rule_id, ""), "severity": f.severity.value,
+             "message": f.message, "resource": f.resource, "container": f.container,
+             "file": f.location.path, "line": start_line(f.location)}
+            for f in report.findings],
+        "not_evaluated": [
+            {"rule_id": n.rule_id, "rule_name": names.get(n.rule_id, ""), "resource": n.resource,
+             "container": n.container, "reason": n.reason, "file": n.location.path, "line": start_line(n.location)}
+            for n in report.not_evaluated],
+        "errors": [
+            {"rule_id": e.rule_id, "resource": e.resource, "message": e.message,
+             "file": e.location.path, "line": start_line(e.location)}
+            for e in report.errors],
+        "input_problems": [
+            {"kind": p.kind, "file": p.path, "line": p.line, "message": p.message}
+            for p in problems],
+    }

@@ -1,0 +1,203 @@
+"""SARIF 2.1.0, shaped for GitHub code scanning (docs/sarif.md).
+
+GitHub rejects a whole upload for one result without a location or a
+line, so every result gets exactly one physical location (relative URI
+under %SRCROOT%, startLine >= 1) and the resource address as its logical
+location. Alerts are matched across commits by ``partialFingerprints``,
+built from what identifies a finding and not from where it stands, so an
+edit above it or a re-indent does not close one alert and open another.
+Not-evaluated results, rule errors and input problems are not results:
+they go to ``invocations[0].toolExecutionNotifications`` so nothing is
+dropped silently.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TextIO
+from urllib.parse import quote
+
+from .. import __version__
+from ..engine import Report
+from ..results import Finding
+from ..rule import Rule, section
+from . import location_key, rule_category, severity_key, start_line, subject
+
+SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "ecsGuard/v1"
+AUTOMATION_ID = "ecs-guard/"
+MAX_RESULTS = 25_000  # GitHub rejects a run with more
+
+# Kinds of tool execution notification, declared once in driver.notifications.
+NOTIFICATIONS = {
+    "not-evaluated": "A rule could not decide on a resource; never a pass.",
+    "rule-error": "A rule crashed on a resource; the rest of the scan went on.",
+    "input-unreadable": "An input could not be read or parsed and was not scanned.",
+    "input-not-understood": "An input was read but is no input ecs-guard knows, or part of it was skipped.",
+    "results-dropped": "More results than GitHub accepts in one run; the most severe were kept.",
+}
+_NOTIFICATION_INDEX = {name: i for i, name in enumerate(NOTIFICATIONS)}
+
+_DIGITS = re.compile(r"\d+")
+
+
+def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
+    """Not-evaluated results are always in the SARIF, so ``verbose`` changes nothing."""
+    json.dump(document(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def document(report: Report) -> dict:
+    rule_index = {r.id: i for i, r in enumerate(report.rules)}
+    ranked = sorted(_fingerprinted(report.findings), key=lambda pair: severity_key(pair[0]))
+    kept, dropped = ranked[:MAX_RESULTS], len(ranked) - MAX_RESULTS
+    notifications = _notifications(report, rule_index)
+    if dropped > 0:
+        notifications.append(_notification(
+            "results-dropped", "warning",
+            f"{dropped} results were dropped: GitHub accepts at most {MAX_RESULTS} per run, "
+            f"so the {MAX_RESULTS} most severe were kept."))
+    run = {
+        "tool": {"driver": {
+            "name": "ecs-guard",
+            "version": __version__,
+            "semanticVersion": __version__,
+            "rules": [_rule(r) for r in report.rules],
+            "notifications": [_notification_descriptor(name, text) for name, text in NOTIFICATIONS.items()],
+        }},
+        "automationDetails": {"id": AUTOMATION_ID},
+        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(Path.cwd())}},
+        "invocations": [{
+            "executionSuccessful": not (report.errors or report.unreadable),
+            "toolExecutionNotifications": notifications,
+        }],
+        "results": [_result(f, rule_index, fingerprint) for f, fingerprint in kept],
+        "columnKind": "unicodeCodePoints",
+    }
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+
+
+# ----------------------------------------------------------------- rules
+
+def _rule(r: Rule) -> dict:
+    what = " ".join(section(r.doc, "What it does").split())
+    why = " ".join(section(r.doc, "Why is this bad?").split())
+    return {
+        "id": r.id,
+        "name": r.name,
+        "shortDescription": {"text": _sentence(r.summary)},
+        "fullDescription": {"text": " ".join(t for t in (what, why) if t) or _sentence(r.summary)},
+        "help": {"text": r.doc or r.summary, "markdown": r.doc or r.summary},
+        "defaultConfiguration": {"level": r.severity.sarif_level},
+        "properties": {
+            "security-severity": r.severity.security_severity,
+            "tags": ["security", "ecs", rule_category(r.id)],
+        },
+    }
+
+
+# ----------------------------------------------------------------- results
+
+def _result(f: Finding, rule_index: dict[str, int], fingerprint: str) -> dict:
+    result = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index[f.rule_id],
+        "level": f.severity.sarif_level,
+        "message": {"text": _sentence(f"{subject(f.resource, f.container)}: {f.message}")},
+        "locations": [_location(f.location.path, start_line(f.location), f.resource, f.location.end_line)],
+        "partialFingerprints": {FINGERPRINT: fingerprint},
+    }
+    if f.container:
+        result["properties"] = {"container": f.container}
+    return result
+
+
+def _fingerprinted(findings: list[Finding]) -> list[tuple[Finding, str]]:
+    """Each finding with its fingerprint: sha256 of rule, file,
+    resource, container and the message with digits removed (a message may
+    quote a line or a count), then ``:n`` for the n-th finding with the same
+    hash in document order, like GitHub's own primaryLocationLineHash.
+    Secrets never reach a message (rules redact them), so never the hash."""
+    seen: dict[str, int] = {}
+    result = []
+    for f in sorted(findings, key=location_key):
+        message_key = " ".join(_DIGITS.sub("", f.message).split())
+        identity = "|".join((f.rule_id, f.location.path, f.resource, f.container or "", message_key))
+        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
+        seen[digest] = seen.get(digest, 0) + 1
+        result.append((f, f"{digest}:{seen[digest]}"))
+    return result
+
+
+# ----------------------------------------------------------------- notifications
+
+def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
+    notes = []
+    for n in sorted(report.not_evaluated, key=location_key):
+        notes.append(_notification(
+            "not-evaluated", "note",
+            f"{n.rule_id} not evaluated for {subject(n.resource, n.container)}: {n.reason}",
+            _location(n.location.path, start_line(n.location), n.resource), n.rule_id, rule_index))
+    for e in report.errors:
+        notes.append(_notification(
+            "rule-error", "error", f"{e.rule_id} failed on {e.resource}: {e.message}",
+            _location(e.location.path, start_line(e.location), e.resource), e.rule_id, rule_index))
+    for p in report.problems:
+        kind = "input-unreadable" if p.kind == "unreadable" else "input-not-understood"
+        notes.append(_notification(
+            kind, "error" if p.kind == "unreadable" else "warning", f"{p.path}: {p.message}",
+            _location(p.path, p.line)))
+    return notes
+
+
+def _notification_descriptor(name: str, text: str) -> dict:
+    """GitHub wants the same descriptions and help on these as on rules."""
+    return {"id": name, "shortDescription": {"text": text}, "fullDescription": {"text": text},
+            "help": {"text": text}}
+
+
+def _notification(kind: str, level: str, text: str, location: dict | None = None,
+                  rule_id: str | None = None, rule_index: dict[str, int] | None = None) -> dict:
+    note = {"descriptor": {"id": kind, "index": _NOTIFICATION_INDEX[kind]},
+            "level": level, "message": {"text": _sentence(text)}}
+    if location:
+        note["locations"] = [location]
+    if rule_id and rule_index and rule_id in rule_index:
+        note["associatedRule"] = {"id": rule_id, "index": rule_index[rule_id]}
+    return note
+
+
+# ----------------------------------------------------------------- locations
+
+def _location(path: str, line: int | None, address: str = "", end_line: int | None = None) -> dict:
+    physical: dict = {"artifactLocation": _artifact(path)}
+    if line:
+        region = {"startLine": line}
+        if end_line and end_line > line:
+            region["endLine"] = end_line
+        physical["region"] = region
+    location: dict = {"physicalLocation": physical}
+    if address:
+        location["logicalLocations"] = [{"fullyQualifiedName": address, "kind": "resource"}]
+    return location
+
+
+def _artifact(path: str) -> dict:
+    """A relative path is relative to %SRCROOT% (the working directory the
+    paths were made relative to); an input outside it keeps a file: URI."""
+    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+        return {"uri": Path(path).as_uri()}
+    return {"uri": quote(path), "uriBaseId": SRCROOT}
+
+
+def _directory_uri(directory: Path) -> str:
+    return directory.as_uri().rstrip("/") + "/"
+
+
+def _sentence(text: str) -> str:
+    """SARIF messages are sentences: GitHub and the SARIF validator want the final period."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -1,0 +1,130 @@
+"""Whether an IAM role grants wildcard permissions: shared by EG301 (the
+execution role) and EG302 (the task role).
+
+A role grants wildcard permissions when one of its policies has an `Allow`
+statement whose Action is `*` or `service:*` (alone or among others), an
+`Allow` statement with `NotAction` (everything except a list), or when it
+has one of the AWS managed policies that amount to administrator access
+attached. AWS managed policies are judged by their ARN alone, so their
+documents need not be in the input; any other policy whose statements are
+not known leaves the question open (NotEvaluated), unless the role already
+grants a wildcard elsewhere.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ecs_guard.model import Policy, Role, Statement, Value
+from ecs_guard.results import Finding, NotEvaluated
+
+ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
+_AWS_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.+/)?(?P<name>[^/]+)$")
+_WILDCARD_ACTION = re.compile(r"^(\*|[^:]+:\*)$")
+
+
+def wildcard_role_results(role: Value[Role | None], which: str) -> Iterator[Finding | NotEvaluated]:
+    """One Finding when the role grants wildcard permissions, else one
+    NotEvaluated when something needed to decide is not known, else nothing.
+    Both point at the task definition's role attribute (`role`'s location);
+    `which` names the role in messages ("execution role", "task role")."""
+    if not role.known:
+        yield role.not_evaluated(f"{which} not resolved: {role.reason or 'not in the input'}")
+        return
+    if role.value is None:  # no role set: nothing to grant
+        return
+    grants, unknowns = role_wildcard_grants(role.value)
+    name = role_label(role.value)
+    if grants:
+        yield role.finding(f"{which} '{name}' grants wildcard permissions: " + "; ".join(grants))
+    elif unknowns:
+        yield role.not_evaluated(f"{which} '{name}' not fully known: " + "; ".join(unknowns))
+
+
+def role_wildcard_grants(role: Role) -> tuple[list[str], list[str]]:
+    """(what grants wildcard permissions, what could not be judged), each a
+    list of short human descriptions."""
+    if not role.policies.known:
+        return [], [f"its policies are not known ({role.policies.reason or 'not in the input'})"]
+    grants: list[str] = []
+    unknowns: list[str] = []
+    for policy in role.policies.value or ():
+        policy_grants, policy_unknowns = policy_wildcard_grants(policy)
+        grants += policy_grants
+        unknowns += policy_unknowns
+    return grants, unknowns
+
+
+def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
+    label = policy_label(policy)
+    admin = admin_policy_name(policy)
+    if admin:
+        return [f"{admin} attached"], []
+    if not policy.statements.known:
+        if policy.aws_managed or aws_managed_name(policy.arn.value if policy.arn.known else None):
+            return [], []  # judged by ARN alone: not one of the administrator policies
+        return [], [f"policy '{label}' not known ({policy.statements.reason or 'not in the input'})"]
+    grants: list[str] = []
+    unknowns: list[str] = []
+    for statement in policy.statements.value or ():
+        grant = statement_wildcard_grant(statement)
+        if grant is None:
+            unknowns.append(f"a statement of policy '{label}' not known "
+                            f"({_first_unknown_reason(statement)})")
+        elif grant:
+            grants.append(f"policy '{label}' {grant}")
+    return grants, unknowns
+
+
+def statement_wildcard_grant(statement: Statement) -> str | None:
+    """What the statement grants that is a wildcard ("" for nothing), or None
+    when a value needed to decide is not known."""
+    if not statement.effect.known:
+        return None
+    if str(statement.effect.value or "").lower() != "allow":
+        return ""
+    if statement.not_actions.is_set:
+        return "allows every action but a list (Allow with NotAction)"
+    wildcards = [a for a in (statement.actions.value or ()) if is_wildcard_action(a)]
+    if wildcards:
+        return "allows " + ", ".join(f"'{a}'" for a in wildcards)
+    if not (statement.actions.known and statement.not_actions.known):
+        return None
+    return ""
+
+
+def is_wildcard_action(action: str) -> bool:
+    """`*`, or every action of a service (`s3:*`, `IAM:*`); `s3:Get*` is not."""
+    return bool(_WILDCARD_ACTION.match(action.strip()))
+
+
+def admin_policy_name(policy: Policy) -> str | None:
+    """AdministratorAccess / PowerUserAccess / IAMFullAccess when the policy is that AWS managed policy."""
+    name = aws_managed_name(policy.arn.value if policy.arn.known else None)
+    return name if name in ADMIN_POLICIES else None
+
+
+def aws_managed_name(arn: str | None) -> str | None:
+    """The policy name of an arn:aws:iam::aws:policy/... ARN (any partition), else None."""
+    match = _AWS_MANAGED_ARN.match(arn or "")
+    return match.group("name") if match else None
+
+
+def role_label(role: Role) -> str:
+    return _label((role.name, role.arn), role.address)
+
+
+def policy_label(policy: Policy) -> str:
+    return _label((policy.name, policy.arn), policy.address)
+
+
+def _label(values: tuple[Value, ...], fallback: str) -> str:
+    """The first known, set value (a name, else an ARN), else the address."""
+    return next((str(v.value) for v in values if v.is_set), fallback)
+
+
+def _first_unknown_reason(statement: Statement) -> str:
+    for value in (statement.effect, statement.not_actions, statement.actions):
+        if not value.known:
+            return value.reason or "not known"
+    return "not known"

@@ -1,0 +1,34 @@
+"""Parsing of container image references, shared by EG201 and EG202.
+
+An image reference is `[registry[:port]/]repository[:tag][@digest]`. The
+registry port is why "the part after a colon" is not the tag: in
+`registry.local:5000/web` there is no tag, so the image is `latest`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    repository: str          # everything before the tag and digest, registry included
+    tag: str | None          # None: no tag written
+    digest: str | None       # "sha256:..." or None
+
+    @property
+    def is_latest(self) -> bool:
+        """Runs whatever `latest` points to today: tagged latest, or neither tag
+        nor digest (Docker then pulls `latest`). A digest pins the image whatever
+        its tag says, so `web:latest@sha256:...` is not latest."""
+        return self.digest is None and self.tag in (None, "latest")
+
+
+def parse_image(reference: str) -> ImageReference:
+    name, _, digest = reference.strip().partition("@")
+    last_slash = name.rfind("/")
+    colon = name.rfind(":")
+    if colon > last_slash:  # a colon in the last path segment starts the tag
+        repository, tag = name[:colon], name[colon + 1:]
+    else:                   # no colon, or only the registry's port
+        repository, tag = name, None
+    return ImageReference(repository, tag or None, digest or None)

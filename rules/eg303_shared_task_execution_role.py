@@ -1,0 +1,61 @@
+"""EG303 shared-task-execution-role."""
+from __future__ import annotations
+
+from ecs_guard.model import TaskDefinition
+from ecs_guard.results import Severity
+from ecs_guard.rule import rule
+
+
+@rule(id="EG303", name="shared-task-execution-role", severity=Severity.MEDIUM, target=TaskDefinition,
+      peers={"checkov": "CKV_AWS_249"})
+def shared_task_execution_role(td: TaskDefinition):
+    """## What it does
+    Flags a task definition whose task role and execution role are the same role.
+
+    ## Why is this bad?
+    The two roles serve different principals. The execution role is used by
+    the ECS agent before the application starts (pull the image, write logs,
+    read the task's secrets); the task role is handed to the application
+    itself. One role for both gives the application every permission the
+    agent needs, above all reading the secrets of the task definition, and
+    usually of every other task definition that shares the role.
+
+    ## Example
+    ```hcl
+    resource "aws_ecs_task_definition" "web" {
+      family             = "web"
+      execution_role_arn = aws_iam_role.ecs.arn
+      task_role_arn      = aws_iam_role.ecs.arn
+      # ...
+    }
+    ```
+
+    ```json
+    {"family": "web",
+     "executionRoleArn": "arn:aws:iam::123456789012:role/ecs",
+     "taskRoleArn": "arn:aws:iam::123456789012:role/ecs"}
+    ```
+
+    ## Use instead
+    ```hcl
+    resource "aws_ecs_task_definition" "web" {
+      family             = "web"
+      execution_role_arn = aws_iam_role.web_execution.arn
+      task_role_arn      = aws_iam_role.web_task.arn
+      # ...
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html
+    - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
+    """
+    execution, task = td.execution_role_ref, td.task_role_ref
+    if (execution.known and execution.value is None) or (task.known and task.value is None):
+        return  # one of the roles is not set: nothing is shared
+    for ref in (execution, task):
+        if not ref.known:
+            yield ref.not_evaluated()
+            return
+    if execution.value == task.value:
+        yield task.finding(f"task role and execution role are the same role '{task.value}'")
