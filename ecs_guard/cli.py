@@ -1,5 +1,228 @@
-"""Placeholder: the command line is being written."""
+"""The ``ecs-guard`` command: argument handling and dispatch, nothing else.
+
+Subcommands come from a small table (COMMANDS), each with a function that
+adds its arguments and one that runs it and returns the exit code. The
+`audit` subcommand lives in ecs_guard/audit/command.py and is registered
+only when that module exists. Everything heavy (the rule pack, the
+adapters, rich) is imported inside the command that needs it, so
+``ecs-guard --version`` starts in milliseconds.
+
+Exit codes (docs/exit-codes.md), highest precedence first:
+  2  usage or configuration error, or ecs-guard itself failed
+  3  the scan is incomplete: an input could not be read, or a rule crashed
+  1  a finding at or above --fail-on
+  0  none of the above
+Every error is one line ``ecs-guard: error: ...`` on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import sys
+from dataclasses import dataclass
+from typing import Callable, Iterator, TextIO
+
+from . import __version__
+from .reporters import FORMATS
+from .results import Severity
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+FAIL_ON_NONE = "none"
+DEFAULT_FAIL_ON = Severity.INFO.value
 
 
-def main(argv=None) -> int:
-    return 0
+class UsageError(Exception):
+    """A problem with how ecs-guard was called: one line on stderr, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse prints usage and exits on its own; we want one line and a return code."""
+
+    def error(self, message: str):
+        raise UsageError(message)
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# ----------------------------------------------------------------- scan
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or folders to scan (default: the current folder)")
+    parser.add_argument("--format", choices=list(FORMATS), default="console",
+                        help="output format (default: console)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", default=DEFAULT_FAIL_ON, metavar="SEVERITY",
+                        choices=[s.value for s in Severity] + [FAIL_ON_NONE],
+                        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
+                             f"info, or {FAIL_ON_NONE} to never fail on findings (default: {DEFAULT_FAIL_ON})")
+    parser.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="run only these rules: IDs or prefixes (EG6, EG40), comma-separated, repeatable")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="do not run these rules: IDs or prefixes, comma-separated, repeatable")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list not-evaluated checks with their reasons and inputs not understood")
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from .reporters import renderer
+    from .rule import select_rules
+    from .scan import scan
+
+    select, ignore = rule_codes(args.select), rule_codes(args.ignore)
+    rules = select_rules(select or None, ignore)
+    render = renderer(args.format)
+    with output_stream(args.output) as stream:
+        report = scan(args.paths, rules)
+        render(report, stream, verbose=args.verbose)
+    fail_on = None if args.fail_on == FAIL_ON_NONE else Severity.parse(args.fail_on)
+    return exit_code(report, fail_on)
+
+
+def rule_codes(values: list[str]) -> list[str]:
+    """--select/--ignore values: comma-separated and repeatable; every code must match a rule."""
+    from .rule import unknown_rule_codes
+
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    unknown = unknown_rule_codes(codes)
+    if unknown:
+        raise UsageError(f"unknown rule code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+                         "(`ecs-guard rules` lists them)")
+    return codes
+
+
+def exit_code(report, fail_on: Severity | None) -> int:
+    """3 beats 1: an unread input or a crashed rule must not hide behind findings."""
+    if report.unreadable or report.errors:
+        return EXIT_INCOMPLETE
+    if fail_on is not None and report.has_findings_at(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or FILE opened before the scan so a bad path fails fast."""
+    if path is None or path == "-":
+        try:
+            yield sys.stdout
+        except BrokenPipeError:  # `ecs-guard scan | head`: the reader left; the exit code still counts
+            _silence_stdout()
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    with stream:
+        yield stream
+
+
+# ----------------------------------------------------------------- rules, explain
+
+def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
+    """`ecs-guard rules` takes no arguments."""
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from .reporters.console import render_rules
+    from .rule import all_rules
+
+    render_rules(all_rules(), sys.stdout)
+    return EXIT_OK
+
+
+def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("rule_id", metavar="RULE", help="a rule ID, e.g. EG602")
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    from .docs_gen import rule_markdown
+    from .reporters.console import render_markdown
+    from .rule import get_rule
+
+    rule = get_rule(args.rule_id)
+    if rule is None:
+        raise UsageError(f"unknown rule: {args.rule_id} (`ecs-guard rules` lists them)")
+    render_markdown(rule_markdown(rule), sys.stdout)
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------- the table
+
+COMMANDS = [
+    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_arguments, run_scan),
+    Command("rules", "list the rules", add_rules_arguments, run_rules),
+    Command("explain", "show a rule's documentation", add_explain_arguments, run_explain),
+]
+
+
+def optional_commands() -> list[Command]:
+    """Subcommands that live in optional modules: present only when the module is."""
+    try:
+        audit = importlib.import_module("ecs_guard.audit.command")
+    except ModuleNotFoundError as error:
+        if error.name not in ("ecs_guard.audit", "ecs_guard.audit.command"):
+            raise
+        return []
+    return [Command("audit", "read a live AWS account into a snapshot folder and scan it",
+                    audit.add_audit_arguments, audit.run_audit)]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ecs-guard",
+                     description="Compliance scanner for AWS ECS and Fargate.")
+    parser.add_argument("--version", action="version", version=f"ecs-guard {__version__}")
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for command in COMMANDS + optional_commands():
+        sub = subcommands.add_parser(command.name, help=command.help, description=command.help)
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return args.run(args)
+    except UsageError as error:
+        return _fail(str(error), EXIT_USAGE)
+    except SystemExit as done:  # --help and --version
+        return done.code if isinstance(done.code, int) else EXIT_USAGE
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:  # `ecs-guard rules | head`: not an error
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as error:  # a bug in ecs-guard: still one line, no traceback
+        return _fail(f"internal error: {type(error).__name__}: {error}", EXIT_USAGE)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, send what is left to /dev/null so Python's exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
+        pass
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"ecs-guard: error: {message}", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,8 +10,9 @@ from ecs_guard.rule import rule
       peers={"Security Hub": "ECS.17"})
 def non_awsvpc_network_mode(td: TaskDefinition):
     """## What it does
-    Flags a task definition whose network mode is not `awsvpc`: `host` (high),
-    or `bridge`, `none` or no network mode on EC2 (low).
+    Flags a task definition whose network mode is not `awsvpc`. `host` is
+    high severity; `bridge`, `none`, or no network mode on EC2 (which means
+    `bridge`) are low.
 
     ## Why is this bad?
     With `host` networking the containers share the instance's network
@@ -55,22 +56,21 @@ def non_awsvpc_network_mode(td: TaskDefinition):
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-networking.html
     """
     mode = td.network_mode
-    if not mode.known:
-        yield mode.not_evaluated()
+    if mode.is_set:
+        if mode.value == "host":
+            yield mode.finding("network mode 'host' shares the instance's network stack with the containers")
+        elif mode.value != "awsvpc":
+            yield mode.finding(f"network mode '{mode.value}' instead of 'awsvpc'", severity=Severity.LOW)
         return
-    if mode.value == "awsvpc":
-        return
-    if mode.value == "host":
-        yield mode.finding("network mode 'host' shares the instance's network stack with the containers")
-        return
-    if mode.value is not None:
-        yield mode.finding(f"network mode '{mode.value}' instead of 'awsvpc'", severity=Severity.LOW)
-        return
+    # No mode written, or not known: Fargate runs only awsvpc, so it matters only off Fargate.
     compatibilities = td.requires_compatibilities
     if not compatibilities.known:
-        yield compatibilities.not_evaluated(
-            f"no network mode, and where the tasks run is not known: {compatibilities.reason}")
-    elif not fargate_only(compatibilities.value or ()):
+        yield compatibilities.not_evaluated(f"where the tasks run is not known: {compatibilities.reason}")
+    elif fargate_only(compatibilities.value or ()):
+        return
+    elif not mode.known:
+        yield mode.not_evaluated()
+    else:
         yield mode.finding("no network mode: tasks on EC2 use 'bridge' instead of 'awsvpc'",
                            severity=Severity.LOW)
 

@@ -10,8 +10,8 @@ from ecs_guard.rules._image import parse_image
 @rule(id="EG201", name="image-latest-tag", severity=Severity.HIGH, target=Container, peers={})
 def image_latest_tag(c: Container):
     """## What it does
-    Flags a container image with the tag `latest`, or with neither a tag nor
-    a digest (which pulls `latest`).
+    Flags a container image tagged `latest`, or with neither a tag nor a
+    digest (which pulls `latest`).
 
     ## Why is this bad?
     `latest` is whatever was pushed last. Two tasks of the same revision can

@@ -11,10 +11,10 @@ from ecs_guard.rules._iam import wildcard_role_results
       peers={"Security Hub": "IAM.1 (generic)"})
 def wildcard_execution_role(td: TaskDefinition):
     """## What it does
-    Flags a task definition whose execution role allows every action (`*`)
-    or every action of a service (`s3:*`), uses `NotAction` in an `Allow`
-    statement, or has `AdministratorAccess`, `PowerUserAccess` or
-    `IAMFullAccess` attached.
+    Flags a task definition whose execution role grants wildcard permissions.
+    That is an `Allow` of every action (`*`) or of every action of a service
+    (`s3:*`), alone or among others; an `Allow` with `NotAction`; or an
+    attached `AdministratorAccess`, `PowerUserAccess` or `IAMFullAccess`.
 
     ## Why is this bad?
     The execution role is what the ECS agent uses to pull the image, write

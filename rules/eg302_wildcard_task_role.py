@@ -10,10 +10,10 @@ from ecs_guard.rules._iam import wildcard_role_results
 @rule(id="EG302", name="wildcard-task-role", severity=Severity.HIGH, target=TaskDefinition, peers={})
 def wildcard_task_role(td: TaskDefinition):
     """## What it does
-    Flags a task definition whose task role allows every action (`*`) or
-    every action of a service (`dynamodb:*`), uses `NotAction` in an
-    `Allow` statement, or has `AdministratorAccess`, `PowerUserAccess` or
-    `IAMFullAccess` attached.
+    Flags a task definition whose task role grants wildcard permissions.
+    That is an `Allow` of every action (`*`) or of every action of a service
+    (`dynamodb:*`), alone or among others; an `Allow` with `NotAction`; or
+    an attached `AdministratorAccess`, `PowerUserAccess` or `IAMFullAccess`.
 
     ## Why is this bad?
     The task role's credentials are handed to the application inside every

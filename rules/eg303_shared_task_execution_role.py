@@ -1,6 +1,8 @@
 """EG303 shared-task-execution-role."""
 from __future__ import annotations
 
+import re
+
 from ecs_guard.model import TaskDefinition
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
@@ -57,5 +59,19 @@ def shared_task_execution_role(td: TaskDefinition):
         if not ref.known:
             yield ref.not_evaluated()
             return
-    if execution.value == task.value:
+    if same_role(execution.value, task.value):
         yield task.finding(f"task role and execution role are the same role '{task.value}'")
+
+
+_ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::\d{12}:role/(?:.*/)?(?P<name>[^/]+)$")
+
+
+def same_role(first: str, second: str) -> bool:
+    """ECS takes a role's ARN or its bare name (`taskRoleArn: "ecs"`):
+    `arn:aws:iam::123456789012:role/ecs` and `ecs` are one role."""
+    return _role_key(first) == _role_key(second)
+
+
+def _role_key(ref: str) -> str:
+    match = _ROLE_ARN.match(ref)
+    return match.group("name") if match else ref

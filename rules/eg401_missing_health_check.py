@@ -13,8 +13,8 @@ from ecs_guard.rule import rule
              "checkov": "CKV_AWS_261 (target group; different test, see below)"})
 def missing_health_check(s: Service):
     """## What it does
-    Flags a service whose tasks have no health check, and every target group
-    attached to a service with health checking turned off.
+    Flags a service whose tasks have no health check, and each target group
+    of a service that turns health checking off.
 
     A service's tasks are health-checked when at least one of its load
     balancer target groups checks health (the default for target groups), or

@@ -9,9 +9,12 @@ from ecs_guard.rule import rule
 @rule(id="EG403", name="missing-autoscaling", severity=Severity.MEDIUM, target=Service)
 def missing_autoscaling(s: Service):
     """## What it does
-    Flags a REPLICA service that Application Auto Scaling cannot scale: it
-    has no scalable target for `ecs:service:DesiredCount`, or its target has
-    neither a scaling policy nor a scheduled action, or the target's
+    Flags a REPLICA service whose task count Application Auto Scaling never
+    changes.
+
+    That is a service with no scalable target for `ecs:service:DesiredCount`
+    (resource id `service/<cluster>/<service>`), or whose target has neither
+    a scaling policy nor a scheduled action, or whose target's
     `max_capacity` is not above its `min_capacity`.
 
     A service without `scheduling_strategy` is a REPLICA service (the AWS

@@ -9,8 +9,9 @@ from ecs_guard.rule import rule
 @rule(id="EG404", name="single-az-placement", severity=Severity.MEDIUM, target=Service)
 def single_az_placement(s: Service):
     """## What it does
-    Flags a service whose tasks can only run in one Availability Zone: it
-    lists a single subnet, or all of its subnets are in the same zone.
+    Flags a service whose tasks can only run in one Availability Zone.
+
+    It lists a single subnet, or all of its subnets are in the same zone.
 
     Subnets are resolved to their zone through `aws_subnet` resources in
     Terraform and `ec2 describe-subnets` in snapshots. A service without an

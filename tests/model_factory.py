@@ -55,6 +55,12 @@ def reference(value, line: int = 1, address: str = TASK_DEFINITION_ADDRESS) -> V
     return Value(value, loc(line, address), literal=False)
 
 
+def unknown_reference(reason: str = "variable has no value", line: int = 1,
+                      address: str = TASK_DEFINITION_ADDRESS) -> Value:
+    """A reference whose value is not known (HCL var.x without a default)."""
+    return Value(None, loc(line, address), known=False, reason=reason, literal=False)
+
+
 def _build(cls, defaults: dict, overrides: dict, address: str):
     """An instance of a model class: defaults, then overrides; plain values of
     Value-typed fields are wrapped in a known Value at the object's location."""
@@ -102,10 +108,12 @@ def make_role(**overrides) -> Role:
 
 # ----------------------------------------------------------------- task definitions
 
-def make_env(name: str, value, literal: bool = True, line: int = 1, **overrides) -> EnvVar:
-    """An `environment` entry; literal=False marks a reference (var.x, Ref)."""
-    defaults = dict(name=val(name, line), value=Value(value, loc(line), literal=literal))
-    return _build(EnvVar, defaults, overrides, TASK_DEFINITION_ADDRESS)
+def make_env(name, value, literal: bool = True, line: int = 1, **overrides) -> EnvVar:
+    """An `environment` entry; literal=False marks a reference (var.x, Ref).
+    `name` and `value` may be Values themselves (unknown(), ...)."""
+    name = name if isinstance(name, Value) else val(name, line)
+    value = value if isinstance(value, Value) else Value(value, loc(line), literal=literal)
+    return _build(EnvVar, dict(name=name, value=value), overrides, TASK_DEFINITION_ADDRESS)
 
 
 def make_container(**overrides) -> Container:

@@ -1,0 +1,206 @@
+"""Reads what the user named on the command line into one Inventory.
+
+Each path is a file or a folder walked recursively (symlink loops cut,
+.git, .terraform, node_modules, __pycache__ and .venv skipped; *.json files
+are the candidates, and a file named on the command line is one whatever
+its name). Every candidate is classified by its content (detect.py), read
+once, and handed to its adapter: a Terraform plan is one estate on its own;
+all snapshot and task definition files under one path form one estate,
+resolved together (snapshot.py).
+
+Whatever cannot be read or is not understood becomes an InputProblem that
+names the file (and the line when known), and the scan goes on.
+"""
+from __future__ import annotations
+
+import codecs
+import gc
+import json
+import os
+from typing import BinaryIO, Iterator
+
+from ..location import display_path
+from ..model import InputProblem, Inventory
+from . import detect
+from .errors import InputError
+from .jsonlines import JsonText
+from .snapshot import load_estate
+from .snapshot_shapes import Document
+
+SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
+NOT_UNDERSTOOD = "not an ECS input ecs-guard understands"
+_CHUNK_BYTES = 1 << 20
+
+
+def load(paths: list[str]) -> Inventory:
+    # Loading builds hundreds of thousands of small objects that all live
+    # until the scan ends and form no cycles: the cyclic collector would
+    # only walk them again and again as the heap grows (seconds on a large
+    # snapshot), so it is paused while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(paths)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(paths: list[str]) -> Inventory:
+    inventory = Inventory()
+    seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a symlink, two arguments) is read once
+    for path in paths:
+        documents: list[Document] = []
+        for file_path, display, named in _candidates(path, inventory.problems):
+            _load_file(file_path, display, named, seen, inventory, documents)
+        if documents:
+            inventory.extend(load_estate(documents))
+    return inventory
+
+
+# ----------------------------------------------------------------- finding the files
+
+def _candidates(path: str, problems: list[InputProblem]) -> Iterator[tuple[str, str, bool]]:
+    """(file, its display path, named on the command line) for every candidate under `path`."""
+    if os.path.isdir(path):
+        for found, display in _walk(path, display_path(path), problems, set()):
+            yield found, display, False
+    else:
+        yield path, display_path(path), True  # a missing path is reported when it cannot be opened
+
+
+def _walk(directory: str, display: str, problems: list[InputProblem],
+          visited: set[str]) -> Iterator[tuple[str, str]]:
+    """(file, display path) of the *.json files below `directory`. Display
+    paths are joined as the walk goes down: display_path() per file would
+    cost more than parsing a small file."""
+    real = os.path.realpath(directory)
+    if real in visited:  # a symlink back up the tree
+        return
+    visited.add(real)
+    try:
+        with os.scandir(directory) as scan:
+            entries = sorted(scan, key=lambda e: e.name)
+    except OSError as error:
+        problems.append(InputProblem(display, f"cannot read the folder: {error.strerror or error}"))
+        return
+    prefix = "" if display == "." else display.rstrip("/") + "/"
+    for entry in entries:
+        if _is_dir(entry):
+            if entry.name not in SKIPPED_DIRECTORIES:
+                yield from _walk(entry.path, prefix + entry.name, problems, visited)
+        elif entry.name.lower().endswith(".json") and (_is_file(entry) or entry.is_symlink()):
+            yield entry.path, prefix + entry.name  # a broken symlink too: it is reported as unreadable
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _is_file(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+# ----------------------------------------------------------------- reading one file
+
+def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]], inventory: Inventory,
+               documents: list[Document]) -> None:
+    """Classify one candidate and hand it to its adapter, or report why not.
+    A plan is recognised from its first bytes and never parsed here."""
+    problems = inventory.problems
+    try:
+        with open(path, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if (status.st_dev, status.st_ino) in seen:
+                return
+            seen.add((status.st_dev, status.st_ino))
+            head = stream.read(detect.HEAD_BYTES)
+            head_text = head.decode("utf-8", "ignore")
+            if detect.looks_like_terraform_json(head_text):
+                is_plan = detect.mentions_plan_keys(head_text) or _rest_mentions_plan_keys(stream, head_text)
+                raw = None
+            else:
+                raw = head + stream.read()
+    except OSError as error:
+        problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
+        return
+    if raw is None:
+        if is_plan:
+            _load_plan(path, display, inventory)
+        else:
+            problems.append(_not_understood(display, named, "Terraform JSON that is not a plan (scan the output "
+                                                            "of `terraform show -json PLANFILE`)"))
+        return
+    try:
+        text = _decode(raw)
+        data = json.loads(text)
+    except InputError as error:
+        problems.append(InputProblem(display, error.message, error.line))
+        return
+    except json.JSONDecodeError as error:
+        problems.append(InputProblem(display, f"invalid JSON: {error.msg}", error.lineno))
+        return
+    except RecursionError:
+        problems.append(InputProblem(display, "invalid JSON: nested too deeply"))
+        return
+    shape = detect.classify(data)
+    if shape is None:
+        problems.append(_not_understood(display, named, NOT_UNDERSTOOD + detect.hint_for_unknown(data)))
+    elif shape.kind == "plan":
+        _load_plan(path, display, inventory)
+    elif shape.kind in ("snapshot", "taskdef"):
+        documents.append(Document(JsonText(display, text), data, shape))
+        inventory.files.append(display)
+    else:
+        problems.append(_not_understood(display, named, f"{shape.command}: not scanned yet"))
+
+
+def _rest_mentions_plan_keys(stream: BinaryIO, head_text: str) -> bool:
+    """Looks past the head for planned_values / resource_changes, a chunk at a
+    time: a plan whose variables fill the first KB is still a plan, and a
+    25 MB state is not parsed just to be told apart from one."""
+    carry = head_text[-64:]
+    while chunk := stream.read(_CHUNK_BYTES):
+        text = carry + chunk.decode("utf-8", "ignore")
+        if detect.mentions_plan_keys(text):
+            return True
+        carry = text[-64:]
+    return False
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("UTF-16 text: ecs-guard reads UTF-8 (save the file as UTF-8)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError("not UTF-8 text", raw.count(b"\n", 0, error.start) + 1) from None
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+def _not_understood(display: str, named: bool, message: str) -> InputProblem:
+    """JSON that is no input ecs-guard knows: noted when found in a folder,
+    unreadable when the user named the file (they asked for it to be scanned)."""
+    return InputProblem(display, message, kind="unreadable" if named else "not-understood")
+
+
+def _load_plan(path: str, display: str, inventory: Inventory) -> None:
+    try:
+        from . import plan  # lazily: only plans need it
+
+        found = plan.load_plan(path, display)
+    except InputError as error:
+        inventory.problems.append(InputProblem(display, error.message, error.line))
+        return
+    except Exception as error:  # one bad plan must not stop the scan; the message may quote input
+        inventory.problems.append(InputProblem(display, f"could not read this plan ({type(error).__name__})"))
+        return
+    if display not in found.files:
+        found.files.insert(0, display)
+    inventory.extend(found)

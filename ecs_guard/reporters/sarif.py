@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
@@ -45,8 +46,10 @@ _DIGITS = re.compile(r"\d+")
 
 
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
-    """Not-evaluated results are always in the SARIF, so ``verbose`` changes nothing."""
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
+    """Not-evaluated results are always in the SARIF, so ``verbose`` changes nothing.
+    Compact, not indented: GitHub limits the upload's size, and json's fast
+    C encoder only runs without indentation."""
+    json.dump(document(report), stream, ensure_ascii=False, separators=(",", ":"))
     stream.write("\n")
 
 
@@ -188,7 +191,7 @@ def _location(path: str, line: int | None, address: str = "", end_line: int | No
 def _artifact(path: str) -> dict:
     """A relative path is relative to %SRCROOT% (the working directory the
     paths were made relative to); an input outside it keeps a file: URI."""
-    if PurePosixPath(path).is_absolute() or PureWindowsPath(path).is_absolute():
+    if os.path.isabs(path):
         return {"uri": Path(path).as_uri()}
     return {"uri": quote(path), "uriBaseId": SRCROOT}
 

@@ -1,0 +1,92 @@
+"""AWS configuration for the audit: the standard chain, nothing of our own.
+
+Profiles, AWS_PROFILE, SSO, credential processes and AWS_ENDPOINT_URL are
+all boto3's business; the audit only picks the profile the user named, adds
+adaptive retries (the audit makes bursts of Describe calls that AWS
+throttles), and decides which regions to read.
+"""
+from __future__ import annotations
+
+import threading
+
+from .. import __version__
+from .calls import CallLog
+
+MAX_ATTEMPTS = 10
+HOME_REGION = "us-east-1"  # for the account-wide calls when no region is configured
+
+
+class AuditError(Exception):
+    """The audit cannot start or go on at all (no credentials, unknown
+    profile, expired SSO session, no way to list regions): one clear line."""
+
+
+class Aws:
+    """One boto3 session shared by every thread; clients are made under a
+    lock (a boto3 Session is not thread-safe, its clients are) and every
+    client reports its calls to the CallLog."""
+
+    def __init__(self, profile: str | None, log: CallLog) -> None:
+        import boto3
+        from botocore.config import Config
+        from botocore.exceptions import BotoCoreError
+
+        try:
+            self.session = boto3.Session(profile_name=profile)
+        except BotoCoreError as error:  # ProfileNotFound and friends
+            raise AuditError(str(error)) from None
+        self.log = log
+        self._lock = threading.Lock()
+        self._config = Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+                              user_agent_extra=f"ecs-guard/{__version__}",
+                              connect_timeout=10, read_timeout=60, max_pool_connections=16)
+
+    @property
+    def home_region(self) -> str:
+        return self.session.region_name or HOME_REGION
+
+    def client(self, service: str, region: str, label: str | None = None):
+        """A client for `service` in `region`; its calls are counted under `label` (default: the region)."""
+        with self._lock:
+            client = self.session.client(service, region_name=region, config=self._config)
+        self.log.attach(client, label or region)
+        return client
+
+    def account_id(self) -> str:
+        """The account the credentials belong to. Any failure here means no
+        call can succeed (no or expired credentials), so it stops the audit."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        sts = self.client("sts", self.home_region)
+        try:
+            return sts.get_caller_identity()["Account"]
+        except (BotoCoreError, ClientError) as error:
+            raise AuditError(f"cannot use the AWS credentials: {_credentials_hint(error)}") from None
+
+    def regions(self, requested: list[str] | None) -> list[str]:
+        """The regions to read: those given with --region, else every region
+        enabled for the account (ec2:DescribeRegions, opt-in regions included
+        once opted in)."""
+        if requested:
+            return list(dict.fromkeys(requested))
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        ec2 = self.client("ec2", self.home_region)
+        try:
+            answer = ec2.describe_regions(AllRegions=False)
+        except (BotoCoreError, ClientError) as error:
+            failure = self.log.failed(ec2, self.home_region, "DescribeRegions", error)
+            raise AuditError(f"cannot list the enabled regions ({failure}); name them with --region") from None
+        return sorted(r["RegionName"] for r in answer["Regions"])
+
+
+def _credentials_hint(error: Exception) -> str:
+    from .calls import describe_error
+
+    code, message = describe_error(error)
+    name = type(error).__name__
+    if "SSO" in name:  # SSOTokenLoadError, UnauthorizedSSOTokenError, SSOError
+        return f"{error} (run `aws sso login` for this profile)"
+    if name == "NoCredentialsError":
+        return "no credentials found (set AWS_PROFILE, use --profile, or configure credentials)"
+    return f"{code}: {message}" if message else code

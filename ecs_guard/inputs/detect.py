@@ -1,0 +1,85 @@
+"""What kind of input a file is, decided by its content, never by its name.
+
+Two steps, because plans are big: a Terraform plan is recognised from the
+first few KB of its text (``looks_like_plan``), so a 25 MB plan is never
+parsed here, only by the plan adapter, once. Everything else is parsed and
+recognised from the parsed object (``classify``).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from . import snapshot_shapes
+from .snapshot_shapes import Shape
+
+HEAD_BYTES = 8192
+
+TASKDEF = Shape("taskdef", "task definition file")
+PLAN = Shape("plan", "terraform show -json")
+CLOUDFORMATION = Shape("cloudformation", "CloudFormation template")
+
+_OPENS_OBJECT = re.compile(r"\s*\{")
+_PLAN_KEYS = re.compile(r'"(?:planned_values|resource_changes)"\s*:')
+
+
+def looks_like_terraform_json(head: str) -> bool:
+    """`terraform show -json` output, of a plan or of a state: an object with
+    format_version and terraform_version (the first keys Terraform writes)."""
+    return (_OPENS_OBJECT.match(head) is not None
+            and re.search(r'"format_version"\s*:', head) is not None
+            and re.search(r'"terraform_version"\s*:', head) is not None)
+
+
+def looks_like_plan(head: str) -> bool:
+    """A plan from `terraform show -json`, judged from the start of its text.
+    A plan whose `variables` fill the head is not recognised here; the
+    caller looks further with ``mentions_plan_keys``."""
+    return looks_like_terraform_json(head) and mentions_plan_keys(head)
+
+
+def mentions_plan_keys(text: str) -> bool:
+    """planned_values / resource_changes: what a plan has and a state has not."""
+    return _PLAN_KEYS.search(text) is not None
+
+
+def classify(data: Any) -> Shape | None:
+    """The shape of a parsed JSON input, or None for JSON ecs-guard does not know."""
+    if is_task_definition_file(data):
+        return TASKDEF
+    shape = snapshot_shapes.shape_of(data)
+    if shape is not None:
+        return shape
+    if isinstance(data, dict):
+        if "format_version" in data and "terraform_version" in data and (
+                "planned_values" in data or "resource_changes" in data):
+            return PLAN  # a plan whose keys were reordered (jq -S): only seen after parsing
+        if _is_cloudformation(data):
+            return CLOUDFORMATION
+    return None
+
+
+def is_task_definition_file(data: Any) -> bool:
+    """A task definition on its own: the `register-task-definition
+    --cli-input-json` input (family + containerDefinitions) or the console's
+    JSON export (taskDefinitionArn + containerDefinitions). A list of task
+    definitions is not one of these forms."""
+    return (isinstance(data, dict) and isinstance(data.get("containerDefinitions"), list)
+            and (isinstance(data.get("family"), str) or isinstance(data.get("taskDefinitionArn"), str)))
+
+
+def hint_for_unknown(data: Any) -> str:
+    """A short hint for JSON that is close to a known input, else ''."""
+    if isinstance(data, list) and data and all(is_task_definition_file(item) for item in data):
+        return " (a list of task definitions: write one task definition per file)"
+    return ""
+
+
+def _is_cloudformation(data: dict) -> bool:
+    resources = data.get("Resources")
+    if not isinstance(resources, dict):
+        return False
+    if "AWSTemplateFormatVersion" in data:
+        return True
+    return any(isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
+               for r in resources.values())

@@ -1,0 +1,111 @@
+"""The Terraform plan adapter: `terraform show -json` output -> Inventory.
+
+One plan is one estate, resolved within itself. The work is split so each
+module has one job:
+
+- plan_stream: walks the text, one resource entry at a time (a plan can be
+  tens of MB: it is never loaded whole);
+- plan_records: keeps what the adapter reads of each resource and answers
+  known / unknown until apply / absent for any attribute;
+- plan_links, plan_index: follow references through the configuration and
+  link resources by value or by reference;
+- plan_network, plan_iam, plan_scaling, plan_ecs: the model objects.
+
+Every Value of a resource is located at the line of the resource's entry in
+planned_values (plans from Terraform are one line, so line 1) with the
+resource's full address, module path and instance key included.
+"""
+from __future__ import annotations
+
+import gc
+
+from ..location import Location
+from ..model import InputProblem, Inventory
+from .errors import InputError
+from .plan_ecs import ATTRIBUTES as ECS_ATTRIBUTES, Ecs
+from .plan_iam import ATTRIBUTES as IAM_ATTRIBUTES, Iam
+from .plan_index import PlanIndex
+from .plan_links import Links
+from .plan_network import ATTRIBUTES as NETWORK_ATTRIBUTES, Network
+from .plan_records import PlanRecords
+from .plan_scaling import ATTRIBUTES as SCALING_ATTRIBUTES, Scaling
+from .plan_stream import iter_plan
+
+# The resource kinds the adapter reads, and which of their attributes.
+ATTRIBUTES = {**ECS_ATTRIBUTES, **IAM_ATTRIBUTES, **NETWORK_ATTRIBUTES, **SCALING_ATTRIBUTES}
+
+
+def load_plan(path: str, display: str) -> Inventory:
+    """Read the plan at `path`; `display` is the path reports show. Whatever
+    cannot be read becomes an InputProblem in the returned Inventory."""
+    collecting = gc.isenabled()
+    gc.disable()  # the entries are trees without cycles: the collector would only rescan them
+    try:
+        return _load(path, display)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(path: str, display: str) -> Inventory:
+    inventory = Inventory(files=[display])
+    try:
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        inventory.problems.append(InputProblem(display, f"cannot read the plan: {reason}"))
+        return inventory
+    records = PlanRecords(ATTRIBUTES)
+    try:
+        for entry in iter_plan(text):
+            records.add(entry)
+        _check_header(records)
+    except InputError as error:
+        inventory.problems.append(InputProblem(display, error.message, error.line))
+        return inventory
+    resources = records.finish()
+    lines = _lines(text, [r.offset for r in resources] + [offset for _, offset in records.problems])
+    del text  # from here on the model is built from the records alone
+    for record in resources:
+        record.location = Location(display, lines[record.offset], None, record.address)
+    inventory.problems.extend(InputProblem(display, message, lines[offset], kind="not-understood")
+                              for message, offset in records.problems)
+    index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs), display)
+    _build(index, inventory)
+    inventory.problems.extend(index.problems)
+    return inventory
+
+
+def _build(index: PlanIndex, inventory: Inventory) -> None:
+    network = Network(index)
+    iam = Iam(index)
+    scaling = Scaling(index)
+    ecs = Ecs(index, iam, network, scaling)
+    inventory.clusters.extend(ecs.clusters.values())
+    inventory.services.extend(ecs.services.values())
+    inventory.task_sets.extend(ecs.task_sets.values())
+    inventory.task_definitions.extend(ecs.task_definitions.values())
+    inventory.roles.extend(iam.roles.values())
+    inventory.target_groups.extend(network.target_groups.values())
+    inventory.scalable_targets.extend(scaling.targets.values())
+    inventory.subnets.extend(network.subnets.values())
+
+
+def _check_header(records: PlanRecords) -> None:
+    version = str(records.header.get("format_version", ""))
+    if version and version.split(".", 1)[0] != "1":
+        raise InputError(f"plan format_version {version} is not supported (ecs-guard reads 1.x)")
+    if not records.sections & {"planned_values", "resource_changes"}:
+        raise InputError("no planned_values or resource_changes: not a Terraform plan "
+                         "(scan the output of `terraform show -json PLANFILE`)")
+
+
+def _lines(text: str, offsets: list[int]) -> dict[int, int]:
+    """{offset: line} for every offset, in one pass over the text."""
+    lines, line, last = {}, 1, 0
+    for offset in sorted(set(offsets)):
+        line += text.count("\n", last, offset)
+        lines[offset] = line
+        last = offset
+    return lines

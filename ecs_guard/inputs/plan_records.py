@@ -1,0 +1,285 @@
+"""The plan's resources as records that answer "what is this attribute?".
+
+A resource's facts are spread over three sections of the plan: its planned
+values, ``after_unknown`` in resource_changes, and its configuration
+expressions. ``PlanRecords`` gathers them from the stream (keeping only the
+attributes the adapter reads, so the rest of each entry is garbage at
+once), and a ``PlanResource`` turns them into model Values:
+
+- known: the planned value;
+- unknown until apply: ``Value.unknown("<attr> is unknown until apply")``;
+- absent: the attribute is not in the planned values, or it is unknown only
+  because AWS computes it and the configuration does not write it (a
+  cluster's ``setting``, a role's ``managed_policy_arns``): what is not
+  written is absent, as in the other input kinds. Identity attributes that
+  AWS always sets (ARNs, ids, availability zones) are read with
+  ``computed()``, which keeps them unknown.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..location import Location
+from ..model import Value
+from .errors import InputError
+from .plan_links import Instance, config_path, module_of
+from .plan_stream import PlanEntry
+
+Path = tuple  # of attribute names (str) and block indexes (int)
+
+
+class PlanResource:
+    """One resource instance of the plan (managed resource or data source)."""
+
+    __slots__ = ("address", "module", "local", "index", "kind", "values", "unknown",
+                 "expressions", "written", "offset", "location")
+
+    def __init__(self, address: str, module: str, local: str, index, kind: str, values: dict, offset: int):
+        self.address = address
+        self.module = module        # module instance: '' or 'module.api["x"]'
+        self.local = local          # 'aws_ecs_service.this' or 'data.aws_iam_policy_document.x'
+        self.index = index          # count index or for_each key, None for a single instance
+        self.kind = kind            # 'aws_ecs_service' or 'data.aws_iam_policy_document'
+        self.values = values
+        self.unknown: dict = {}
+        self.expressions: dict[str, list[str]] | None = None  # None: no configuration in the plan
+        self.written: frozenset = frozenset()  # top-level attributes the configuration writes
+        self.offset = offset
+        self.location: Location = Location("", 1, None, address)
+
+    def get(self, *path) -> Value:
+        """The attribute at `path` (e.g. ``("network_configuration", 0, "subnets")``)."""
+        if self.unknown.get(path[0]) and self.is_unknown(path):
+            if path[0] not in self.values and self.expressions is not None and path[0] not in self.written:
+                return Value(None, self.location)  # computed by AWS, not written: absent
+            return self.unknown_value(path)
+        return Value(self.raw(path), self.location)
+
+    def computed(self, *path) -> Value:
+        """An attribute AWS always sets (arn, id, availability_zone): unknown
+        until apply whether or not the configuration writes it."""
+        if self.unknown.get(path[0]) and self.is_unknown(path):
+            return self.unknown_value(path)
+        return Value(self.raw(path), self.location)
+
+    def unknown_value(self, path: Path) -> Value:
+        return Value.unknown(f"{dotted(path)} is unknown until apply", self.location)
+
+    def raw(self, path: Path) -> Any:
+        """The planned value at `path`, None where it is missing."""
+        node: Any = self.values.get(path[0])
+        for step in path[1:]:
+            if node is None:
+                return None
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and -len(node) <= step < len(node) else None
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+        return node
+
+    def is_unknown(self, path: Path) -> bool:
+        """True when the value at `path`, or any part of it, is unknown until apply."""
+        node: Any = self.unknown
+        for step in path:
+            if node is True:
+                return True
+            if isinstance(step, int):
+                node = node[step] if isinstance(node, list) and -len(node) <= step < len(node) else None
+            else:
+                node = node.get(step) if isinstance(node, dict) else None
+            if node is None:
+                return False
+        return _has_unknown(node)
+
+    def blocks(self, name: str) -> Value:
+        """Value[list[dict]]: the planned blocks of a nested block type, unknown
+        only when the whole list is (a block with some unknown attributes is
+        still there, and get() answers for those)."""
+        if self.unknown.get(name) is True:
+            value = self.get(name)  # unknown, or absent when the configuration does not write it
+            return value if not value.known else Value([], self.location)
+        value = self.values.get(name)
+        if value is None:
+            return Value([], self.location)
+        if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
+            raise InputError(f"{name} is not a list of blocks")
+        return Value(value, self.location)
+
+    def references(self, attribute: str) -> list[str] | None:
+        """The references of the expression written for `attribute` (dotted
+        for nested blocks: ``network_configuration.subnets``); None when the
+        plan has no configuration for this resource."""
+        if self.expressions is None:
+            return None
+        return self.expressions.get(attribute, [])
+
+
+def dotted(path: Path) -> str:
+    return ".".join(str(step) for step in path if not isinstance(step, int))
+
+
+def _has_unknown(node: Any) -> bool:
+    if node is True:
+        return True
+    if isinstance(node, dict):
+        return any(_has_unknown(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_unknown(v) for v in node)
+    return False
+
+
+class PlanRecords:
+    """Collects the resources of one plan from the stream of entries.
+
+    ``attributes`` maps a resource kind (``aws_ecs_service``,
+    ``data.aws_iam_policy_document``) to the attributes the adapter reads;
+    other kinds are dropped as they stream by. Entries whose shape is wrong
+    are listed in ``problems`` as (message, offset) and skipped.
+    """
+
+    def __init__(self, attributes: dict[str, tuple[str, ...]]):
+        self.attributes = attributes
+        self.resources: dict[str, PlanResource] = {}
+        self.header: dict[str, Any] = {}
+        self.problems: list[tuple[str, int]] = []
+        self.sections: set[str] = set()  # top-level members of the plan
+        self._unknown: dict[str, dict] = {}
+        self._changed_only: dict[str, PlanResource] = {}
+        self._expressions: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self.calls: dict[tuple[str, str], dict[str, list[str]]] = {}
+        self.outputs: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, entry: PlanEntry) -> None:
+        kind = entry.kind
+        if kind == "section":
+            self.sections.add(entry.data)
+        elif kind in ("planned", "prior"):
+            self._state_resource(entry)
+        elif kind == "change":
+            self._change(entry)
+        elif kind == "config":
+            self._config_resource(entry)
+        elif kind == "call":
+            name, call = entry.data
+            expressions = call.get("expressions")
+            self.calls[(entry.module, name)] = flatten(expressions if isinstance(expressions, dict) else {})
+        elif kind == "outputs" and isinstance(entry.data, dict):
+            for name, output in entry.data.items():
+                expression = output.get("expression") if isinstance(output, dict) else None
+                self.outputs[(entry.module, name)] = _references(expression)
+        elif kind == "header":
+            key, value = entry.data
+            self.header[key] = value
+
+    def finish(self) -> list[PlanResource]:
+        """Merge after_unknown and the configuration into the records; every resource, in plan order."""
+        for address, record in self._changed_only.items():
+            self.resources.setdefault(address, record)
+        for record in self.resources.values():
+            record.unknown = self._unknown.get(record.address, {})
+            expressions = self._expressions.get((config_path(record.module), record.local))
+            if expressions is not None:
+                record.expressions = expressions
+                record.written = frozenset(name.split(".", 1)[0] for name in expressions)
+        self._unknown = self._changed_only = self._expressions = {}
+        return list(self.resources.values())
+
+    def instances(self) -> dict[tuple[str, str], list[Instance]]:
+        """(module instance, local address) -> its instances, for plan_links."""
+        found: dict[tuple[str, str], list[Instance]] = {}
+        for record in self.resources.values():
+            found.setdefault((record.module, record.local), []).append(Instance(record.address, record.index))
+        return found
+
+    # ----------------------------------------------------------------- sections
+
+    def _kind(self, entry: PlanEntry) -> tuple[str | None, tuple | None]:
+        data = entry.data
+        if not isinstance(data, dict):
+            self.problems.append(("a resource entry is not an object", entry.offset))
+            return None, None
+        kind = data.get("type")
+        if data.get("mode") == "data":
+            kind = f"data.{kind}"
+        return kind, self.attributes.get(kind)
+
+    def _state_resource(self, entry: PlanEntry) -> None:
+        kind, wanted = self._kind(entry)
+        if wanted is None:
+            return
+        data = entry.data
+        address = data.get("address")
+        if entry.kind == "prior" and (not kind.startswith("data.") or address in self.resources):
+            return  # prior state: only data sources read while planning
+        record = self._record(entry, kind, wanted, data.get("values"))
+        if record is not None:
+            self.resources[address] = record
+
+    def _change(self, entry: PlanEntry) -> None:
+        kind, wanted = self._kind(entry)
+        if wanted is None:
+            return
+        data = entry.data
+        change = data.get("change")
+        address = data.get("address")
+        if not isinstance(change, dict) or not isinstance(address, str):
+            self.problems.append((f"{address or 'a resource change'}: change is not an object", entry.offset))
+            return
+        if change.get("actions") == ["delete"]:
+            return
+        unknown = change.get("after_unknown")
+        if isinstance(unknown, dict):
+            self._unknown[address] = {k: unknown[k] for k in wanted if k in unknown}
+        if address not in self.resources:  # normally in planned_values: kept only in case it is not
+            record = self._record(entry, kind, wanted, change.get("after"))
+            if record is not None:
+                self._changed_only[address] = record
+
+    def _record(self, entry: PlanEntry, kind: str, wanted: tuple, values: Any) -> PlanResource | None:
+        data = entry.data
+        address, name = data.get("address"), data.get("name")
+        if not isinstance(address, str) or not isinstance(name, str):
+            self.problems.append((f"a {kind} entry has no address or name", entry.offset))
+            return None
+        if values is None:
+            values = {}
+        if not isinstance(values, dict):
+            self.problems.append((f"{address}: values is not an object", entry.offset))
+            return None
+        return PlanResource(address, module_of(address), f"{kind}.{name}", data.get("index"), kind,
+                            {k: values[k] for k in wanted if k in values}, entry.offset)
+
+    def _config_resource(self, entry: PlanEntry) -> None:
+        kind, wanted = self._kind(entry)
+        if wanted is None:
+            return
+        data = entry.data
+        expressions = data.get("expressions")
+        address = data.get("address")
+        if isinstance(address, str):
+            self._expressions[(entry.module, address)] = flatten(expressions if isinstance(expressions, dict) else {})
+
+
+def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:
+    """Configuration expressions as {dotted attribute: references}; nested
+    blocks (lists of expression objects) merge into ``block.attribute``."""
+    into = {} if into is None else into
+    for name, expression in expressions.items():
+        dotted_name = prefix + name
+        if isinstance(expression, list):
+            into.setdefault(dotted_name, [])
+            for block in expression:
+                if isinstance(block, dict):
+                    flatten(block, dotted_name + ".", into)
+        elif isinstance(expression, dict):
+            if expression.keys() <= {"references", "constant_value"}:
+                into.setdefault(dotted_name, []).extend(_references(expression))
+            else:  # a single nested block
+                into.setdefault(dotted_name, [])
+                flatten(expression, dotted_name + ".", into)
+    return into
+
+
+def _references(expression: Any) -> list[str]:
+    references = expression.get("references") if isinstance(expression, dict) else None
+    return [r for r in references if isinstance(r, str)] if isinstance(references, list) else []

@@ -1,0 +1,178 @@
+"""The report for people: findings grouped by file and resource, then a summary.
+
+Every line is built once as styled segments and then written either plain
+(not a terminal: a pipe, a CI log, ``--output FILE``) or through rich (a
+terminal, where rich also honours NO_COLOR). The plain path never imports
+rich, so 10,000 findings in a CI log cost only string joins.
+
+Rule errors and unreadable inputs are always listed, since they mean part
+of the scan is missing; not-evaluated results and not-understood inputs are
+counted always and listed with ``--verbose``.
+"""
+from __future__ import annotations
+
+from typing import Iterable, TextIO
+
+from ..engine import Report
+from ..results import Severity
+from ..rule import Rule
+from . import start_line, subject
+
+# A line is a list of (text, style) segments; style is a rich style or "".
+Segment = tuple[str, str]
+Line = list[Segment]
+
+SEVERITY_STYLES = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
+    write_lines(report_lines(report, verbose), stream)
+
+
+def render_rules(rules: Iterable[Rule], stream: TextIO) -> None:
+    """The rule catalogue (`ecs-guard rules`): a table on a terminal, aligned columns otherwise."""
+    rules = list(rules)
+    header = ("ID", "Name", "Severity", "Default", "Summary")
+    rows = [(r.id, r.name, r.severity.value, "on" if r.enabled_by_default else "off", r.summary)
+            for r in rules]
+    if not _is_terminal(stream):
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+        for row in [header, *rows]:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
+            stream.write("  ".join(cells + [row[-1]]) + "\n")
+        return
+    from rich.table import Table
+
+    table = Table(*header, box=None, header_style="bold")
+    for r, row in zip(rules, rows):
+        table.add_row(row[0], row[1], f"[{SEVERITY_STYLES[r.severity]}]{row[2]}[/]", row[3], row[4])
+    _rich_console(stream).print(table)
+
+
+def render_markdown(text: str, stream: TextIO) -> None:
+    """A rule's documentation (`ecs-guard explain`): rendered on a terminal, raw Markdown otherwise."""
+    if not _is_terminal(stream):
+        stream.write(text if text.endswith("\n") else text + "\n")
+        return
+    from rich.markdown import Markdown
+
+    _rich_console(stream).print(Markdown(text), soft_wrap=False)
+
+
+# ----------------------------------------------------------------- the report's lines
+
+def report_lines(report: Report, verbose: bool) -> list[Line]:
+    lines: list[Line] = []
+    lines += _finding_lines(report)
+    if report.errors:
+        lines += [[("Rule errors (internal errors, the rest of the scan went on):", "bold red")]]
+        lines += [[(f"  {e.location.path}:{start_line(e.location)}  ", "dim"), (e.rule_id, "bold"),
+                   (f"  {e.resource}: {e.message}", "")] for e in report.errors]
+        lines.append([])
+    unreadable = report.unreadable
+    not_understood = [p for p in report.problems if p.kind != "unreadable"]
+    if unreadable:
+        lines += [[("Inputs not read:", "bold red")]] + [[(f"  {p}", "")] for p in unreadable] + [[]]
+    if verbose and not_understood:
+        lines += [[("Inputs not understood:", "bold yellow")]] + [[(f"  {p}", "")] for p in not_understood] + [[]]
+    if verbose and report.not_evaluated:
+        lines += [[("Not evaluated (neither a pass nor a fail):", "bold")]]
+        lines += [[(f"  {n.location.path}:{start_line(n.location)}  ", "dim"), (n.rule_id, "bold"),
+                   (f"  {subject(n.resource, n.container)}: {n.reason}", "")] for n in report.not_evaluated]
+        lines.append([])
+    lines.append(_summary(report, verbose, len(not_understood)))
+    return lines
+
+
+def _finding_lines(report: Report) -> list[Line]:
+    """Findings grouped by file, then resource; each group in line order, worst first on a line."""
+    groups: dict[tuple[str, str], list] = {}
+    for f in report.findings:
+        groups.setdefault((f.location.path, f.resource), []).append(f)
+    lines: list[Line] = []
+    for (path, resource), findings in sorted(groups.items()):
+        lines.append([(path, "bold"), ("  ", ""), (resource, "bold cyan")])
+        findings.sort(key=lambda f: (start_line(f.location), -f.severity.rank, f.rule_id, f.container or ""))
+        width = len(str(start_line(findings[-1].location)))
+        for f in findings:
+            line: Line = [(f"  {start_line(f.location):>{width}}  ", "dim"),
+                          (f"{f.severity.value.upper():<8}", SEVERITY_STYLES[f.severity]),
+                          (f" {f.rule_id}  ", "bold"), (f.message, "")]
+            if f.container:
+                line.append((f"  (container {f.container})", "dim"))
+            lines.append(line)
+        lines.append([])
+    return lines
+
+
+def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
+    counts = report.count_by_severity()
+    total = len(report.findings)
+    line: Line = [(_count(total, "finding"), "bold red" if total else "bold green")]
+    if total:
+        parts = [(f"{counts[s]} {s.value}", SEVERITY_STYLES[s] if counts[s] else "dim") for s in Severity]
+        line.append((" (", ""))
+        for part in parts:
+            line += [part, (", " if part is not parts[-1] else ")", "")]
+    hint = " (--verbose lists them)" if report.not_evaluated and not verbose else ""
+    unreadable = len(report.problems) - not_understood
+    line += [
+        (f"; {len(report.not_evaluated)} not evaluated{hint}", ""),
+        (f"; {_count(len(report.errors), 'rule error')}", "bold red" if report.errors else ""),
+        (f"; {_count(unreadable, 'input')} not read", "bold red" if unreadable else ""),
+        (f", {not_understood} not understood", "yellow" if not_understood else ""),
+        (f"; {_count(len(report.files), 'file')}, {_count(len(report.rules), 'rule')}.", "dim"),
+    ]
+    return line
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# ----------------------------------------------------------------- writing
+
+def write_lines(lines: list[Line], stream: TextIO) -> None:
+    """Plain text, or through rich on a terminal. Input-derived text is
+    cleaned of control characters first, so a resource name cannot move the
+    cursor or forge lines in a CI log."""
+    if not _is_terminal(stream):
+        stream.write("".join("".join(_clean(text) for text, _ in line) + "\n" for line in lines))
+        return
+    # rich Segments with cached Styles: rich.Text would parse every line again (10x slower).
+    from rich.segment import Segment, Segments
+    from rich.style import Style
+
+    styles: dict[str, Style] = {}
+    segments = []
+    for line in lines:
+        for text, style in line:
+            if style not in styles:
+                styles[style] = Style.parse(style) if style else Style.null()
+            segments.append(Segment(_clean(text), styles[style]))
+        segments.append(Segment("\n"))
+    _rich_console(stream).print(Segments(segments), end="")
+
+
+_CONTROL = {code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
+
+
+def _clean(text: str) -> str:
+    return text.translate(_CONTROL)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _rich_console(stream: TextIO):
+    from rich.console import Console
+
+    return Console(file=stream, force_terminal=None, highlight=False, soft_wrap=True)

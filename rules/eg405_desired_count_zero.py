@@ -1,0 +1,58 @@
+"""EG405 desired-count-zero."""
+from ecs_guard.model import Service
+from ecs_guard.results import Severity
+from ecs_guard.rule import rule
+
+
+@rule(id="EG405", name="desired-count-zero", severity=Severity.LOW, target=Service,
+      peers={"KICS": "91f16d09 ECS Service Without Running Tasks (Terraform)"})
+def desired_count_zero(s: Service):
+    """## What it does
+    Flags a REPLICA service whose desired count is 0.
+
+    A service without `scheduling_strategy` is a REPLICA service (the AWS
+    default). Only a count written or planned as 0 is flagged. A Terraform
+    `aws_ecs_service` without `desired_count` gets the provider's default 0,
+    which a plan shows as 0, so it is flagged from a plan. A count that is
+    not written anywhere else is not flagged: CloudFormation starts such a
+    service with 1 task and keeps the current count on updates, which is the
+    recommended form when autoscaling owns the count.
+
+    ## Why is this bad?
+    A service that runs no tasks serves nothing: whatever depends on it is
+    down, and nothing alarms because ECS sees no failing task. When it is
+    parked on purpose, the parked configuration still drifts from what runs
+    elsewhere and keeps its load balancer, alarms and permissions alive.
+    Scale it with Application Auto Scaling (a scheduled action to 0 at
+    night is explicit), or delete it.
+
+    ## Example
+    ```terraform
+    resource "aws_ecs_service" "web" {
+      name            = "web"
+      task_definition = aws_ecs_task_definition.web.arn
+      desired_count   = 0
+    }
+    ```
+
+    ## Use instead
+    ```terraform
+    resource "aws_ecs_service" "web" {
+      name            = "web"
+      task_definition = aws_ecs_task_definition.web.arn
+      desired_count   = 2
+    }
+    ```
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html#ECS-CreateService-request-desiredCount
+    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#desired_count
+    """
+    strategy = s.scheduling_strategy
+    if not strategy.known:
+        yield strategy.not_evaluated()
+    elif strategy.value in (None, "REPLICA"):
+        if not s.desired_count.known:
+            yield s.desired_count.not_evaluated()
+        elif s.desired_count.value == 0:
+            yield s.desired_count.finding("the service's desired count is 0: it runs no tasks")

@@ -1,0 +1,79 @@
+"""EG406 single-task-service."""
+from __future__ import annotations
+
+from ecs_guard.model import Service
+from ecs_guard.results import Severity
+from ecs_guard.rule import rule
+
+
+@rule(id="EG406", name="single-task-service", severity=Severity.LOW, target=Service)
+def single_task_service(s: Service):
+    """## What it does
+    Flags a REPLICA service that runs fewer than 2 tasks.
+
+    That is a desired count below 2 with no Application Auto Scaling target
+    that keeps at least 2 (`min_capacity >= 2`).
+
+    A service without `scheduling_strategy` is a REPLICA service (the AWS
+    default). A desired count that is not written counts as fewer than 2
+    whatever tool deploys it: the Terraform provider's default is 0, and
+    CloudFormation starts such a service with 1 task (the ECS API itself
+    requires a count for REPLICA services).
+
+    ## Why is this bad?
+    One task is a single point of failure. Every deployment, Fargate task
+    retirement, host patch or crash takes the service down until a
+    replacement starts and passes its health checks, and the scheduler has
+    nothing to spread across Availability Zones.
+
+    ## Example
+    ```terraform
+    resource "aws_ecs_service" "web" {
+      name            = "web"
+      task_definition = aws_ecs_task_definition.web.arn
+      desired_count   = 1
+    }
+    ```
+
+    ## Use instead
+    ```terraform
+    resource "aws_ecs_service" "web" {
+      name            = "web"
+      task_definition = aws_ecs_task_definition.web.arn
+      desired_count   = 2
+    }
+    ```
+    or an `aws_appautoscaling_target` for the service with `min_capacity = 2`.
+
+    ## References
+    - https://docs.aws.amazon.com/AmazonECS/latest/bestpracticesguide/availability.html
+    - https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html#ECS-CreateService-request-desiredCount
+    - https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/ecs_service#desired_count
+    """
+    strategy = s.scheduling_strategy
+    if not strategy.known:
+        yield strategy.not_evaluated()
+    elif strategy.value in (None, "REPLICA"):
+        yield from _too_few_tasks(s)
+
+
+def _too_few_tasks(s: Service):
+    target = s.scalable_target
+    minimum = target.value.min_capacity if target.is_set else None
+    if minimum is not None and minimum.is_set and minimum.value >= 2:
+        return
+    count = s.desired_count
+    if not count.known:
+        yield count.not_evaluated()
+        return
+    if count.value is not None and count.value >= 2:
+        return
+    if not target.known:
+        yield target.not_evaluated()
+    elif minimum is not None and not minimum.known:
+        yield minimum.not_evaluated()
+    else:
+        tasks = "sets no desired count" if count.value is None else f"has a desired count of {count.value}"
+        floor = (f"its autoscaling minimum is {minimum.value}" if minimum is not None and minimum.is_set
+                 else "no autoscaling keeps 2 or more tasks")
+        yield count.finding(f"the service {tasks} and {floor}: one failure stops it")

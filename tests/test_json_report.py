@@ -1,0 +1,83 @@
+"""The JSON report: every entry of a Report, in the documented, versioned schema."""
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from ecs_guard.reporters import json_report
+from sample_reports import clean_report, sample_report
+
+SCHEMA_PATH = Path(json_report.__file__).resolve().parent.parent / "schemas" / "report.schema.json"
+
+
+@pytest.fixture(scope="module")
+def validator():
+    schema = json.loads(SCHEMA_PATH.read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def rendered(report, verbose=False) -> dict:
+    stream = io.StringIO()
+    json_report.render(report, stream, verbose=verbose)
+    return json.loads(stream.getvalue())
+
+
+def test_output_validates_against_the_published_schema(validator):
+    for report in (sample_report(), clean_report()):
+        validator.validate(rendered(report))
+
+
+def test_schema_rejects_a_document_with_a_misspelt_field(validator):
+    doc = rendered(sample_report())
+    doc["findings"][0]["rule"] = doc["findings"][0].pop("rule_id")
+    assert not validator.is_valid(doc)
+
+
+def test_header_and_summary():
+    doc = rendered(sample_report())
+    assert doc["schema_version"] == json_report.SCHEMA_VERSION == 1
+    assert doc["tool"]["name"] == "ecs-guard"
+    assert doc["summary"] == {
+        "findings": 2,
+        "by_severity": {"critical": 0, "high": 1, "medium": 0, "low": 1, "info": 0},
+        "not_evaluated": 1, "rule_errors": 1, "inputs_unreadable": 1, "inputs_not_understood": 1,
+        "files_scanned": 1, "rules_run": 3,
+    }
+    assert [r["id"] for r in doc["rules"]] == ["EG602", "EG991", "EG992"]
+    assert doc["files"] == ["web.json"]
+
+
+def test_findings_carry_rule_resource_container_file_and_line():
+    doc = rendered(sample_report())
+    privileged = next(f for f in doc["findings"] if f["rule_id"] == "EG602")
+    assert privileged == {
+        "rule_id": "EG602", "rule_name": "privileged-container", "severity": "high",
+        "message": "container 'web' runs privileged", "resource": "family:web", "container": "web",
+        "file": "web.json", "line": 7,
+    }
+    flagged = next(f for f in doc["findings"] if f["rule_id"] == "EG991")
+    assert flagged["container"] is None and flagged["line"] == 2
+
+
+def test_not_evaluated_errors_and_input_problems_are_listed_even_without_verbose():
+    doc = rendered(sample_report(), verbose=False)
+    assert doc["not_evaluated"] == [{
+        "rule_id": "EG602", "rule_name": "privileged-container", "resource": "family:web",
+        "container": "side", "reason": "known after apply", "file": "web.json", "line": 14}]
+    assert doc["errors"] == [{"rule_id": "EG992", "resource": "family:web", "message": "KeyError: 'boom'",
+                              "file": "web.json", "line": 2}]
+    assert doc["input_problems"] == [
+        {"kind": "unreadable", "file": "broken.json", "line": 3, "message": "not valid JSON: Expecting value"},
+        {"kind": "not-understood", "file": "notes.json", "line": None, "message": "not an input ecs-guard knows"},
+    ]
+
+
+def test_clean_report_has_empty_lists():
+    doc = rendered(clean_report())
+    assert doc["summary"]["findings"] == 0
+    assert doc["findings"] == doc["not_evaluated"] == doc["errors"] == doc["input_problems"] == []
