@@ -8,6 +8,8 @@ and resource, the scan goes on).
 from __future__ import annotations
 
 import dataclasses
+import os
+import traceback
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -84,14 +86,25 @@ def _check(report: Report, rule: Rule, resource: Resource) -> None:
     try:
         results = list(rule.check(resource) or ())
     except Exception as error:  # a broken rule must not stop the scan
-        report.errors.append(RuleError(rule.id, resource.address, resource.location,
-                                       f"{type(error).__name__}: {error}"))
+        report.errors.append(RuleError(rule.id, resource.address, resource.location, _describe(error)))
         return
     _add(report, rule, resource, results)
 
 
+def _describe(error: Exception) -> str:
+    """The exception's type and where it was raised, never its message: a
+    message may quote a value from the input, and that value may be a secret."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{where}"
+
+
 def _add(report: Report, rule: Rule, resource: Resource, results: list) -> None:
     for result in results:
+        if not isinstance(result, (Finding, NotEvaluated)):
+            report.errors.append(RuleError(rule.id, resource.address, resource.location,
+                                           f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated"))
+            continue
         container = result.container
         if container is None and isinstance(resource, Container):
             container = resource.name.value
@@ -99,12 +112,9 @@ def _add(report: Report, rule: Rule, resource: Resource, results: list) -> None:
             report.findings.append(dataclasses.replace(
                 result, rule_id=rule.id, resource=resource.address, container=container,
                 severity=result.severity or rule.severity))
-        elif isinstance(result, NotEvaluated):
+        else:
             report.not_evaluated.append(dataclasses.replace(
                 result, rule_id=rule.id, resource=resource.address, container=container))
-        else:
-            report.errors.append(RuleError(rule.id, resource.address, resource.location,
-                                           f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated"))
 
 
 def _order(result) -> tuple:

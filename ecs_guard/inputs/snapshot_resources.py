@@ -43,13 +43,15 @@ def read_cluster(record: Record) -> Cluster:
 
 
 def read_subnet(record: Record) -> Subnet:
-    """A describe-subnets entry; its address is the subnet ARN when the output has it."""
+    """A describe-subnets entry; its address is the subnet ARN when the output
+    has it. Like every snapshot resource, it is located at the key its address
+    comes from."""
     d = record.data
     subnet_id = d["SubnetId"]
     address = d.get("SubnetArn") or subnet_id
     locate = record.locator(address)
-    owner = locate(("SubnetId",))
-    return Subnet(address=address, location=owner, subnet_id=Value(subnet_id, owner),
+    owner = locate(("SubnetArn",) if d.get("SubnetArn") else ("SubnetId",))
+    return Subnet(address=address, location=owner, subnet_id=attribute(d, "SubnetId", locate, (), owner),
                   availability_zone=attribute(d, "AvailabilityZone", locate, (), owner))
 
 
@@ -107,11 +109,12 @@ class Scaling:
         arn = d.get("ScalableTargetARN")
         region = region_of(arn)
         locate = record.locator(arn or resource_id)
-        owner = locate(("ResourceId",))
+        owner = locate(("ScalableTargetARN",) if arn else ("ResourceId",))
         policies = tuple(_same_resource(self.policies, resource_id, region))
         actions = tuple(_same_resource(self.actions, resource_id, region))
         return region, ScalableTarget(
-            address=arn or resource_id, location=owner, resource_id=Value(resource_id, owner),
+            address=arn or resource_id, location=owner,
+            resource_id=attribute(d, "ResourceId", locate, (), owner),
             min_capacity=attribute(d, "MinCapacity", locate, (), owner),
             max_capacity=attribute(d, "MaxCapacity", locate, (), owner),
             policies=policies, scheduled_actions=actions)
@@ -123,9 +126,9 @@ def _scaling_policy(record: Record):
         return None
     arn = d.get("PolicyARN")
     locate = record.locator(arn or d.get("PolicyName"))
-    where = locate(("PolicyName",))
-    return _resource_key(d, arn), ScalingPolicy(address=arn or d.get("PolicyName"), location=where,
-                                                name=attribute(d, "PolicyName", locate, (), where))
+    owner = locate(("PolicyARN",) if arn else ("PolicyName",))
+    return _resource_key(d, arn), ScalingPolicy(address=arn or d.get("PolicyName"), location=owner,
+                                                name=attribute(d, "PolicyName", locate, (), owner))
 
 
 def _scheduled_action(record: Record):
@@ -134,9 +137,9 @@ def _scheduled_action(record: Record):
         return None
     arn = d.get("ScheduledActionARN")
     locate = record.locator(arn or d.get("ScheduledActionName"))
-    where = locate(("ScheduledActionName",))
-    return _resource_key(d, arn), ScheduledAction(address=arn or d.get("ScheduledActionName"), location=where,
-                                                  name=attribute(d, "ScheduledActionName", locate, (), where))
+    owner = locate(("ScheduledActionARN",) if arn else ("ScheduledActionName",))
+    return _resource_key(d, arn), ScheduledAction(address=arn or d.get("ScheduledActionName"), location=owner,
+                                                  name=attribute(d, "ScheduledActionName", locate, (), owner))
 
 
 def _resource_key(d: dict, arn: str | None) -> tuple[str, str | None]:

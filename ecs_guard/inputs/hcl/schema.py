@@ -1,0 +1,63 @@
+"""What the AWS provider says about a resource type's attributes.
+
+A plan's values follow the provider schema, not the code: ``cpu = 256``
+is planned as "256" (a string attribute), sets come back sorted, an
+attribute the code leaves out is null or, when the provider computes it,
+unknown until apply. The schema (aws_schema.py, generated) tells which.
+Types outside it are taken as written, and an attribute they leave out
+is reported as not known rather than guessed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Attributes the provider fills in when the code leaves them out, whatever
+# the schema says (the ``id`` of every resource).
+ALWAYS_COMPUTED = frozenset({"id"})
+
+
+@dataclass
+class BlockSchema:
+    attributes: dict = field(default_factory=dict)   # name -> (type, flags)
+    blocks: dict = field(default_factory=dict)       # name -> (nesting, BlockSchema)
+
+    def attribute_type(self, name: str):
+        entry = self.attributes.get(name)
+        return entry[0] if entry else None
+
+    def is_computed(self, name: str) -> bool:
+        entry = self.attributes.get(name)
+        return bool(entry and "c" in entry[1]) or name in ALWAYS_COMPUTED
+
+    def block(self, name: str) -> tuple[str, "BlockSchema"] | None:
+        return self.blocks.get(name)
+
+
+_CACHE: dict[str, BlockSchema | None] = {}
+
+
+def resource_schema(resource_type: str) -> BlockSchema | None:
+    """The schema of a managed resource type, None when we do not carry it."""
+    if resource_type not in _CACHE:
+        from .aws_schema import RESOURCES
+        raw = RESOURCES.get(resource_type)
+        _CACHE[resource_type] = _block(raw) if raw is not None else None
+    return _CACHE[resource_type]
+
+
+def _block(raw: dict) -> BlockSchema:
+    return BlockSchema(
+        attributes={name: (_type(entry[0]), entry[1]) for name, entry in raw["attributes"].items()},
+        blocks={name: (entry[0], _block(entry[1])) for name, entry in raw["blocks"].items()})
+
+
+def _type(raw):
+    """JSON type notation with lists turned into tuples where it nests."""
+    if isinstance(raw, list):
+        kind, inner = raw[0], raw[1]
+        if kind == "object":
+            return ["object", {name: _type(t) for name, t in inner.items()}]
+        if kind == "tuple":
+            return ["tuple", [_type(t) for t in inner]]
+        return [kind, _type(inner)]
+    return raw
