@@ -61,8 +61,8 @@ def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
     if admin:
         return [f"{admin} attached"], []
     if not policy.statements.known:
-        if policy.aws_managed or aws_managed_name(policy.arn.value if policy.arn.known else None):
-            return [], []  # judged by ARN alone: not one of the administrator policies
+        if policy.arn.is_set and (policy.aws_managed or aws_managed_name(policy.arn.value)):
+            return [], []  # an AWS managed policy judged by its ARN: not an administrator policy
         return [], [f"policy '{label}' not known ({policy.statements.reason or 'not in the input'})"]
     grants: list[str] = []
     unknowns: list[str] = []
@@ -95,7 +95,7 @@ def statement_wildcard_grant(statement: Statement) -> str | None:
 
 def is_wildcard_action(action: str) -> bool:
     """`*`, or every action of a service (`s3:*`, `IAM:*`); `s3:Get*` is not."""
-    return bool(_WILDCARD_ACTION.match(action.strip()))
+    return bool(_WILDCARD_ACTION.match(str(action).strip()))
 
 
 def admin_policy_name(policy: Policy) -> str | None:

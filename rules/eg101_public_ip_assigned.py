@@ -1,27 +1,14 @@
 """EG101 public-ip-assigned."""
 from __future__ import annotations
 
-from typing import Iterator
-
 from ecs_guard.model import Service, TaskSet
-from ecs_guard.results import Finding, NotEvaluated, Severity
+from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-def public_ip_results(owner: Service | TaskSet) -> Iterator[Finding | NotEvaluated]:
-    """The EG101 verdict on anything that launches awsvpc tasks: a service or
-    a task set. Written once for both, so that the rule can run on task sets
-    as soon as the engine lets one rule target two model types."""
-    assign = owner.assign_public_ip
-    if not assign.known:
-        yield assign.not_evaluated()
-    elif assign.value is True:
-        yield assign.finding("tasks get a public IP address (assignPublicIp ENABLED)")
-
-
-@rule(id="EG101", name="public-ip-assigned", severity=Severity.HIGH, target=Service,
+@rule(id="EG101", name="public-ip-assigned", severity=Severity.HIGH, target=(Service, TaskSet),
       peers={"Security Hub": "ECS.2 / ECS.16", "checkov": "CKV_AWS_333"})
-def public_ip_assigned(service: Service):
+def public_ip_assigned(owner: Service | TaskSet):
     """## What it does
     Flags a service or task set that assigns a public IP address to its tasks.
 
@@ -66,4 +53,8 @@ def public_ip_assigned(service: Service):
     - https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-16
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-task-networking.html
     """
-    yield from public_ip_results(service)
+    assign = owner.assign_public_ip
+    if not assign.known:
+        yield assign.not_evaluated()
+    elif assign.value is True:
+        yield assign.finding("tasks get a public IP address, reachable from the internet")

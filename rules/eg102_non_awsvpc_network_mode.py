@@ -57,9 +57,10 @@ def non_awsvpc_network_mode(td: TaskDefinition):
     """
     mode = td.network_mode
     if mode.is_set:
-        if mode.value == "host":
+        written = str(mode.value).lower()
+        if written == "host":
             yield mode.finding("network mode 'host' shares the instance's network stack with the containers")
-        elif mode.value != "awsvpc":
+        elif written != "awsvpc":
             yield mode.finding(f"network mode '{mode.value}' instead of 'awsvpc'", severity=Severity.LOW)
         return
     # No mode written, or not known: Fargate runs only awsvpc, so it matters only off Fargate.

@@ -19,7 +19,10 @@ def missing_health_check(s: Service):
     A service's tasks are health-checked when at least one of its load
     balancer target groups checks health (the default for target groups), or
     at least one essential container defines a `healthCheck` (containers are
-    essential unless they say `essential: false`).
+    essential unless they say `essential: false`). Target groups or containers
+    that the input does not show (defined elsewhere, an API call denied) leave
+    the rule not evaluated unless a finding already stands: even when a
+    container checks health, an unseen target group may turn its checks off.
 
     ## Why is this bad?
     Without a health check, ECS only knows whether the process is running. A
@@ -82,20 +85,23 @@ def missing_health_check(s: Service):
         yield tg.health_check_enabled.finding(
             f"target group {_name(tg)} attached to the service has health checking disabled")
 
-    answers = list(_health_check_sources(s))
+    group_answers = list(_target_group_answers(s))
+    answers = group_answers + list(_container_answers(s))
     if any(answer is True for answer in answers):
-        return
-    open_questions = [answer for answer in answers if isinstance(answer, NotEvaluated)]
-    if not open_questions:
-        yield s.finding("the service's tasks have no health check: no attached target group checks "
-                        "health and no essential container defines a healthCheck")
-    elif not disabled:  # a finding already stands; the rest would only add noise
+        # The tasks are checked, but a target group the input cannot see may still turn checks off.
+        open_questions = [answer for answer in group_answers if isinstance(answer, NotEvaluated)]
+    else:
+        open_questions = [answer for answer in answers if isinstance(answer, NotEvaluated)]
+        if not open_questions:
+            yield s.finding("the service's tasks have no health check: no attached target group checks "
+                            "health and no essential container defines a healthCheck")
+    if open_questions and not disabled:  # with a finding made, the rest would only add noise
         yield open_questions[0]
 
 
-def _health_check_sources(s: Service) -> Iterator[bool | NotEvaluated]:
-    """For each place a health check can come from: True when it checks the
-    tasks, False when it does not, NotEvaluated when the input cannot say."""
+def _target_group_answers(s: Service) -> Iterator[bool | NotEvaluated]:
+    """For each target group: True when it checks the tasks' health, False
+    when it turns checks off, NotEvaluated when the input cannot say."""
     if not s.target_groups.known:
         yield s.target_groups.not_evaluated()
     for tg in s.target_groups.value or ():
@@ -103,6 +109,9 @@ def _health_check_sources(s: Service) -> Iterator[bool | NotEvaluated]:
         # Not written means the target group default: health checks on.
         yield enabled.value is not False if enabled.known else enabled.not_evaluated()
 
+
+def _container_answers(s: Service) -> Iterator[bool | NotEvaluated]:
+    """The same for each container of the service's task definition."""
     task_definition = s.task_definition
     if not task_definition.known:
         yield task_definition.not_evaluated()

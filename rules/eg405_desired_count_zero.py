@@ -11,12 +11,12 @@ def desired_count_zero(s: Service):
     Flags a REPLICA service whose desired count is 0.
 
     A service without `scheduling_strategy` is a REPLICA service (the AWS
-    default). Only a count written or planned as 0 is flagged. A Terraform
-    `aws_ecs_service` without `desired_count` gets the provider's default 0,
-    which a plan shows as 0, so it is flagged from a plan. A count that is
-    not written anywhere else is not flagged: CloudFormation starts such a
-    service with 1 task and keeps the current count on updates, which is the
-    recommended form when autoscaling owns the count.
+    default). Only a desired count that is 0 is flagged, not one that is not
+    written: what that means depends on the tool (the Terraform provider
+    sends 0; CloudFormation starts 1 task and keeps the current count on
+    updates), and leaving it out is the recommended form when Application
+    Auto Scaling owns the count, which then raises it to its minimum.
+    Without autoscaling, EG406 (single-task-service) flags it.
 
     ## Why is this bad?
     A service that runs no tasks serves nothing: whatever depends on it is

@@ -73,7 +73,8 @@ def _too_few_tasks(s: Service):
     elif minimum is not None and not minimum.known:
         yield minimum.not_evaluated()
     else:
-        tasks = "sets no desired count" if count.value is None else f"has a desired count of {count.value}"
+        tasks = ("sets no desired count (Terraform then starts 0 tasks, CloudFormation 1)" if count.value is None
+                 else f"has a desired count of {count.value}")
         floor = (f"its autoscaling minimum is {minimum.value}" if minimum is not None and minimum.is_set
                  else "no autoscaling keeps 2 or more tasks")
-        yield count.finding(f"the service {tasks} and {floor}: one failure stops it")
+        yield count.finding(f"the service {tasks} and {floor}")

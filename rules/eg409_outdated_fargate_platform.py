@@ -6,6 +6,7 @@ import re
 from ecs_guard.model import Service, TaskSet
 from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._platform import is_windows
 
 NEWEST_LINUX = (1, 4, 0)
 NEWEST_WINDOWS = (1, 0, 0)
@@ -31,8 +32,9 @@ def outdated_fargate_platform(s: Service | TaskSet):
 
     The operating system comes from the task definition's
     `runtimePlatform.operatingSystemFamily` (`WINDOWS_SERVER_*` is Windows,
-    anything else or nothing is Linux); it is only needed for `1.0.0` to
-    `1.3.0`, which are current on Windows and outdated on Linux. Only Fargate
+    anything else or nothing is Linux); it is only needed for `1.0.0`, which
+    is current on Windows and outdated on Linux (`1.1.0` to `1.3.0` exist for
+    Linux only). Only Fargate
     accepts a platform version, so one is checked unless the service is
     known to run elsewhere (launch type `EC2`/`EXTERNAL`, or a capacity
     provider strategy without `FARGATE`/`FARGATE_SPOT`).
@@ -80,10 +82,11 @@ def outdated_fargate_platform(s: Service | TaskSet):
     if not _VERSION.match(version.value.strip()):
         yield version.not_evaluated(f"platform version '{version.value}' is not a Fargate version ecs-guard knows")
         return
-    pinned = tuple(int(part) for part in version.value.strip().split("."))
+    parts = [int(part) for part in version.value.strip().split(".")]
+    pinned = tuple(parts + [0] * (3 - len(parts)))  # "1.4" is 1.4.0
     if pinned >= NEWEST_LINUX:
         return
-    if pinned >= NEWEST_WINDOWS:
+    if pinned == NEWEST_WINDOWS:  # 1.1.0 to 1.3.0 exist for Linux only: no need to ask
         os_family = _os_family(s)
         if isinstance(os_family, NotEvaluated):
             yield os_family
@@ -115,4 +118,4 @@ def _os_family(s: Service | TaskSet) -> str | NotEvaluated:
     family = task_definition.value.os_family
     if not family.known:
         return family.not_evaluated()
-    return "Windows" if (family.value or "").upper().startswith("WINDOWS") else "Linux"
+    return "Windows" if is_windows(family.value) else "Linux"

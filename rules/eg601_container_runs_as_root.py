@@ -4,6 +4,7 @@ from __future__ import annotations
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._platform import is_windows
 
 ROOT_USERS = ("root", "0")
 
@@ -57,7 +58,7 @@ def container_runs_as_root(c: Container):
     if not os_family.known:
         yield os_family.not_evaluated(f"operating system not known: {os_family.reason}")
         return
-    if str(os_family.value or "LINUX").upper().startswith("WINDOWS"):
+    if is_windows(os_family.value):
         return
     if not user.known:
         yield user.not_evaluated()

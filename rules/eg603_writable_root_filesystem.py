@@ -4,6 +4,7 @@ from __future__ import annotations
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._platform import is_windows
 
 
 @rule(id="EG603", name="writable-root-filesystem", severity=Severity.LOW, target=Container,
@@ -11,6 +12,8 @@ from ecs_guard.rule import rule
 def writable_root_filesystem(c: Container):
     """## What it does
     Flags a container that does not set `readonlyRootFilesystem = true`.
+    Windows containers are not checked: ECS does not support the setting
+    on Windows.
 
     ## Why is this bad?
     A writable root filesystem lets an attacker who gets code execution
@@ -44,6 +47,11 @@ def writable_root_filesystem(c: Container):
     - https://docs.aws.amazon.com/securityhub/latest/userguide/ecs-controls.html#ecs-5
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_storage
     """
+    if not c.os_family.known:
+        yield c.os_family.not_evaluated(f"operating system not known: {c.os_family.reason}")
+        return
+    if is_windows(c.os_family.value):
+        return  # ECS does not support readonlyRootFilesystem on Windows containers
     readonly = c.readonly_root_filesystem
     if not readonly.known:
         yield readonly.not_evaluated()

@@ -50,5 +50,5 @@ def host_pid_namespace(td: TaskDefinition):
     pid_mode = td.pid_mode
     if not pid_mode.known:
         yield pid_mode.not_evaluated()
-    elif pid_mode.value == "host":
+    elif str(pid_mode.value).lower() == "host":
         yield pid_mode.finding("the containers share the host's process namespace (pidMode 'host')")

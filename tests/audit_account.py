@@ -408,11 +408,15 @@ def read_with(moto, credentials: dict[str, str], folder: Path, regions=REGIONS, 
     return read, sorted(p.relative_to(folder / "snapshot").as_posix() for p in written), actions
 
 
+# The `ecs-guard` console script, without depending on where pip put it.
+ECS_GUARD = (sys.executable, "-c", "import sys; from ecs_guard.cli import main; sys.exit(main())")
+
+
 def run_cli(moto, credentials: dict[str, str], cwd: Path, *argv: str, stderr=subprocess.PIPE,
             extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`ecs-guard ARGV` in a child process, as `credentials`, with moto enforcing IAM."""
     env = {k: v for k, v in os.environ.items() if k not in AWS_VARIABLES_TO_CLEAR}
     env.update(aws_settings(moto.url, credentials, cwd), **(extra_env or {}))
     with moto.iam_enforced():
-        return subprocess.run([sys.executable, "-m", "ecs_guard.cli", *argv], cwd=cwd, env=env,
+        return subprocess.run([*ECS_GUARD, *argv], cwd=cwd, env=env,
                               stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=300)

@@ -54,7 +54,10 @@ def main(argv: list[str]) -> int:
         for done in pool.map(make_case_plan, cases):
             print("planned", done)
     for scenario in sorted((ROOT / "fixtures" / "scenarios").glob("*/terraform")):
-        make_plan(scenario, scenario.parent / "plan.json")
+        out = scenario.parent / "plan.json"
+        if rules or (missing_only and out.exists()):
+            continue
+        make_plan(scenario, out)
         print("planned", scenario.parent.name)
     return 0
 

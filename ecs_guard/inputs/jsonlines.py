@@ -26,11 +26,16 @@ JsonPath = tuple  # of str (object keys) and int (array indexes)
 class JsonText:
     """One JSON file's text and its display path."""
 
-    __slots__ = ("path", "text")
+    __slots__ = ("path", "text", "_containers")
 
     def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
+        # offset of an object or array -> what is known of its members. A
+        # report asks for many lines in the same objects (every finding of a
+        # container, every statement of a policy): each sibling is skipped
+        # once, not once per line.
+        self._containers: dict[int, _Members] = {}
 
     def location(self, json_path: Iterable, address: str = "") -> Location:
         path = tuple(json_path)
@@ -42,12 +47,14 @@ class JsonText:
     def offset_of(self, json_path: JsonPath) -> int:
         """Offset of the key (for object members) or of the element (for array
         items) at `json_path`; of the deepest existing ancestor if it is absent."""
-        text = self.text
-        best = _skip(text, 0)
+        best = _skip(self.text, 0)
         value = best
         for step in json_path:
+            members = self._containers.get(value)
+            if members is None:
+                members = self._containers[value] = _Members(self.text[value], value)
             try:
-                found = _child(text, value, step)
+                found = members.child(self.text, step)
             except (StopIteration, ValueError, IndexError):
                 return best
             if found is None:
@@ -60,33 +67,52 @@ def _skip(text: str, pos: int) -> int:
     return _WHITESPACE.match(text, pos).end()
 
 
-def _child(text: str, pos: int, step) -> tuple[int, int] | None:
-    """(offset to report, offset of the value) of `step` in the container at pos."""
-    opener = text[pos]
-    if opener == "{" and isinstance(step, str):
-        i = pos + 1
-        while True:
-            i = _skip(text, i)
-            if text[i] == "}":
-                return None
-            key_at = i
-            key, i = scanstring(text, i + 1)
-            i = _skip(text, _skip(text, i) + 1)  # past ':'
-            if key == step:
-                return key_at, i
-            i = _skip(text, _SCAN(text, i)[1])
+class _Members:
+    """The members of one object or array found so far, and where to go on.
+    A member's value is skipped (by the C scanner) only when a member after
+    it is asked for, so walking into the last key of a file never parses
+    the value it walks into."""
+
+    __slots__ = ("opener", "found", "next_at", "unskipped")
+
+    def __init__(self, opener: str, pos: int):
+        self.opener = opener
+        self.found: dict | list = {} if opener == "{" else []
+        self.next_at: int | None = pos + 1 if opener in "{[" else None  # None: no more members
+        self.unskipped: int | None = None  # offset of the last value found, not skipped yet
+
+    def child(self, text: str, step) -> tuple[int, int] | None:
+        """(offset to report, offset of the value) of `step`, or None."""
+        if self.opener == "{" and isinstance(step, str):
+            while step not in self.found and self._next(text):
+                pass
+            return self.found.get(step)
+        if self.opener == "[" and isinstance(step, int) and step >= 0:
+            while len(self.found) <= step and self._next(text):
+                pass
+            return (self.found[step], self.found[step]) if step < len(self.found) else None
+        return None
+
+    def _next(self, text: str) -> bool:
+        """Finds the next member; False at the end of the container."""
+        if self.next_at is None:
+            return False
+        i = self.next_at
+        if self.unskipped is not None:
+            i = _skip(text, _SCAN(text, self.unskipped)[1])
             if text[i] == ",":
                 i += 1
-    elif opener == "[" and isinstance(step, int):
-        i, index = pos + 1, 0
-        while True:
-            i = _skip(text, i)
-            if text[i] == "]":
-                return None
-            if index == step:
-                return i, i
-            i = _skip(text, _SCAN(text, i)[1])
-            if text[i] == ",":
-                i += 1
-            index += 1
-    return None
+        i = _skip(text, i)
+        if text[i] in "}]":
+            self.next_at = None
+            return False
+        if self.opener == "{":
+            key, after = scanstring(text, i + 1)
+            value_at = _skip(text, _skip(text, after) + 1)  # past ':'
+            self.found.setdefault(key, (i, value_at))
+        else:
+            value_at = i
+            self.found.append(i)
+        self.unskipped = value_at
+        self.next_at = value_at
+        return True

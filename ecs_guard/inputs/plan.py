@@ -68,7 +68,7 @@ def _load(path: str, display: str) -> Inventory:
     lines = _lines(text, [r.offset for r in resources] + [offset for _, offset in records.problems])
     del text  # from here on the model is built from the records alone
     for record in resources:
-        record.location = Location(display, lines[record.offset], None, record.address)
+        record.place(Location(display, lines[record.offset], None, record.address))
     inventory.problems.extend(InputProblem(display, message, lines[offset], kind="not-understood")
                               for message, offset in records.problems)
     index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs), display)

@@ -40,15 +40,15 @@ class Ecs:
         for td in self.task_definitions.values():
             record = index.by_address[td.address]
             for key in ("arn", "arn_without_revision"):
-                if isinstance(record.values.get(key), str):
-                    self._by_arn[record.values[key]] = td
+                if isinstance(record.known(key), str):
+                    self._by_arn[record.known(key)] = td
             if td.family.is_set:
                 self._by_family.setdefault(td.family.value, td)
         self.clusters = index.build_each(index.of_kind("aws_ecs_cluster"), _cluster)
         self._cluster_by_name = {c.name.value: c for c in self.clusters.values() if c.name.is_set}
         self._cluster_by_arn = {}
         for cluster in self.clusters.values():
-            arn = index.by_address[cluster.address].values.get("arn")
+            arn = index.by_address[cluster.address].known("arn")
             if isinstance(arn, str):
                 self._cluster_by_arn[arn] = cluster
         service_records = index.of_kind("aws_ecs_service")
@@ -139,7 +139,7 @@ class Ecs:
 def _cluster(record: PlanResource) -> Cluster:
     where = record.location
     settings = record.blocks("setting")
-    insights = settings if not settings.known else Value(None, where)
+    insights = settings if not settings.known else record.absent
     for i, setting in enumerate(settings.value or ()):
         if setting.get("name") == "containerInsights":
             insights = record.get("setting", i, "value")
@@ -169,7 +169,7 @@ def _public_ip(record: PlanResource) -> Value:
     if not network.known:
         return network
     if not network.value:
-        return Value(None, record.location)
+        return record.absent
     return record.get("network_configuration", 0, "assign_public_ip")
 
 
@@ -197,7 +197,7 @@ def _volumes(record: PlanResource) -> Value:
         volumes.append(Volume(
             address=record.address, location=record.location, name=record.get("volume", i, "name"),
             efs=efs,
-            transit_encryption=record.get(*efs_path, 0, "transit_encryption") if efs else Value(None, record.location)))
+            transit_encryption=record.get(*efs_path, 0, "transit_encryption") if efs else record.absent))
     return Value(tuple(volumes), record.location)
 
 

@@ -43,8 +43,8 @@ class Iam:
         self.index = index
         role_records = index.of_kind("aws_iam_role")
         self._role_addresses = {r.address: r.address for r in role_records}
-        self._role_by_arn = {r.values["arn"]: r.address for r in role_records if isinstance(r.values.get("arn"), str)}
-        self._role_by_name = {r.values["name"]: r.address for r in role_records if isinstance(r.values.get("name"), str)}
+        self._role_by_arn = {r.known("arn"): r.address for r in role_records if isinstance(r.known("arn"), str)}
+        self._role_by_name = {r.known("name"): r.address for r in role_records if isinstance(r.known("name"), str)}
         self._documents = {r.address: r for r in index.of_kind("data.aws_iam_policy_document")}
         self.policies = index.build_each(index.of_kind("aws_iam_policy"), self._customer_policy)
         self._policy_by_arn = {p.arn.value: p for p in self.policies.values() if p.arn.is_set}
@@ -84,7 +84,7 @@ class Iam:
             if block.get("name") is None and block.get("policy") is None and not record.is_unknown(("inline_policy", i)):
                 continue  # an empty inline_policy {} block: "no inline policies"
             policies.append(Policy(address=record.address, location=where, name=record.get("inline_policy", i, "name"),
-                                   arn=Value(None, where),
+                                   arn=record.absent,
                                    statements=self._statements(record, ("inline_policy", i, "policy"))))
         policies.extend(self._policies_by_arn(record, ("managed_policy_arns",)))
         policies.extend(attached)
@@ -119,7 +119,7 @@ class Iam:
 
     def _role_policy(self, record: PlanResource) -> Policy:
         return Policy(address=record.address, location=record.location, name=record.get("name"),
-                      arn=Value(None, record.location), statements=self._statements(record, ("policy",)))
+                      arn=record.absent, statements=self._statements(record, ("policy",)))
 
     def _customer_policy(self, record: PlanResource) -> Policy:
         return Policy(address=record.address, location=record.location, name=record.computed("name"),

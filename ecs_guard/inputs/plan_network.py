@@ -36,7 +36,7 @@ class Network:
         if not blocks.known:
             return blocks
         if not blocks.value:
-            return Value(None, record.location)
+            return record.absent
         return self.index.link_many(record, ("network_configuration", 0, "subnets"), self._subnet_by_id.get,
                                     self.subnets, lambda text, is_address: _subnet_not_in_plan(text, is_address, record))
 
@@ -95,7 +95,7 @@ def _health_check_enabled(record: PlanResource) -> Value:
     blocks = record.blocks("health_check")
     if not blocks.known:
         return blocks
-    enabled = record.get("health_check", 0, "enabled") if blocks.value else Value(None, record.location)
+    enabled = record.get("health_check", 0, "enabled") if blocks.value else record.absent
     if not enabled.known or enabled.value is not None:
         return enabled
     target_type = record.get("target_type")
@@ -115,5 +115,5 @@ def _target_group_not_in_plan(text: str, is_address: bool, referrer: PlanResourc
 def _classic_elb(name: Value, referrer: PlanResource) -> TargetGroup:
     label = f"elb:{name.value}" if name.known else f"{referrer.address}.load_balancer.elb_name"
     where = referrer.location
-    return TargetGroup(address=label, location=where, arn=Value(None, where),
+    return TargetGroup(address=label, location=where, arn=referrer.absent,
                        health_check_enabled=Value(True, where))

@@ -32,7 +32,7 @@ class PlanResource:
     """One resource instance of the plan (managed resource or data source)."""
 
     __slots__ = ("address", "module", "local", "index", "kind", "values", "unknown",
-                 "expressions", "written", "offset", "location")
+                 "expressions", "written", "offset", "location", "absent")
 
     def __init__(self, address: str, module: str, local: str, index, kind: str, values: dict, offset: int):
         self.address = address
@@ -45,22 +45,37 @@ class PlanResource:
         self.expressions: dict[str, list[str]] | None = None  # None: no configuration in the plan
         self.written: frozenset = frozenset()  # top-level attributes the configuration writes
         self.offset = offset
-        self.location: Location = Location("", 1, None, address)
+        self.location: Location | None = None  # set by place() once lines are known
+        self.absent: Value | None = None
+
+    def place(self, location: Location) -> None:
+        """Locate the resource (and so every Value read from it)."""
+        self.location = location
+        self.absent = Value(None, location)  # shared: most attributes of a resource are not written
 
     def get(self, *path) -> Value:
         """The attribute at `path` (e.g. ``("network_configuration", 0, "subnets")``)."""
         if self.unknown.get(path[0]) and self.is_unknown(path):
             if path[0] not in self.values and self.expressions is not None and path[0] not in self.written:
-                return Value(None, self.location)  # computed by AWS, not written: absent
+                return self.absent  # computed by AWS, not written: absent
             return self.unknown_value(path)
-        return Value(self.raw(path), self.location)
+        value = self.raw(path)
+        return self.absent if value is None else Value(value, self.location)
 
     def computed(self, *path) -> Value:
         """An attribute AWS always sets (arn, id, availability_zone): unknown
         until apply whether or not the configuration writes it."""
         if self.unknown.get(path[0]) and self.is_unknown(path):
             return self.unknown_value(path)
-        return Value(self.raw(path), self.location)
+        value = self.raw(path)
+        return self.absent if value is None else Value(value, self.location)
+
+    def known(self, *path) -> Any:
+        """The planned value at `path` when it is known, else None (no Value
+        built: for matching resources by value)."""
+        if self.unknown.get(path[0]) and self.is_unknown(path):
+            return None
+        return self.raw(path)
 
     def unknown_value(self, path: Path) -> Value:
         return Value.unknown(f"{dotted(path)} is unknown until apply", self.location)
@@ -68,6 +83,8 @@ class PlanResource:
     def raw(self, path: Path) -> Any:
         """The planned value at `path`, None where it is missing."""
         node: Any = self.values.get(path[0])
+        if len(path) == 1:
+            return node
         for step in path[1:]:
             if node is None:
                 return None
@@ -115,7 +132,8 @@ class PlanResource:
 
 
 def dotted(path: Path) -> str:
-    return ".".join(str(step) for step in path if not isinstance(step, int))
+    """An attribute path as the configuration names it: network_configuration.subnets."""
+    return path[0] if len(path) == 1 else ".".join([step for step in path if step.__class__ is str])
 
 
 def _has_unknown(node: Any) -> bool:
@@ -134,7 +152,8 @@ class PlanRecords:
     ``attributes`` maps a resource kind (``aws_ecs_service``,
     ``data.aws_iam_policy_document``) to the attributes the adapter reads;
     other kinds are dropped as they stream by. Entries whose shape is wrong
-    are listed in ``problems`` as (message, offset) and skipped.
+    are listed in ``problems`` as (message, offset) and skipped. This runs
+    for every entry of the plan: it does as little as it can.
     """
 
     def __init__(self, attributes: dict[str, tuple[str, ...]]):
@@ -143,41 +162,30 @@ class PlanRecords:
         self.header: dict[str, Any] = {}
         self.problems: list[tuple[str, int]] = []
         self.sections: set[str] = set()  # top-level members of the plan
-        self._unknown: dict[str, dict] = {}
-        self._changed_only: dict[str, PlanResource] = {}
-        self._expressions: dict[tuple[str, str], dict[str, list[str]]] = {}
         self.calls: dict[tuple[str, str], dict[str, list[str]]] = {}
         self.outputs: dict[tuple[str, str], list[str]] = {}
+        self._unknown: dict[str, dict] = {}
+        self._changed_only: dict[str, PlanResource] = {}
+        self._expressions: dict[tuple[str, str], dict] = {}
+        self._handlers = {"planned": self._state_resource, "prior": self._state_resource, "change": self._change,
+                          "config": self._config_resource, "call": self._call, "outputs": self._outputs,
+                          "header": self._header, "section": self._section}
 
     def add(self, entry: PlanEntry) -> None:
-        kind = entry.kind
-        if kind == "section":
-            self.sections.add(entry.data)
-        elif kind in ("planned", "prior"):
-            self._state_resource(entry)
-        elif kind == "change":
-            self._change(entry)
-        elif kind == "config":
-            self._config_resource(entry)
-        elif kind == "call":
-            name, call = entry.data
-            expressions = call.get("expressions")
-            self.calls[(entry.module, name)] = flatten(expressions if isinstance(expressions, dict) else {})
-        elif kind == "outputs" and isinstance(entry.data, dict):
-            for name, output in entry.data.items():
-                expression = output.get("expression") if isinstance(output, dict) else None
-                self.outputs[(entry.module, name)] = _references(expression)
-        elif kind == "header":
-            key, value = entry.data
-            self.header[key] = value
+        self._handlers[entry.kind](entry)
 
     def finish(self) -> list[PlanResource]:
         """Merge after_unknown and the configuration into the records; every resource, in plan order."""
         for address, record in self._changed_only.items():
             self.resources.setdefault(address, record)
+        paths: dict[str, str] = {}
         for record in self.resources.values():
             record.unknown = self._unknown.get(record.address, {})
-            expressions = self._expressions.get((config_path(record.module), record.local))
+            module = record.module
+            path = paths.get(module)
+            if path is None:
+                path = paths[module] = config_path(module)
+            expressions = self._expressions.get((path, record.local))
             if expressions is not None:
                 record.expressions = expressions
                 record.written = frozenset(name.split(".", 1)[0] for name in expressions)
@@ -191,44 +199,46 @@ class PlanRecords:
             found.setdefault((record.module, record.local), []).append(Instance(record.address, record.index))
         return found
 
-    # ----------------------------------------------------------------- sections
+    # ----------------------------------------------------------------- entries
 
-    def _kind(self, entry: PlanEntry) -> tuple[str | None, tuple | None]:
+    def _wanted(self, entry: PlanEntry) -> tuple[str, tuple] | None:
+        """(kind, attributes read) of a resource entry of a kind the adapter reads."""
         data = entry.data
-        if not isinstance(data, dict):
+        if data.__class__ is not dict:
             self.problems.append(("a resource entry is not an object", entry.offset))
-            return None, None
+            return None
         kind = data.get("type")
         if data.get("mode") == "data":
             kind = f"data.{kind}"
-        return kind, self.attributes.get(kind)
+        wanted = self.attributes.get(kind)
+        return None if wanted is None else (kind, wanted)
 
     def _state_resource(self, entry: PlanEntry) -> None:
-        kind, wanted = self._kind(entry)
-        if wanted is None:
+        found = self._wanted(entry)
+        if found is None:
             return
+        kind, wanted = found
         data = entry.data
-        address = data.get("address")
-        if entry.kind == "prior" and (not kind.startswith("data.") or address in self.resources):
+        if entry.kind == "prior" and (not kind.startswith("data.") or data.get("address") in self.resources):
             return  # prior state: only data sources read while planning
         record = self._record(entry, kind, wanted, data.get("values"))
         if record is not None:
-            self.resources[address] = record
+            self.resources[record.address] = record
 
     def _change(self, entry: PlanEntry) -> None:
-        kind, wanted = self._kind(entry)
-        if wanted is None:
+        found = self._wanted(entry)
+        if found is None:
             return
+        kind, wanted = found
         data = entry.data
-        change = data.get("change")
-        address = data.get("address")
-        if not isinstance(change, dict) or not isinstance(address, str):
+        change, address = data.get("change"), data.get("address")
+        if change.__class__ is not dict or address.__class__ is not str:
             self.problems.append((f"{address or 'a resource change'}: change is not an object", entry.offset))
             return
         if change.get("actions") == ["delete"]:
             return
         unknown = change.get("after_unknown")
-        if isinstance(unknown, dict):
+        if unknown.__class__ is dict and unknown:
             self._unknown[address] = {k: unknown[k] for k in wanted if k in unknown}
         if address not in self.resources:  # normally in planned_values: kept only in case it is not
             record = self._record(entry, kind, wanted, change.get("after"))
@@ -238,26 +248,42 @@ class PlanRecords:
     def _record(self, entry: PlanEntry, kind: str, wanted: tuple, values: Any) -> PlanResource | None:
         data = entry.data
         address, name = data.get("address"), data.get("name")
-        if not isinstance(address, str) or not isinstance(name, str):
+        if address.__class__ is not str or name.__class__ is not str:
             self.problems.append((f"a {kind} entry has no address or name", entry.offset))
             return None
         if values is None:
             values = {}
-        if not isinstance(values, dict):
+        elif values.__class__ is not dict:
             self.problems.append((f"{address}: values is not an object", entry.offset))
             return None
         return PlanResource(address, module_of(address), f"{kind}.{name}", data.get("index"), kind,
                             {k: values[k] for k in wanted if k in values}, entry.offset)
 
     def _config_resource(self, entry: PlanEntry) -> None:
-        kind, wanted = self._kind(entry)
-        if wanted is None:
+        found = self._wanted(entry)
+        if found is None:
             return
-        data = entry.data
-        expressions = data.get("expressions")
-        address = data.get("address")
-        if isinstance(address, str):
-            self._expressions[(entry.module, address)] = flatten(expressions if isinstance(expressions, dict) else {})
+        address, expressions = entry.data.get("address"), entry.data.get("expressions")
+        if address.__class__ is str:
+            self._expressions[(entry.module, address)] = flatten(expressions) if expressions.__class__ is dict else {}
+
+    def _call(self, entry: PlanEntry) -> None:
+        name, call = entry.data
+        expressions = call.get("expressions")
+        self.calls[(entry.module, name)] = flatten(expressions) if expressions.__class__ is dict else {}
+
+    def _outputs(self, entry: PlanEntry) -> None:
+        if entry.data.__class__ is dict:
+            for name, output in entry.data.items():
+                expression = output.get("expression") if output.__class__ is dict else None
+                self.outputs[(entry.module, name)] = _references(expression)
+
+    def _header(self, entry: PlanEntry) -> None:
+        key, value = entry.data
+        self.header[key] = value
+
+    def _section(self, entry: PlanEntry) -> None:
+        self.sections.add(entry.data)
 
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:

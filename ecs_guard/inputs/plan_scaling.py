@@ -30,7 +30,7 @@ class Scaling:
         self.index = index
         records = [r for r in index.of_kind("aws_appautoscaling_target") if _may_scale_a_service(r)]
         self._target_addresses = {r.address: r.address for r in records}
-        self._target_by_keys = {_keys(r): r.address for r in records if _keys(r)}
+        self._target_by_keys = {keys: r.address for r in records if (keys := _keys(r))}
         policies: dict[str, list] = {}
         actions: dict[str, list] = {}
         for kind, model, found in (("aws_appautoscaling_policy", ScalingPolicy, policies),
@@ -98,7 +98,7 @@ def _linked(target: ScalableTarget | None, record: PlanResource, cluster: str | 
         if not identified:
             return Value.unknown(f"the service's name or cluster is unknown until apply, and scalable target "
                                  f"{candidate.address} may be its own", record.location)
-    return Value(None, record.location)
+    return record.absent
 
 
 def _may_scale_a_service(record: PlanResource) -> bool:
@@ -109,5 +109,5 @@ def _may_scale_a_service(record: PlanResource) -> bool:
 
 def _keys(record: PlanResource) -> tuple | None:
     """(resource id, dimension, namespace) when all are known."""
-    values = tuple(record.get(k) for k in _KEYS)
-    return tuple(v.value for v in values) if all(v.is_set for v in values) else None
+    values = tuple(record.known(k) for k in _KEYS)
+    return values if None not in values else None

@@ -53,8 +53,7 @@ def _top(cursor: "_Cursor") -> Iterator[PlanEntry]:
         if key == "planned_values":
             yield from _within(cursor, "root_module", lambda: _state_module(cursor, "planned"))
         elif key == "resource_changes":
-            for _ in cursor.items():
-                yield cursor.entry("change")
+            yield from cursor.entries("change")
         elif key == "prior_state":
             yield from _within(cursor, "values", lambda: _within(
                 cursor, "root_module", lambda: _state_module(cursor, "prior")))
@@ -86,9 +85,8 @@ def _state_module(cursor: "_Cursor", kind: str) -> Iterator[PlanEntry]:
         cursor.skip()
         return
     for key in cursor.members():
-        if key == "resources" and cursor.peek() == "[":
-            for _ in cursor.items():
-                yield cursor.entry(kind)
+        if key == "resources":
+            yield from cursor.entries(kind)
         elif key == "child_modules" and cursor.peek() == "[":
             for _ in cursor.items():
                 yield from _state_module(cursor, kind)
@@ -102,9 +100,8 @@ def _config_module(cursor: "_Cursor", path: str) -> Iterator[PlanEntry]:
         cursor.skip()
         return
     for key in cursor.members():
-        if key == "resources" and cursor.peek() == "[":
-            for _ in cursor.items():
-                yield cursor.entry("config", path)
+        if key == "resources":
+            yield from cursor.entries("config", path)
         elif key == "module_calls" and cursor.peek() == "{":
             for name in cursor.members():
                 yield from _module_call(cursor, path, name)
@@ -153,10 +150,16 @@ class _Cursor:
         self.pos = _WHITESPACE.match(self.text, end).end()
         return value
 
-    def entry(self, kind: str, module: str = "") -> PlanEntry:
-        """Decode one resource entry; its offset is its first key's (the line a reader looks for)."""
-        first_key = _WHITESPACE.match(self.text, self.pos + 1).end()
-        return PlanEntry(kind, module, self.value(), first_key)
+    def entries(self, kind: str, module: str = "") -> Iterator[PlanEntry]:
+        """Decode the resource entries of the array at the cursor, one at a
+        time. Each entry's offset is its first key's (the line a reader looks
+        for). This is the loop that runs for every resource: it is kept tight."""
+        if self.peek() != "[":
+            self.skip()
+            return
+        for _ in self.items():
+            first_key = _WHITESPACE.match(self.text, self.pos + 1).end()
+            yield PlanEntry(kind, module, self.value(), first_key)
 
     def skip(self) -> None:
         """Move past the value at the cursor, holding at most one of its

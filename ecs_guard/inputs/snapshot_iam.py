@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Callable
-from urllib.parse import unquote
 
 from ..location import Location
 from ..model import InputProblem, Policy, Role, Statement, Value
@@ -172,6 +171,8 @@ def policy_statements(document: Any, locate: Locate, path: tuple, address: str) 
     """Value[tuple[Statement]] of a policy document at `path`. A URL-encoded
     document has no lines of its own: everything in it is located at its key."""
     if isinstance(document, str):
+        from urllib.parse import unquote  # rare (raw API output), and slow to import on every scan
+
         where = locate(path)
         try:
             document = json.loads(unquote(document))

@@ -15,6 +15,17 @@ from dataclasses import dataclass, field
 # the schema says (the ``id`` of every resource).
 ALWAYS_COMPUTED = frozenset({"id"})
 
+# Nested blocks the provider computes when the code leaves them out (planned
+# as unknown). The schema JSON does not say so; these were seen in real plans.
+COMPUTED_BLOCKS = {
+    "aws_iam_role": frozenset({"inline_policy"}),
+    "aws_lb_target_group": frozenset({"stickiness", "target_failover", "target_group_health",
+                                      "target_health_state", "health_check"}),
+    "aws_alb_target_group": frozenset({"stickiness", "target_failover", "target_group_health",
+                                       "target_health_state", "health_check"}),
+    "aws_appautoscaling_target": frozenset({"suspended_state"}),
+}
+
 
 @dataclass
 class BlockSchema:
@@ -33,16 +44,18 @@ class BlockSchema:
         return self.blocks.get(name)
 
 
-_CACHE: dict[str, BlockSchema | None] = {}
+_CACHE: dict[tuple[str, str], BlockSchema | None] = {}
 
 
-def resource_schema(resource_type: str) -> BlockSchema | None:
-    """The schema of a managed resource type, None when we do not carry it."""
-    if resource_type not in _CACHE:
-        from .aws_schema import RESOURCES
-        raw = RESOURCES.get(resource_type)
-        _CACHE[resource_type] = _block(raw) if raw is not None else None
-    return _CACHE[resource_type]
+def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | None:
+    """The schema of a resource (or, mode "data", data source) type; None
+    when we do not carry it."""
+    key = (mode, resource_type)
+    if key not in _CACHE:
+        from .aws_schema import DATA_SOURCES, RESOURCES
+        raw = (RESOURCES if mode == "managed" else DATA_SOURCES).get(resource_type)
+        _CACHE[key] = _block(raw) if raw is not None else None
+    return _CACHE[key]
 
 
 def _block(raw: dict) -> BlockSchema:

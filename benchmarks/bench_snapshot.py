@@ -1,0 +1,117 @@
+#!/usr/bin/env python3
+"""How long a scan of a large live-account snapshot takes, against the time
+to merely json.load its files.
+
+    python benchmarks/bench_snapshot.py [--services 2000] [--runs 5] [--check] [--gen PATH]
+
+Generates the snapshot with shared/bench/gen.py (2,000 services: about
+2,200 files, 18 MB) into a temporary folder, then times, each in a fresh
+interpreter and best of --runs:
+
+  baseline  a Python process that json.loads every file of the folder;
+  scan      `ecs-guard scan --format json --output /dev/null DIR`
+            (or `scan([DIR])` from Python while the CLI cannot write a
+            JSON report).
+
+Runs alternate between the two, so a busy machine slows both alike. Prints
+both times and their ratio; the budget is a ratio of 3. With --check the
+exit code is 1 when the ratio is above it (and 2 when something failed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BUDGET = 3.0
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen.py"
+
+BASELINE = """
+import json, os, sys
+for folder, _dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".json"):
+            with open(os.path.join(folder, name), "rb") as stream:
+                json.load(stream)
+"""
+SCAN_FROM_PYTHON = "import sys; from ecs_guard.scan import scan; scan([sys.argv[1]])"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--services", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio is above {BUDGET:g}")
+    parser.add_argument("--gen", type=Path, default=DEFAULT_GEN, help="path of shared/bench/gen.py")
+    args = parser.parse_args(argv)
+    if not args.gen.is_file():
+        print(f"bench_snapshot: generator not found at {args.gen} (use --gen)", file=sys.stderr)
+        return 2
+
+    with tempfile.TemporaryDirectory(prefix="ecs-guard-bench-") as tmp:
+        snapshot = Path(tmp) / "snapshot"
+        subprocess.run([sys.executable, str(args.gen), "snapshot", str(args.services), str(snapshot)], check=True)
+        files = sum(len(names) for _, _, names in os.walk(snapshot))
+        size = sum(p.stat().st_size for p in snapshot.rglob("*.json"))
+        scan_command, how = _scan_command(snapshot, Path(tmp))
+        baseline_command = [sys.executable, "-c", BASELINE, str(snapshot)]
+
+        baseline_times, scan_times = [], []
+        for _ in range(args.runs):
+            baseline_times.append(_timed(baseline_command))
+            scan_times.append(_timed(scan_command))
+
+    baseline, scan = min(baseline_times), min(scan_times)
+    ratio = scan / baseline
+    print(f"snapshot: {args.services} services, {files} files, {size / 1e6:.1f} MB")
+    print(f"baseline (json.load every file): {baseline:.3f} s   (runs: {_list(baseline_times)})")
+    print(f"scan ({how}): {scan:.3f} s   (runs: {_list(scan_times)})")
+    print(f"ratio: {ratio:.2f} (budget {BUDGET:g})")
+    if args.check and ratio > BUDGET:
+        print(f"bench_snapshot: over budget: {ratio:.2f} > {BUDGET:g}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _scan_command(snapshot: Path, tmp: Path) -> tuple[list[str], str]:
+    """The CLI when it writes a JSON report, else the scan function."""
+    cli = shutil.which("ecs-guard", path=os.pathsep.join([str(Path(sys.executable).parent),
+                                                          os.environ.get("PATH", "")]))
+    if cli:
+        probe = tmp / "probe.json"
+        subprocess.run([cli, "scan", "--format", "json", "--output", str(probe), str(snapshot)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            json.loads(probe.read_text())
+        except (OSError, ValueError):
+            pass
+        else:
+            return [cli, "scan", "--format", "json", "--output", os.devnull, str(snapshot)], \
+                "ecs-guard scan --format json --output /dev/null"
+    return [sys.executable, "-c", SCAN_FROM_PYTHON, str(snapshot)], "scan() from Python"
+
+
+def _timed(command: list[str]) -> float:
+    """Wall time of one run; a run that fails (exit 2: ecs-guard itself failed) stops the benchmark.
+    Exit codes 1 and 3 are expected: the generated snapshot has findings."""
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1, 3):
+        sys.exit(f"bench_snapshot: {command[0]} failed (exit {done.returncode}): {done.stderr.strip()[-500:]}")
+    return elapsed
+
+
+def _list(times: list[float]) -> str:
+    return ", ".join(f"{t:.3f}" for t in times)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""load_root: a Terraform root module directory -> HclRoot (all resource
+instances, with their modules, plus every problem met on the way)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ...location import display_path
+from ...model import InputProblem
+from .instances import Evaluation, ModuleInstance
+from .library import HclLibraryError
+from .records import HclResource
+from .variables import load_var_files, var_file_paths
+
+
+@dataclass
+class HclRoot:
+    directory: str                                   # display path of the root module
+    resources: list[HclResource] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)   # .tf files parsed and var files read
+    parse_seconds: dict = field(default_factory=dict)  # .tf file -> seconds to parse (or load from cache)
+    parse_cached: dict = field(default_factory=dict)   # .tf file -> True when it came from the cache
+
+    def resource(self, address: str) -> HclResource | None:
+        return next((r for r in self.resources if r.address == address), None)
+
+
+def load_root(directory: str | Path, var_files: list[str | Path] = (), use_cache: bool = True) -> HclRoot:
+    """Evaluate the root module in `directory` (its .tf files, terraform.tfvars,
+    *.auto.tfvars, then `var_files` in order) and every local module it calls."""
+    root_dir = Path(directory).resolve()
+    result = HclRoot(display_path(root_dir))
+    try:
+        var_values, problems, read = load_var_files(var_file_paths(root_dir, [Path(f) for f in var_files]),
+                                                    use_cache)
+        evaluation = Evaluation(root_dir, var_values, use_cache)
+        for problem in problems:
+            evaluation.problem(problem)
+        root = ModuleInstance(evaluation, evaluation.module_source(root_dir), "")
+        result.resources = root.records()
+    except HclLibraryError as error:
+        result.problems.append(InputProblem(result.directory, str(error)))
+        return result
+    result.problems = evaluation.problems
+    result.parse_seconds = dict(evaluation.parse_seconds)
+    result.parse_cached = dict(evaluation.parse_cached)
+    result.files = list(evaluation.parse_seconds) + read
+    return result
