@@ -37,6 +37,9 @@ def summary_lines(read: AccountRead, seconds: float, save: Path | None) -> list[
              f"  {read.log.total()} API calls ({per_service}) in {seconds:.1f} s"]
     if save is not None:
         lines.append(f"  snapshot saved in {save} (rescan with `ecs-guard scan {save}`)")
+    else:
+        lines.append("  snapshot not kept: the report's file locations point into a temporary folder "
+                     "(use --save DIR to keep it)")
     for cluster in read.unmatched_clusters:
         lines.append(f"  --cluster {cluster}: no such cluster in the regions read")
     for role in read.iam.missing_roles:

@@ -42,7 +42,9 @@ def load(paths: list[str]) -> Inventory:
     # collection the rules and reporters trigger (together several times the
     # cost of loading a large snapshot). So it is paused while they are built,
     # and they are then frozen (gc.freeze: never walked, still freed when no
-    # longer used). Garbage already there is collected first, not frozen.
+    # longer used). What an earlier load froze is unfrozen and garbage is
+    # collected first, so nothing dead stays frozen across loads.
+    gc.unfreeze()
     gc.collect()
     gc.disable()
     try:

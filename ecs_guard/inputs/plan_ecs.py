@@ -179,9 +179,9 @@ def _containers(record: PlanResource, os_family: Value) -> Value:
         return definitions
     if definitions.value is None:
         return Value((), record.location)
+    definitions = parse_json(definitions.value, "container_definitions")
     try:
-        return containers(parse_json(definitions.value, "container_definitions"), record.address, os_family,
-                          lambda path: record.location)
+        return containers(definitions, record.address, os_family, lambda path: record.location)
     except InputError as error:
         raise InputError(f"container_definitions: {error.message}") from None
 

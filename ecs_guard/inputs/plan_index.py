@@ -37,6 +37,7 @@ class PlanIndex:
         for record in records:
             self.by_kind.setdefault(record.kind, []).append(record)
         self.problems: list[InputProblem] = []
+        self.unreadable: set[str] = set()  # resources whose shape was wrong: reported, not modelled
 
     def of_kind(self, *kinds: str) -> list[PlanResource]:
         return [r for kind in kinds for r in self.by_kind.get(kind, ())]
@@ -58,6 +59,9 @@ class PlanIndex:
             except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
                 # Never str(error): a value from the plan (a secret) could be in it.
                 self.problem(record, f"unexpected shape of the resource ({type(error).__name__})")
+            else:
+                continue
+            self.unreadable.add(record.address)
         return built
 
     def problem(self, record: PlanResource, message: str) -> None:
@@ -84,8 +88,13 @@ class PlanIndex:
         if len(targets) == 1 and not others:
             return Value(targets[0], where), Value(built[targets[0]], where)
         if not targets and len(others) == 1 and not resolved.blockers:
-            return Value(others[0], where), Value.unknown(missing(others[0]), where)
+            return Value(others[0], where), Value.unknown(self._missing(others[0], missing), where)
         return value, value
+
+    def _missing(self, address: str, missing: Callable[[str], str]) -> str:
+        if address in self.unreadable:
+            return f"{address} could not be read (see the input problems)"
+        return missing(address)
 
     def link_many(self, record: PlanResource, path: tuple, find: Callable[[str], Any],
                   built: dict[str, Any], missing: Callable[[str, bool], Any]) -> Value:

@@ -55,7 +55,7 @@ class Network:
             elif arn.is_set:
                 groups.append(self._target_group_by_arn.get(arn.value)
                               or _target_group_not_in_plan(arn.value, False, record))
-            elif not arn.known:
+            else:  # unknown until apply (a block names a target group or an ELB: never neither)
                 follow_references = True
         if follow_references:
             resolved = self.index.resolve(record, "load_balancer.target_group_arn")

@@ -60,7 +60,11 @@ class PlanResource:
                 return self.absent  # computed by AWS, not written: absent
             return self.unknown_value(path)
         value = self.raw(path)
-        return self.absent if value is None else Value(value, self.location)
+        if value is None:
+            if path[0] not in self.values and path[0] in self.written:
+                return self.unknown_value(path)  # written, yet missing from the planned values
+            return self.absent
+        return Value(value, self.location)
 
     def computed(self, *path) -> Value:
         """An attribute AWS always sets (arn, id, availability_zone): unknown

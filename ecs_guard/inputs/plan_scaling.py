@@ -89,7 +89,7 @@ def _linked(target: ScalableTarget | None, record: PlanResource, cluster: str | 
             unmatched: list[ScalableTarget]) -> Value:
     """The service's target; unknown when a target matched to no service may be its own."""
     if target is not None:
-        return Value(target, target.location)
+        return Value(target, record.location)
     identified = record.get("name").is_set and cluster is not None
     for candidate in unmatched:
         if not candidate.resource_id.is_set:

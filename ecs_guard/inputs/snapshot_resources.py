@@ -121,31 +121,27 @@ class Scaling:
 
 
 def _scaling_policy(record: Record):
-    d = record.data
-    if d.get("ScalableDimension") != SERVICE_DIMENSION:
-        return None
-    arn = d.get("PolicyARN")
-    locate = record.locator(arn or d.get("PolicyName"))
-    owner = locate(("PolicyARN",) if arn else ("PolicyName",))
-    return _resource_key(d, arn), ScalingPolicy(address=arn or d.get("PolicyName"), location=owner,
-                                                name=attribute(d, "PolicyName", locate, (), owner))
+    return _scaling_entry(record, ScalingPolicy, "PolicyARN", "PolicyName")
 
 
 def _scheduled_action(record: Record):
+    return _scaling_entry(record, ScheduledAction, "ScheduledActionARN", "ScheduledActionName")
+
+
+def _scaling_entry(record: Record, model: type, arn_key: str, name_key: str):
+    """((resource id, region), the policy or scheduled action), or None for
+    another dimension: both outputs have the same shape, keyed differently."""
     d = record.data
     if d.get("ScalableDimension") != SERVICE_DIMENSION:
         return None
-    arn = d.get("ScheduledActionARN")
-    locate = record.locator(arn or d.get("ScheduledActionName"))
-    owner = locate(("ScheduledActionARN",) if arn else ("ScheduledActionName",))
-    return _resource_key(d, arn), ScheduledAction(address=arn or d.get("ScheduledActionName"), location=owner,
-                                                  name=attribute(d, "ScheduledActionName", locate, (), owner))
-
-
-def _resource_key(d: dict, arn: str | None) -> tuple[str, str | None]:
     if not isinstance(d.get("ResourceId"), str):
         raise InputError("an Application Auto Scaling entry has no ResourceId")
-    return d["ResourceId"], region_of(arn)
+    arn = d.get(arn_key)
+    address = arn or d.get(name_key)
+    locate = record.locator(address)
+    owner = locate((arn_key,) if arn else (name_key,))
+    return (d["ResourceId"], region_of(arn)), model(address=address, location=owner,
+                                                    name=attribute(d, name_key, locate, (), owner))
 
 
 def _by_resource(items: list) -> dict[str, list]:

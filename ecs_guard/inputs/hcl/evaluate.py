@@ -20,7 +20,7 @@ from . import typeconv
 from .render import render
 from .syntax import (Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat,
                      Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable)
-from .values import Val, make_set, number
+from .values import Val, number
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,59 +180,64 @@ def _splat(node: Splat, scope: Scope) -> Val:
 
 
 def _template(node: Template, scope: Scope) -> Val:
-    pieces: list[tuple] = []      # (text, literal, known, reason)
+    """Render a template. Besides the string, keep its pieces (text, literal,
+    known, reason, line): the line each piece of text starts on, so a JSON
+    document in the result can point at lines of the template, loops included."""
+    pieces: list[tuple] = []
     sources: dict[str, None] = {}
-    state = {"directive": False}
+    line = [node.line]
+
+    def text_piece(text: str) -> None:
+        pieces.append((text, True, True, "", line[0]))
+        line[0] += text.count("\n")
 
     def emit(parts, inner: Scope) -> None:
         for part in parts:
             if isinstance(part, str):
-                pieces.append((part, True, True, ""))
+                text_piece(part)
             elif isinstance(part, TemplateIf):
-                state["directive"] = True
+                line[0] = part.line
                 condition = typeconv.to_bool(evaluate(part.condition, inner))
                 sources.update(dict.fromkeys(condition.all_sources()))
                 if not condition.known:
-                    pieces.append(("", False, False, condition.reason))
+                    pieces.append(("", False, False, condition.reason, part.line))
                 else:
                     emit(part.then if condition.value else part.otherwise, inner)
             elif isinstance(part, TemplateFor):
-                state["directive"] = True
                 collection = evaluate(part.collection, inner)
                 sources.update(dict.fromkeys(collection.all_sources()))
                 if not collection.known:
-                    pieces.append(("", False, False, collection.reason))
+                    pieces.append(("", False, False, collection.reason, part.line))
                     continue
                 for key, value in iterate(collection):
+                    line[0] = part.line
                     names = {part.value_var: value}
                     if part.key_var:
                         names[part.key_var] = key
                     emit(part.body, inner.child(names))
             else:
+                line[0] = part.line
                 value = evaluate(part, inner)
                 sources.update(dict.fromkeys(value.all_sources()))
                 if not value.known:
-                    pieces.append(("", value.literal, False, value.reason))
+                    pieces.append(("", value.literal, False, value.reason, part.line))
                     continue
                 text = typeconv.to_string(value)
                 if not text.is_string:
                     reason = text.reason if not text.known else "not a string"
-                    pieces.append(("", False, False, f"{render(part)}: {reason}"))
+                    pieces.append(("", False, False, f"{render(part)}: {reason}", part.line))
                     continue
-                pieces.append((text.value, value.literal, True, ""))
+                pieces.append((text.value, value.literal, True, "", part.line))
+                line[0] += text.value.count("\n")
 
     emit(node.parts, scope)
     text = "".join(piece[0] for piece in pieces)
     literal = all(piece[1] for piece in pieces)
-    interpolated_newline = any("\n" in piece[0] for piece in pieces if not (piece[1] and piece[2]))
-    origin = None if state["directive"] or interpolated_newline else (scope.file, node.line)
-    kept = tuple(pieces) if not all(piece[1] and piece[2] for piece in pieces) else None
     missing = next((piece for piece in pieces if not piece[2]), None)
+    common = dict(literal=literal, sources=tuple(sources), pieces=tuple(pieces), origin=(scope.file, node.line))
     if missing is not None:
-        return Val(None, scope.file, node.line, known=False, reason=missing[3], literal=literal,
-                   sources=tuple(sources), pieces=kept, origin=origin)
-    return Val(text, scope.file, node.line, literal=literal, sources=tuple(sources), pieces=kept,
-               origin=origin)
+        return Val(None, scope.file, node.line, known=False, reason=missing[3], **common)
+    return Val(text, scope.file, node.line, **common)
 
 
 # ----------------------------------------------------------------- operators

@@ -459,7 +459,8 @@ def _length(args, node, scope):
     if unknown is not None:
         return unknown
     if isinstance(value.value, (list, dict, str)):
-        return Val(len(value.value), scope.file, node.line, literal=value.literal, sources=value.sources)
+        return Val(len(value.value), scope.file, node.line, literal=value.wholly_literal,
+                   sources=value.all_sources())
     raise FunctionError(f"a {type_name(value)} has no length")
 
 

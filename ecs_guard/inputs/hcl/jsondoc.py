@@ -3,14 +3,15 @@
 Container definitions and IAM policies are often JSON strings (a heredoc,
 file(), templatefile()). To point a finding at the key inside that JSON,
 each value gets the line it is written on: in the file the text came
-from when the string is verbatim file text (Val.origin), else the line of
-the string itself. A leaf that overlaps an interpolated reference
+from (Val.origin), found through the template pieces' lines when the
+string was rendered from a template, else the line of the string itself. A leaf that overlaps an interpolated reference
 (Val.pieces) is not literal; one that overlaps an unknown interpolation is
 unknown, so the rest of a half-known document can still be checked.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from json.decoder import scanstring
 
 from .values import Val, number
@@ -44,16 +45,22 @@ class _Parser:
         origin = source.origin
         self.file, self.first_line = origin if origin else (source.file, source.line)
         self.track_lines = origin is not None
-        self.spans = []  # (start, end, literal, known, reason) of non-plain pieces
+        self.spans = []        # (start, end, literal, known, reason) of pieces that are not plain text
+        self.piece_starts = []  # (offset, line) where each template piece starts
         offset = 0
-        for piece_text, literal, known, reason in source.pieces or ():
+        for piece_text, literal, known, reason, line in source.pieces or ():
             if not (literal and known):
                 self.spans.append((offset, offset + len(piece_text), literal, known, reason))
+            self.piece_starts.append((offset, line))
             offset += len(piece_text)
 
     def line(self, offset: int) -> int:
         if not self.track_lines:
             return self.first_line
+        if self.piece_starts:
+            index = bisect_right(self.piece_starts, (offset, float("inf"))) - 1
+            start, line = self.piece_starts[max(index, 0)]
+            return line + self.text.count("\n", start, offset)
         return self.first_line + self.text.count("\n", 0, offset)
 
     def leaf(self, value, start: int, end: int) -> Val:

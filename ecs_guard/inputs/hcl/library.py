@@ -19,6 +19,8 @@ parse module calls ``hcl2_module()`` only when a file is not in the parse cache.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .cache import user_cache_dir
 
 _MODULE = None
@@ -50,6 +52,7 @@ def hcl2_module():
     return _MODULE
 
 
+@lru_cache(maxsize=1)
 def hcl2_version() -> str:
     """python-hcl2's version without importing it (for cache keys)."""
     from importlib.metadata import PackageNotFoundError, version

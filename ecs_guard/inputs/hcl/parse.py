@@ -40,14 +40,9 @@ class ParsedFile:
     cached: bool
 
 
-_CACHE: ContentCache | None = None
-
-
 def parse_cache() -> ContentCache:
-    global _CACHE
-    if _CACHE is None:
-        _CACHE = ContentCache("parsed")
-    return _CACHE
+    """The cache of parsed files (its directory read from the environment each time)."""
+    return ContentCache("parsed")
 
 
 def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:

@@ -58,6 +58,10 @@ class _Walker:
             entries[attribute.name] = value.at(scope.file, attribute.line)
         for block_type, elements in self.blocks(body, scope, schema, path, bound).items():
             entries[block_type] = elements
+        if not path and "tags" in entries and "tags_all" not in entries and schema is not None \
+                and "tags_all" in schema.attributes:
+            # tags_all is tags plus the provider's default_tags, which we do not read
+            entries["tags_all"] = entries["tags"]
         if schema is not None:
             computed_blocks = COMPUTED_BLOCKS.get(self.resource_type, ()) if not path else ()
             for name in [*schema.attributes, *computed_blocks]:

@@ -18,6 +18,7 @@ ALWAYS_COMPUTED = frozenset({"id"})
 # Nested blocks the provider computes when the code leaves them out (planned
 # as unknown). The schema JSON does not say so; these were seen in real plans.
 COMPUTED_BLOCKS = {
+    "aws_ecs_cluster": frozenset({"setting"}),
     "aws_iam_role": frozenset({"inline_policy"}),
     "aws_lb_target_group": frozenset({"stickiness", "target_failover", "target_group_health",
                                       "target_health_state", "health_check"}),

@@ -21,12 +21,12 @@ A Val is a primitive (str, int, float, bool, None = null), a list of Vals
 - ``document``: for a string made by jsonencode() (or parsed as JSON by the
   provider), the Val tree it encodes, so elements keep lines and flags.
 - ``pieces``: for a string made by a template, its segments
-  (text, literal, known, reason), when any is not a known literal; lets a
-  JSON document inside the string find which leaves are references.
+  (text, literal, known, reason, line); lets a JSON document inside the
+  string find which leaves are references and on which template line each
+  part was written.
 - ``error``: not known because Terraform would reject the expression.
-- ``origin``: (file, line) where the string's text starts when it is
-  verbatim file text (file(), a heredoc, a template rendered line for line),
-  so a JSON document in it gets exact lines.
+- ``origin``: (file, line) where the string's text starts (file(), a
+  heredoc, a template), so a JSON document in it gets exact lines.
 """
 from __future__ import annotations
 
