@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     print()
-    print(_breakdown(results[-1] if len(results) == 1 else max(results, key=lambda r: (r["services"], -r["revisions"]))))
+    print(_breakdown(max(results, key=lambda r: (r["services"], -r["revisions"]))))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     return 0

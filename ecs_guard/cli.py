@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterator, TextIO
 
 from . import __version__
+from .location import display_path
 from .reporters import FORMATS
 from .results import Severity
 
@@ -35,6 +36,15 @@ EXIT_INCOMPLETE = 3
 
 FAIL_ON_NONE = "none"
 DEFAULT_FAIL_ON = Severity.INFO.value
+
+
+class _NotGiven(str):
+    """A flag's default that still says it was not given: argparse keeps the
+    object, so a value from the config file can take its place (the audit,
+    which has no config, reads it as the plain default)."""
+
+
+FAIL_ON_NOT_GIVEN = _NotGiven(DEFAULT_FAIL_ON)
 
 
 class UsageError(Exception):
@@ -65,7 +75,7 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
                         help="output format (default: console)")
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="write the report to FILE instead of standard output")
-    parser.add_argument("--fail-on", default=DEFAULT_FAIL_ON, metavar="SEVERITY",
+    parser.add_argument("--fail-on", default=FAIL_ON_NOT_GIVEN, metavar="SEVERITY",
                         choices=[s.value for s in Severity] + [FAIL_ON_NONE],
                         help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
                              f"info, or {FAIL_ON_NONE} to never fail on findings (default: {DEFAULT_FAIL_ON})")
@@ -77,19 +87,62 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
                         help="list not-evaluated checks with their reasons and inputs not understood")
 
 
-def run_scan(args: argparse.Namespace) -> int:
-    from .reporters import renderer
-    from .rule import select_rules
-    from .scan import scan
+def add_config_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", metavar="FILE",
+                        help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
+                             "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)")
 
-    select, ignore = rule_codes(args.select), rule_codes(args.ignore)
-    rules = select_rules(select or None, ignore)
+
+def add_scan_command_arguments(parser: argparse.ArgumentParser) -> None:
+    add_scan_arguments(parser)
+    add_config_argument(parser)
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="report only findings that are not in this baseline (`ecs-guard baseline` writes it)")
+
+
+def run_scan(args: argparse.Namespace) -> int:
+    from .baseline import BaselineError, apply_baseline, read_baseline
+    from .reporters import renderer
+
+    config = scan_config(args, baseline=args.baseline)
+    try:
+        known = read_baseline(config.baseline) if config.baseline else None
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
     render = renderer(args.format)
     with output_stream(args.output) as stream:
-        report = scan(args.paths, rules)
+        report = configured_scan(args.paths, config)
+        if known is not None:
+            apply_baseline(report, known, config.baseline)
         render(report, stream, verbose=args.verbose)
-    fail_on = None if args.fail_on == FAIL_ON_NONE else Severity.parse(args.fail_on)
-    return exit_code(report, fail_on)
+    return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
+
+
+def scan_config(args: argparse.Namespace, baseline: str | None = None):
+    """The config file's settings with the command line's flags on top (a flag replaces the key)."""
+    from .config import ConfigError, load_config
+
+    select, ignore = rule_codes(args.select), rule_codes(args.ignore)
+    fail_on = getattr(args, "fail_on", None)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return config.with_flags(select=select, ignore=ignore, baseline=baseline,
+                             fail_on=None if isinstance(fail_on, _NotGiven) else fail_on)
+
+
+def configured_scan(paths: list[str], config, baseline_file: str | None = None):
+    """Scan with the configured rules and severities, then apply the suppressions."""
+    from .baseline import DEFAULT_FILE, drop_baseline_inputs
+    from .scan import scan
+    from .suppress import apply_suppressions
+
+    report = scan(paths, config.rules())
+    drop_baseline_inputs(report, [config.baseline, baseline_file, DEFAULT_FILE])
+    config.apply_severities(report)
+    apply_suppressions(report, config)
+    return report
 
 
 def rule_codes(values: list[str]) -> list[str]:
@@ -130,6 +183,44 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
         yield stream
 
 
+# ----------------------------------------------------------------- baseline
+
+def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or folders to scan (default: the current folder)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="the baseline file to write (default: the config's `baseline`, "
+                             "else .ecs-guard-baseline.json)")
+    parser.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="run only these rules, as for `ecs-guard scan`")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="do not run these rules, as for `ecs-guard scan`")
+    add_config_argument(parser)
+
+
+def run_baseline(args: argparse.Namespace) -> int:
+    from .baseline import DEFAULT_FILE, write_baseline
+
+    config = scan_config(args)
+    target = args.output or config.baseline or DEFAULT_FILE
+    folder = os.path.dirname(os.path.abspath(target))
+    if not os.path.isdir(folder):
+        raise UsageError(f"cannot write {target}: no folder {display_path(folder)}")
+    report = configured_scan(args.paths, config, target)
+    try:
+        written = write_baseline(report, target)
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    suppressed = f" ({len(report.suppressed)} suppressed, not included)" if report.suppressed else ""
+    print(f"Wrote {written} finding{'' if written == 1 else 's'} to {target}{suppressed}.")
+    for problem in report.unreadable:
+        print(f"ecs-guard: warning: not read: {problem}", file=sys.stderr)
+    for error in report.errors:
+        print(f"ecs-guard: warning: rule {error.rule_id} failed on {error.resource}: {error.message}",
+              file=sys.stderr)
+    return EXIT_INCOMPLETE if report.unreadable or report.errors else EXIT_OK
+
+
 # ----------------------------------------------------------------- rules, explain
 
 def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
@@ -163,7 +254,10 @@ def run_explain(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------- the table
 
 COMMANDS = [
-    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_arguments, run_scan),
+    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_command_arguments,
+            run_scan),
+    Command("baseline", "write the current findings to a baseline file, so that later scans report only new ones",
+            add_baseline_arguments, run_baseline),
     Command("rules", "list the rules", add_rules_arguments, run_rules),
     Command("explain", "show a rule's documentation", add_explain_arguments, run_explain),
 ]

@@ -11,11 +11,15 @@ import dataclasses
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
+from .location import Location
 from .model import Cluster, Container, Inventory, InputProblem, Resource, Service, TaskDefinition, TaskSet
 from .results import Finding, NotEvaluated, RuleError, Severity
 from .rule import Rule
+
+if TYPE_CHECKING:
+    from .suppress import Notice, Suppressed
 
 
 @dataclass
@@ -28,6 +32,21 @@ class Report:
     problems: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Where each checked resource is defined (HCL: the block's first and last
+    # line), so an inline suppression above a resource can cover its findings.
+    resources: dict[str, Location] = field(default_factory=dict)
+    # Findings taken out of `findings` after the run (ecs_guard.suppress,
+    # ecs_guard.baseline): shown as such, never counted toward the exit code.
+    suppressed: list["Suppressed"] = field(default_factory=list)
+    baselined: list[Finding] = field(default_factory=list)
+    baseline_file: str | None = None  # the baseline compared against, as given
+    notices: list["Notice"] = field(default_factory=list)  # expired ignores, suppressions without a reason
+
+    @property
+    def all_findings(self) -> list[Finding]:
+        """Every finding of the scan, whether reported, suppressed or in the
+        baseline: what fingerprints are numbered over (ecs_guard.fingerprint)."""
+        return self.findings + [s.finding for s in self.suppressed] + self.baselined
 
     def rule(self, rule_id: str) -> Rule:
         return next(r for r in self.rules if r.id == rule_id)
@@ -74,6 +93,7 @@ def run(inventory: Inventory, rules: list[Rule]) -> Report:
 
 def _check_containers(report: Report, rule: Rule, inventory: Inventory) -> None:
     for td in inventory.task_definitions:
+        report.resources.setdefault(td.address, td.location)
         if not td.containers.known:
             _add(report, rule, td, [td.containers.not_evaluated(
                 f"container definitions not known: {td.containers.reason}")])
@@ -83,6 +103,8 @@ def _check_containers(report: Report, rule: Rule, inventory: Inventory) -> None:
 
 
 def _check(report: Report, rule: Rule, resource: Resource) -> None:
+    if not isinstance(resource, Container):  # a container's resource is its task definition
+        report.resources.setdefault(resource.address, resource.location)
     try:
         results = list(rule.check(resource) or ())
     except Exception as error:  # a broken rule must not stop the scan

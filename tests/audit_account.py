@@ -193,8 +193,8 @@ class Seeder:
         subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
                    for i, zone in enumerate((zones[0], zones[1], zones[0]))]  # a, b, and a second one in a
         group = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
-        healthy = elb.create_target_group(Name=f"web-{region}", Protocol="HTTP", Port=8080, VpcId=vpc,
-                                          TargetType="ip", HealthCheckPath="/health")["TargetGroups"][0]["TargetGroupArn"]
+        healthy = elb.create_target_group(Name=f"web-{region}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
+                                          HealthCheckPath="/health")["TargetGroups"][0]["TargetGroupArn"]
         unchecked = elb.create_target_group(Name=f"nocheck-{region}", Protocol="HTTP", Port=8080, VpcId=vpc,
                                             TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
         elb.modify_target_group(TargetGroupArn=unchecked, HealthCheckEnabled=False)  # moto ignores it on create
@@ -343,11 +343,11 @@ class Seeder:
         self.account.used_revisions.add(web)
         self._scaling(aas, "service/prod/svc-external", "policy")
         for label, public in (("blue", False), ("green", True)):
+            network = {"awsvpcConfiguration": {"subnets": two_zones, "securityGroups": [group],
+                                               "assignPublicIp": "ENABLED" if public else "DISABLED"}}
             arn = ecs.create_task_set(cluster="prod", service="svc-external", taskDefinition=web, launchType="FARGATE",
-                                      platformVersion="1.4.0", externalId=label, networkConfiguration={
-                                          "awsvpcConfiguration": {"subnets": two_zones, "securityGroups": [group],
-                                                                  "assignPublicIp": "ENABLED" if public else "DISABLED"}},
-                                      )["taskSet"]["taskSetArn"]
+                                      platformVersion="1.4.0", externalId=label,
+                                      networkConfiguration=network)["taskSet"]["taskSetArn"]
             self.account.task_sets[label] = self.account.expect(arn, *(["EG101"] if public else []))
 
     # ------------------------------------------------------------- ap-northeast-2
@@ -390,7 +390,7 @@ def use_aws(monkeypatch, url: str, credentials: dict[str, str], config_dir: Path
         monkeypatch.setenv(name, value)
 
 
-def read_with(moto, credentials: dict[str, str], folder: Path, regions=REGIONS, clusters=None):
+def read_with(moto, credentials: dict[str, str], folder: Path, regions=REGIONS, clusters=None, progress=None):
     """Run the audit's reader and writer (not the scan) as `credentials`, with
     moto enforcing IAM. Returns what was read, the written files' paths
     relative to `folder`, and the IAM action of every request the server saw."""
@@ -403,7 +403,7 @@ def read_with(moto, credentials: dict[str, str], folder: Path, regions=REGIONS, 
         use_aws(monkeypatch, moto.url, credentials, folder)
         with moto.recording_actions() as actions, moto.iam_enforced():
             aws = Aws(None, CallLog())
-            read = read_account(aws, aws.regions(list(regions) if regions else None), clusters)
+            read = read_account(aws, aws.regions(list(regions) if regions else None), clusters, progress)
     written = write_snapshot(read, folder / "snapshot")
     return read, sorted(p.relative_to(folder / "snapshot").as_posix() for p in written), actions
 

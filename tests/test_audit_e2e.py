@@ -17,8 +17,7 @@ import pytest
 
 from audit_account import (ECS_GUARD, EMPTY_ACCOUNT, PLAINTEXT_SECRET, PRIMARY, REGIONS, SECONDARY, audit_policy,
                            create_auditor, run_cli)
-from ecs_guard.model import TaskSet
-from ecs_guard.rule import get_rule, select_rules
+from ecs_guard.rule import select_rules
 
 REGION_ARGS = [arg for region in REGIONS for arg in ("--region", region)]
 DEFAULT_RULES = [r.id for r in select_rules()]
@@ -72,15 +71,7 @@ def resources(report: dict, rule: str, kind: str = "findings") -> set[str]:
 def test_each_rule_flags_exactly_the_bad_resources(rule, json_audit, account):
     done, report = json_audit
     assert done.returncode == 1, done.stderr
-    expected = account.expected.get(rule, set()) - set(account.task_sets.values())
-    assert resources(report, rule) == expected
-
-
-@pytest.mark.xfail(get_rule("EG101").target is not TaskSet, strict=True,
-                   reason="EG101 runs on services only: the engine cannot yet give one rule two targets")
-def test_public_task_sets_are_flagged(json_audit, account):
-    _, report = json_audit
-    assert resources(report, "EG101") & set(account.task_sets.values()) == {account.task_sets["green"]}
+    assert resources(report, rule) == account.expected.get(rule, set())
 
 
 def test_a_complete_read_leaves_nothing_unknown(json_audit):
@@ -122,7 +113,7 @@ def test_sarif_points_at_the_snapshot_file_and_line_of_the_resource(sarif_audit,
         if result["ruleId"] == "EG101":
             assert '"assignPublicIp": "ENABLED"' in lines[line - 1]
     flagged = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results}
-    assert flagged == set().union(*account.expected.values()) - set(account.task_sets.values())
+    assert flagged == set().union(*account.expected.values())
 
 
 def _identities(path: Path, arn: str) -> list[tuple[str, str]]:
@@ -227,8 +218,8 @@ def test_denied_data_makes_rules_not_evaluated_never_pass(denied_audit, json_aud
     not_evaluated = {(n["rule_id"], n["resource"]): n["reason"] for n in denied["not_evaluated"]}
     for arn in account.services.values():  # every service is REPLICA
         region = arn.split(":")[3]
-        assert not_evaluated[("EG403", arn)] == \
-            f"application-autoscaling:DescribeScalableTargets failed in {region}: AccessDenied"
+        assert not_evaluated[("EG403", arn)].startswith(
+            f"application-autoscaling:DescribeScalableTargets failed in {region}: AccessDenied")
     for rule in ("EG301", "EG302"):
         assert resources(denied, rule) == set()
         flagged_before = account.expected[rule]
@@ -244,11 +235,9 @@ def test_denied_target_groups_are_not_known_because_of_the_failed_call(denied_au
     inventory = load([str(workdir / "snapshot-denied")])
     service = next(s for s in inventory.services if s.address == account.services["svc-target-group-unchecked"])
     assert not service.target_groups.known
-    assert service.target_groups.reason == f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: AccessDenied"
+    assert service.target_groups.reason.startswith(f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: ")
 
 
-@pytest.mark.xfail(strict=True, reason="EG401 passes a service whose target groups are not known when one of its "
-                                       "containers has a healthCheck, though a target group may disable checks")
 def test_denied_target_groups_leave_the_health_check_rule_not_evaluated(denied_audit, account):
     _, denied = denied_audit
     unchecked = account.services["svc-target-group-unchecked"]

@@ -158,16 +158,27 @@ def test_iam_files_under_another_command_line_path_are_another_estate(tmp_path, 
     assert td.task_role.reason == "iam get-account-authorization-details not in the snapshot"
 
 
-def test_a_role_named_without_an_arn_is_found_by_name(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def _beside_iam(folder, key: str, role: str, iam_role: str):
+    """The task definition of register-input.json with `key` set to `role`,
+    read next to IAM data that has the role named `iam_role`."""
     taskdef = json.loads((TASKDEFS / "register-input.json").read_text())
-    taskdef["executionRoleArn"] = "ecsTaskExecutionRole"
-    (tmp_path / "taskdef.json").write_text(json.dumps(taskdef, indent=2))
-    (tmp_path / "iam.json").write_text(json.dumps(_authorization_details("ecsTaskExecutionRole")))
+    taskdef[key] = role
+    (folder / "taskdef.json").write_text(json.dumps(taskdef, indent=2))
+    (folder / "iam.json").write_text(json.dumps(_authorization_details(iam_role)))
+    (td,) = load([str(folder)]).task_definitions
+    return td
 
-    (td,) = load(["."]).task_definitions
+
+def test_a_role_named_without_an_arn_is_found_by_name(tmp_path):
+    td = _beside_iam(tmp_path, "executionRoleArn", "ecsTaskExecutionRole", "ecsTaskExecutionRole")
     assert td.execution_role_ref.value == "ecsTaskExecutionRole"
     assert td.execution_role.value.address == f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
+
+
+def test_a_role_of_another_account_with_the_same_name_is_not_taken_for_it(tmp_path):
+    td = _beside_iam(tmp_path, "taskRoleArn", "arn:aws:iam::999999999999:role/checkout-task", "checkout-task")
+    assert not td.task_role.known
+    assert td.task_role.reason == "role arn:aws:iam::999999999999:role/checkout-task not in the snapshot"
 
 
 def test_a_malformed_task_definition_is_reported_without_its_values_and_the_rest_is_scanned(tmp_path, monkeypatch):
@@ -182,3 +193,4 @@ def test_a_malformed_task_definition_is_reported_without_its_values_and_the_rest
     assert (problem.path, problem.kind, problem.line) == ("broken.json", "unreadable", 1)
     assert problem.message == "environment is not a list"
     assert "hunter2" not in str(problem)
+

@@ -3,6 +3,7 @@ candidate, what is skipped, and how each kind of bad file is reported
 while the scan goes on."""
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -211,3 +212,16 @@ def test_a_plan_the_plan_adapter_rejects_is_reported_and_the_scan_goes_on(tree, 
     assert [(p.path, p.message, p.line) for p in inventory.problems] == [
         ("plan.json", "resource_changes is not a list", 1)]
     assert inventory.files == ["taskdef.json"]
+
+
+def test_the_collector_is_paused_while_loading_and_left_as_it_was(tree):
+    _write(tree / "taskdef.json", TASKDEF)
+    assert gc.isenabled()
+    load(["."])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert len(load(["."]).task_definitions) == 1
+        assert not gc.isenabled()  # a caller that manages the collector keeps managing it
+    finally:
+        gc.enable()

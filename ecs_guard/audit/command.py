@@ -49,7 +49,8 @@ def _add_report_arguments(parser: argparse.ArgumentParser, add_scan_arguments) -
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from ..cli import EXIT_INCOMPLETE, EXIT_OK, FAIL_ON_NONE, UsageError, exit_code, output_stream, rule_codes
+    from ..cli import (EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, FAIL_ON_NONE, UsageError, exit_code, output_stream,
+                       rule_codes)
     from ..reporters import renderer
     from ..results import Severity
     from ..rule import select_rules
@@ -68,7 +69,7 @@ def run_audit(args: argparse.Namespace) -> int:
         _summarise(read, seconds, save, sys.stderr)
         render(report, stream, verbose=args.verbose)
     code = exit_code(report, None if args.fail_on == FAIL_ON_NONE else Severity.parse(args.fail_on))
-    if read.log.failures and code in (EXIT_OK, 1):
+    if read.log.failures and code in (EXIT_OK, EXIT_FINDINGS):
         code = EXIT_INCOMPLETE
     return code
 

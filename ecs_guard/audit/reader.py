@@ -19,6 +19,7 @@ the writer only has to lay the files out.
 """
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -30,6 +31,7 @@ from .session import Aws
 
 DESCRIBE_CLUSTERS_BATCH = 100   # the API's limit
 DESCRIBE_SERVICES_BATCH = 10    # the API's limit
+ECS_PAGE = {"PageSize": 100}    # ECS List* calls return 10 (services) or 100 per page unless asked: ask for 100
 SUBNET_FILTER_BATCH = 200       # values per EC2 filter
 SCALABLE_TARGET_BATCH = 50      # resource ids per DescribeScalableTargets call (the API's limit)
 REGION_WORKERS = 8
@@ -49,7 +51,8 @@ class RegionRead:
     region: str
     clusters: dict | None = None                     # describe-clusters
     service_pages: list[dict] = field(default_factory=list)   # describe-services, one per call
-    task_sets: dict[tuple[str, str], dict] = field(default_factory=dict)  # (cluster, service name) -> describe-task-sets
+    # (cluster name, service name) -> describe-task-sets
+    task_sets: dict[tuple[str, str], dict] = field(default_factory=dict)
     task_definitions: list[dict] = field(default_factory=list)  # describe-task-definition, one per revision
     target_groups: dict | None = None                # describe-target-groups
     subnets: dict | None = None                      # describe-subnets
@@ -112,11 +115,13 @@ class Calls:
     def __init__(self, aws: Aws, region: str, label: str | None = None) -> None:
         self.aws, self.region, self.label = aws, region, label or region
         self._clients: dict[str, object] = {}
+        self._lock = threading.Lock()  # calls of one label run in a few threads
 
     def client(self, service: str):
-        if service not in self._clients:
-            self._clients[service] = self.aws.client(service, self.region, self.label)
-        return self._clients[service]
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self.aws.client(service, self.region, self.label)
+            return self._clients[service]
 
     def call(self, service: str, method: str, /, absent: tuple[str, ...] = (), **params) -> dict | None:
         """One call's answer without ResponseMetadata; ABSENT when the error
@@ -180,9 +185,10 @@ class RegionReader:
     def read(self) -> RegionRead:
         self.progress.update(self.region, "clusters")
         cluster_arns = self._cluster_arns()
-        if cluster_arns is None:
-            return self.result
-        self._read_clusters(cluster_arns)
+        if cluster_arns is None:  # failed: no services either, but task definitions can still be read
+            cluster_arns = []
+        else:
+            self._read_clusters(cluster_arns)
         for n, arn in enumerate(cluster_arns, 1):
             self.progress.update(self.region, f"services of cluster {n}/{len(cluster_arns)}")
             self._read_services(arn)
@@ -206,7 +212,7 @@ class RegionReader:
     # ------------------------------------------------------------- ECS
 
     def _cluster_arns(self) -> list[str] | None:
-        arns = self.calls.pages("ecs", "list_clusters", "clusterArns")
+        arns = self.calls.pages("ecs", "list_clusters", "clusterArns", PaginationConfig=ECS_PAGE)
         if arns is None or not self.cluster_filter:
             return arns
         return [a for a in arns if a in self.cluster_filter or _last(a) in self.cluster_filter]
@@ -224,7 +230,7 @@ class RegionReader:
         self.result.clusters = {"clusters": clusters, "failures": failures}
 
     def _read_services(self, cluster_arn: str) -> None:
-        arns = self.calls.pages("ecs", "list_services", "serviceArns", cluster=cluster_arn)
+        arns = self.calls.pages("ecs", "list_services", "serviceArns", cluster=cluster_arn, PaginationConfig=ECS_PAGE)
         for batch in _batches(arns or [], DESCRIBE_SERVICES_BATCH):
             answer = self.calls.call("ecs", "describe_services", cluster=cluster_arn, services=batch,
                                      include=["TAGS"])
@@ -249,7 +255,8 @@ class RegionReader:
             families = list(dict.fromkeys(_family(arn) for arn in used))
         else:
             self.progress.update(self.region, "task definition families")
-            families = self.calls.pages("ecs", "list_task_definition_families", "families", status="ACTIVE") or []
+            families = self.calls.pages("ecs", "list_task_definition_families", "families", status="ACTIVE",
+                                        PaginationConfig=ECS_PAGE) or []
         self.progress.update(self.region, f"latest revision of {len(families)} families")
         latest = [arn for arn in _parallel(self._latest_active, families) if arn]
         wanted = list(dict.fromkeys(used + latest))

@@ -41,11 +41,11 @@ def load(paths: list[str]) -> Inventory:
     # them again and again: while the heap grows, and then at every
     # collection the rules and reporters trigger (together several times the
     # cost of loading a large snapshot). So it is paused while they are built,
-    # and they are then frozen (gc.freeze: never walked, still freed when no
-    # longer used). What an earlier load froze is unfrozen and garbage is
-    # collected first, so nothing dead stays frozen across loads.
-    gc.unfreeze()
-    gc.collect()
+    # and they are then frozen (gc.freeze: never walked again, still freed by
+    # reference counting when no longer used). Young garbage is collected
+    # first rather than frozen; a full collection would cost a long-running
+    # caller (a test session) a walk of its whole heap at every load.
+    gc.collect(1)
     gc.disable()
     try:
         return _load(paths)

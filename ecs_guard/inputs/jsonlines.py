@@ -4,14 +4,16 @@ Python's json module gives no positions. Rather than a slow position-
 tracking parser over every file, a JsonText hands out lazy Locations: the
 line of ``("services", 3, "serviceArn")`` is found only if a report needs
 it, by walking the text along that path and skipping siblings with the C
-scanner. A path that does not exist in the text (an absent attribute)
-resolves to its nearest existing ancestor, which is exactly the owner the
-conventions ask for.
+scanner; what a walk learns of each object and array is kept, so a
+sibling is skipped once however many lines a report asks for. A path that
+does not exist in the text (an absent attribute) resolves to its nearest
+existing ancestor, which is exactly the owner the conventions ask for.
 """
 from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from json.decoder import scanstring
 from typing import Iterable
 
@@ -19,6 +21,8 @@ from ..location import Location
 
 _SCAN = json.JSONDecoder().scan_once
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_SEPARATOR = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # between members (no comma before the first)
+_COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
 
 JsonPath = tuple  # of str (object keys) and int (array indexes)
 
@@ -38,8 +42,9 @@ class JsonText:
         self._containers: dict[int, _Members] = {}
 
     def location(self, json_path: Iterable, address: str = "") -> Location:
-        path = tuple(json_path)
-        return Location(self.path, 1, None, address, find_line=lambda: self.line_of(path))
+        path = json_path if type(json_path) is tuple else tuple(json_path)
+        # a partial, not a lambda: adapters make one per value read (100,000s)
+        return Location(self.path, 1, None, address, partial(self.line_of, path))
 
     def line_of(self, json_path: JsonPath) -> int:
         return self.text.count("\n", 0, self.offset_of(json_path)) + 1
@@ -97,22 +102,17 @@ class _Members:
         """Finds the next member; False at the end of the container."""
         if self.next_at is None:
             return False
-        i = self.next_at
-        if self.unskipped is not None:
-            i = _skip(text, _SCAN(text, self.unskipped)[1])
-            if text[i] == ",":
-                i += 1
-        i = _skip(text, i)
+        i = self.next_at if self.unskipped is None else _SCAN(text, self.unskipped)[1]
+        i = _SEPARATOR.match(text, i).end()
         if text[i] in "}]":
             self.next_at = None
             return False
         if self.opener == "{":
             key, after = scanstring(text, i + 1)
-            value_at = _skip(text, _skip(text, after) + 1)  # past ':'
+            value_at = _COLON.match(text, after).end()
             self.found.setdefault(key, (i, value_at))
         else:
             value_at = i
             self.found.append(i)
-        self.unskipped = value_at
-        self.next_at = value_at
+        self.unskipped = self.next_at = value_at
         return True

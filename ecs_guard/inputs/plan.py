@@ -50,7 +50,7 @@ def load_plan(path: str, display: str) -> Inventory:
 def _load(path: str, display: str) -> Inventory:
     inventory = Inventory(files=[display])
     try:
-        with open(path, encoding="utf-8") as stream:
+        with open(path, encoding="utf-8-sig") as stream:  # -sig: a byte order mark is no error
             text = stream.read()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"

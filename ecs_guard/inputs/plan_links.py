@@ -96,17 +96,27 @@ class Links:
         self.instances = instances
         self.calls = calls
         self.outputs = outputs
+        # Many resources write the same expression (every service of a module
+        # passes var.subnet_ids): each one is followed once.
+        self._resolved: dict[tuple, Resolved] = {}
 
     def resolve(self, references: Iterable[str], module: str, key, depth: int = 0) -> Resolved:
         """Follow `references`, written in module instance `module` by an object
         whose own instance key (each.key / count.index) is `key`."""
+        references = tuple(references)
+        own_key = key if "each.key" in references or "count.index" in references else _NO_KEY
+        cache_key = (references, module, own_key)
+        resolved = self._resolved.get(cache_key)
+        if resolved is None:
+            resolved = self._resolved[cache_key] = self._resolve(references, module, own_key, depth)
+        return resolved
+
+    def _resolve(self, references: tuple, module: str, own_key, depth: int) -> Resolved:
         addresses: list[str] = []
         blockers: list[str] = []
         by_resource: dict[str, set] = {}  # local address -> explicit instance keys used
-        references = list(references)
-        uses_own_key = "each.key" in references or "count.index" in references
         if depth > _MAX_DEPTH:
-            return Resolved((), tuple(references))
+            return Resolved((), references)
         for reference in references:
             steps = _steps(reference)
             head = steps[0][0] if steps else ""
@@ -124,7 +134,7 @@ class Links:
             else:
                 blockers.append(reference)
         for local, keys in by_resource.items():
-            addresses.extend(self._instances(module, local, keys, key if uses_own_key else _NO_KEY))
+            addresses.extend(self._instances(module, local, keys, own_key))
         return Resolved(tuple(dict.fromkeys(addresses)), tuple(blockers))
 
     def _variable(self, name: str, module: str, depth: int, addresses: list, blockers: list, reference: str) -> None:

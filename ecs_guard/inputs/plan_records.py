@@ -8,12 +8,16 @@ once), and a ``PlanResource`` turns them into model Values:
 
 - known: the planned value;
 - unknown until apply: ``Value.unknown("<attr> is unknown until apply")``;
-- absent: the attribute is not in the planned values, or it is unknown only
+- absent: the planned value is null, or the attribute is unknown only
   because AWS computes it and the configuration does not write it (a
   cluster's ``setting``, a role's ``managed_policy_arns``): what is not
   written is absent, as in the other input kinds. Identity attributes that
   AWS always sets (ARNs, ids, availability zones) are read with
   ``computed()``, which keeps them unknown.
+
+An attribute the configuration writes but the planned values lack
+altogether counts as unknown, never as absent: Terraform writes every
+known attribute, so it can only be missing when something went wrong.
 """
 from __future__ import annotations
 
@@ -55,13 +59,14 @@ class PlanResource:
 
     def get(self, *path) -> Value:
         """The attribute at `path` (e.g. ``("network_configuration", 0, "subnets")``)."""
-        if self.unknown.get(path[0]) and self.is_unknown(path):
-            if path[0] not in self.values and self.expressions is not None and path[0] not in self.written:
+        name = path[0]
+        if self.unknown.get(name) and self.is_unknown(path):
+            if name not in self.values and self.expressions is not None and name not in self.written:
                 return self.absent  # computed by AWS, not written: absent
             return self.unknown_value(path)
-        value = self.raw(path)
+        value = self.values.get(name) if len(path) == 1 else self.raw(path)
         if value is None:
-            if path[0] not in self.values and path[0] in self.written:
+            if name in self.written and name not in self.values:
                 return self.unknown_value(path)  # written, yet missing from the planned values
             return self.absent
         return Value(value, self.location)
@@ -122,7 +127,7 @@ class PlanResource:
         value = self.values.get(name)
         if value is None:
             return Value([], self.location)
-        if not isinstance(value, list) or not all(isinstance(b, dict) for b in value):
+        if value.__class__ is not list or any(b.__class__ is not dict for b in value):
             raise InputError(f"{name} is not a list of blocks")
         return Value(value, self.location)
 
@@ -171,12 +176,11 @@ class PlanRecords:
         self._unknown: dict[str, dict] = {}
         self._changed_only: dict[str, PlanResource] = {}
         self._expressions: dict[tuple[str, str], dict] = {}
-        self._handlers = {"planned": self._state_resource, "prior": self._state_resource, "change": self._change,
-                          "config": self._config_resource, "call": self._call, "outputs": self._outputs,
-                          "header": self._header, "section": self._section}
 
     def add(self, entry: PlanEntry) -> None:
-        self._handlers[entry.kind](entry)
+        # A table of functions, not of bound methods: those would make a
+        # reference cycle that keeps every record alive after the load.
+        _HANDLERS[entry.kind](self, entry)
 
     def finish(self) -> list[PlanResource]:
         """Merge after_unknown and the configuration into the records; every resource, in plan order."""
@@ -244,7 +248,8 @@ class PlanRecords:
         unknown = change.get("after_unknown")
         if unknown.__class__ is dict and unknown:
             self._unknown[address] = {k: unknown[k] for k in wanted if k in unknown}
-        if address not in self.resources:  # normally in planned_values: kept only in case it is not
+        if address not in self.resources and change.get("after") is not None:
+            # normally in planned_values: kept only in case it is not (a forgotten resource has no after)
             record = self._record(entry, kind, wanted, change.get("after"))
             if record is not None:
                 self._changed_only[address] = record
@@ -288,6 +293,11 @@ class PlanRecords:
 
     def _section(self, entry: PlanEntry) -> None:
         self.sections.add(entry.data)
+
+
+_HANDLERS = {"planned": PlanRecords._state_resource, "prior": PlanRecords._state_resource,
+             "change": PlanRecords._change, "config": PlanRecords._config_resource, "call": PlanRecords._call,
+             "outputs": PlanRecords._outputs, "header": PlanRecords._header, "section": PlanRecords._section}
 
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:

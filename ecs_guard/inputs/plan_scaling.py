@@ -31,18 +31,22 @@ class Scaling:
         records = [r for r in index.of_kind("aws_appautoscaling_target") if _may_scale_a_service(r)]
         self._target_addresses = {r.address: r.address for r in records}
         self._target_by_keys = {keys: r.address for r in records if (keys := _keys(r))}
-        policies: dict[str, list] = {}
-        actions: dict[str, list] = {}
-        for kind, model, found in (("aws_appautoscaling_policy", ScalingPolicy, policies),
-                                   ("aws_appautoscaling_scheduled_action", ScheduledAction, actions)):
-            for address, (target, obj) in index.build_each(index.of_kind(kind), lambda r, m=model: (
-                    self._target_of(r), m(address=r.address, location=r.location, name=r.get("name")))).items():
-                if target is not None:
-                    found.setdefault(target, []).append(obj)
+        policies = self._by_target("aws_appautoscaling_policy", ScalingPolicy)
+        actions = self._by_target("aws_appautoscaling_scheduled_action", ScheduledAction)
         self.targets = index.build_each(records, lambda r: ScalableTarget(
             address=r.address, location=r.location, resource_id=r.get("resource_id"),
             min_capacity=r.get("min_capacity"), max_capacity=r.get("max_capacity"),
             policies=tuple(policies.get(r.address, ())), scheduled_actions=tuple(actions.get(r.address, ()))))
+
+    def _by_target(self, kind: str, model: type) -> dict[str, list]:
+        """{target address: [model objects]} for the policies or scheduled actions of `kind`."""
+        built = self.index.build_each(self.index.of_kind(kind), lambda r: (
+            self._target_of(r), model(address=r.address, location=r.location, name=r.get("name"))))
+        found: dict[str, list] = {}
+        for target, obj in built.values():
+            if target is not None:
+                found.setdefault(target, []).append(obj)
+        return found
 
     def _target_of(self, record: PlanResource) -> str | None:
         """The address of the scalable target a policy or scheduled action acts on."""

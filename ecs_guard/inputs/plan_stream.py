@@ -69,10 +69,7 @@ def _top(cursor: "_Cursor") -> Iterator[PlanEntry]:
 
 def _within(cursor: "_Cursor", wanted: str, walk) -> Iterator[PlanEntry]:
     """Walk member `wanted` of the object at the cursor with `walk`, skipping the others."""
-    if cursor.peek() != "{":
-        cursor.skip()
-        return
-    for key in cursor.members():
+    for key in cursor.object_members():
         if key == wanted:
             yield from walk()
         else:
@@ -81,10 +78,7 @@ def _within(cursor: "_Cursor", wanted: str, walk) -> Iterator[PlanEntry]:
 
 def _state_module(cursor: "_Cursor", kind: str) -> Iterator[PlanEntry]:
     """A module of planned values or prior state: {resources, child_modules, address}."""
-    if cursor.peek() != "{":
-        cursor.skip()
-        return
-    for key in cursor.members():
+    for key in cursor.object_members():
         if key == "resources":
             yield from cursor.entries(kind)
         elif key == "child_modules" and cursor.peek() == "[":
@@ -96,14 +90,11 @@ def _state_module(cursor: "_Cursor", kind: str) -> Iterator[PlanEntry]:
 
 def _config_module(cursor: "_Cursor", path: str) -> Iterator[PlanEntry]:
     """A configuration module: {resources, module_calls: {name: {..., module}}, outputs}."""
-    if cursor.peek() != "{":
-        cursor.skip()
-        return
-    for key in cursor.members():
+    for key in cursor.object_members():
         if key == "resources":
             yield from cursor.entries("config", path)
-        elif key == "module_calls" and cursor.peek() == "{":
-            for name in cursor.members():
+        elif key == "module_calls":
+            for name in cursor.object_members():
                 yield from _module_call(cursor, path, name)
         elif key == "outputs":
             offset = cursor.pos
@@ -114,12 +105,9 @@ def _config_module(cursor: "_Cursor", path: str) -> Iterator[PlanEntry]:
 
 def _module_call(cursor: "_Cursor", path: str, name: str) -> Iterator[PlanEntry]:
     offset = cursor.pos
-    if cursor.peek() != "{":
-        cursor.skip()
-        return
     call = {}
     child = f"{path}.module.{name}" if path else f"module.{name}"
-    for key in cursor.members():
+    for key in cursor.object_members():
         if key == "module":
             yield from _config_module(cursor, child)
         else:
@@ -173,6 +161,13 @@ class _Cursor:
                 self.value()
         else:
             self.value()
+
+    def object_members(self) -> Iterator[str]:
+        """members() of an object; nothing (the value skipped) for anything else."""
+        if self.peek() == "{":
+            yield from self.members()
+        else:
+            self.skip()
 
     def members(self) -> Iterator[str]:
         """The keys of the object at the cursor. After each key the cursor is

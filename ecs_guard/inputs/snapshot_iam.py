@@ -23,7 +23,7 @@ from ..model import InputProblem, Policy, Role, Statement, Value
 from . import snapshot_shapes as shapes
 from .ecs_json import attribute
 from .errors import InputError
-from .snapshot_links import ROLE_DATA, Sources, name_in_arn
+from .snapshot_links import ROLE_DATA, Sources
 from .snapshot_records import Record, read_each
 
 _AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/")
@@ -38,7 +38,6 @@ class Roles:
     def __init__(self, records: dict[shapes.Shape, list[Record]], sources: Sources,
                  problems: list[InputProblem]):
         self.sources = sources
-        self.problems = problems
         self.managed: dict[str, Policy] = {}
         for policy in read_each(_policy_records(records), self._managed_policy, problems):
             self.managed.setdefault(policy.address, policy)
@@ -58,7 +57,8 @@ class Roles:
         if arn is None or arn == "":
             return Value(None, location), Value(None, location)
         arn = str(arn)
-        role = self._by_arn.get(arn) or self._by_name.get(name_in_arn(arn))
+        # a name is looked up by name; an ARN only as itself (another account's role may have the same name)
+        role = self._by_arn.get(arn) if arn.startswith("arn:") else self._by_name.get(arn)
         return Value(arn, location), self.sources.reference(role, ROLE_DATA, None, f"role {arn}", location)
 
     def _add(self, roles: list[Role]) -> None:

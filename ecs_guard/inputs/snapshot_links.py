@@ -132,7 +132,9 @@ def region_of(arn: object) -> str | None:
     if not isinstance(arn, str) or not arn.startswith("arn:"):
         return None
     parts = arn.split(":", 5)
-    return parts[3] or None if len(parts) == 6 else None
+    if len(parts) < 6:
+        return None
+    return parts[3] or None
 
 
 def name_in_arn(arn: str) -> str:

@@ -16,7 +16,8 @@ from typing import Iterable, TextIO
 from ..engine import Report
 from ..results import Severity
 from ..rule import Rule
-from . import start_line, subject
+from ..suppress import IN_SOURCE
+from . import location_key, start_line, subject
 
 # A line is a list of (text, style) segments; style is a rich style or "".
 Segment = tuple[str, str]
@@ -86,6 +87,12 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines += [[(f"  {n.location.path}:{start_line(n.location)}  ", "dim"), (n.rule_id, "bold"),
                    (f"  {subject(n.resource, n.container)}: {n.reason}", "")] for n in report.not_evaluated]
         lines.append([])
+    if verbose and report.suppressed:
+        lines += [[("Suppressed (not counted toward the exit code):", "bold")]]
+        lines += [_suppressed_line(s) for s in sorted(report.suppressed, key=lambda s: location_key(s.finding))]
+        lines.append([])
+    if verbose and report.notices:
+        lines += [[("Notices:", "bold yellow")]] + [[(f"  {n.message}", "")] for n in report.notices] + [[]]
     lines.append(_summary(report, verbose, len(not_understood)))
     return lines
 
@@ -111,6 +118,14 @@ def _finding_lines(report: Report) -> list[Line]:
     return lines
 
 
+def _suppressed_line(s) -> Line:
+    f, why = s.finding, s.suppression
+    source = f"comment at {why.path}:{why.line}" if why.kind == IN_SOURCE else f"ignore in {why.path}"
+    return [(f"  {f.location.path}:{start_line(f.location)}  ", "dim"), (f.rule_id, "bold"),
+            (f"  {subject(f.resource, f.container)}: {f.message}", ""),
+            (f"  [{source}: {why.justification or 'no reason given'}]", "dim")]
+
+
 def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
     counts = report.count_by_severity()
     total = len(report.findings)
@@ -120,10 +135,20 @@ def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
         line.append((" (", ""))
         for part in parts:
             line += [part, (", " if part is not parts[-1] else ")", "")]
-    hint = " (--verbose lists them)" if report.not_evaluated and not verbose else ""
     unreadable = len(report.problems) - not_understood
+    # Counted here, listed with --verbose: not-evaluated results, then (when
+    # there are any) suppressed findings and notices; one hint after the last.
+    listed = [(f"; {len(report.not_evaluated)} not evaluated", "")]
+    if report.suppressed:
+        listed.append((f"; {len(report.suppressed)} suppressed", ""))
+    if report.notices:
+        listed.append((f"; {_count(len(report.notices), 'notice')}", "yellow"))
+    if not verbose and (report.not_evaluated or report.suppressed or report.notices):
+        listed[-1] = (listed[-1][0] + " (--verbose lists them)", listed[-1][1])
+    line += listed
+    if report.baselined:
+        line.append((f"; {len(report.baselined)} in baseline", ""))
     line += [
-        (f"; {len(report.not_evaluated)} not evaluated{hint}", ""),
         (f"; {_count(len(report.errors), 'rule error')}", "bold red" if report.errors else ""),
         (f"; {_count(unreadable, 'input')} not read", "bold red" if unreadable else ""),
         (f", {not_understood} not understood", "yellow" if not_understood else ""),

@@ -14,7 +14,7 @@ from typing import TextIO
 from .. import __version__
 from ..engine import Report
 from ..results import Severity
-from . import start_line
+from . import location_key, start_line
 
 SCHEMA_VERSION = 1
 
@@ -22,6 +22,12 @@ SCHEMA_VERSION = 1
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
     json.dump(document(report), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
+
+
+def _finding(f, names: dict[str, str]) -> dict:
+    return {"rule_id": f.rule_id, "rule_name": names.get(f.rule_id, ""), "severity": f.severity.value,
+            "message": f.message, "resource": f.resource, "container": f.container,
+            "file": f.location.path, "line": start_line(f.location)}
 
 
 def document(report: Report) -> dict:
@@ -44,11 +50,16 @@ def document(report: Report) -> dict:
         "rules": [{"id": r.id, "name": r.name, "severity": r.severity.value,
                    "enabled_by_default": r.enabled_by_default} for r in report.rules],
         "files": list(report.files),
-        "findings": [
-            {"rule_id": f.rule_id, "rule_name": names.get(f.rule_id, ""), "severity": f.severity.value,
-             "message": f.message, "resource": f.resource, "container": f.container,
-             "file": f.location.path, "line": start_line(f.location)}
-            for f in report.findings],
+        "findings": [_finding(f, names) for f in report.findings],
+        "suppressed": [
+            {**_finding(s.finding, names),
+             "suppression": {"kind": s.suppression.kind, "reason": s.suppression.justification,
+                             "file": s.suppression.path, "line": s.suppression.line}}
+            for s in sorted(report.suppressed, key=lambda s: location_key(s.finding))],
+        "baseline": None if report.baseline_file is None else {
+            "file": report.baseline_file, "findings_not_shown": len(report.baselined)},
+        "notices": [{"kind": n.kind, "message": n.message, "file": n.path, "line": n.line}
+                    for n in report.notices],
         "not_evaluated": [
             {"rule_id": n.rule_id, "rule_name": names.get(n.rule_id, ""), "resource": n.resource,
              "container": n.container, "reason": n.reason, "file": n.location.path, "line": start_line(n.location)}

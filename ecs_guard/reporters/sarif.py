@@ -6,24 +6,28 @@ under %SRCROOT%, startLine >= 1) and the resource address as its logical
 location. Alerts are matched across commits by ``partialFingerprints``,
 built from what identifies a finding and not from where it stands, so an
 edit above it or a re-indent does not close one alert and open another.
-Not-evaluated results, rule errors and input problems are not results:
-they go to ``invocations[0].toolExecutionNotifications`` so nothing is
-dropped silently.
+The fingerprint is ecs_guard.fingerprint's, the baseline's too.
+Suppressed findings are results with ``suppressions`` (inSource for a
+comment, external for the config file), which GitHub shows as dismissed.
+Not-evaluated results, rule errors, input problems, suppression notices
+and the count of findings left out by a baseline are not results: they go
+to ``invocations[0].toolExecutionNotifications`` so nothing is dropped
+silently.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
 from ..engine import Report
+from ..fingerprint import fingerprints_by_identity
 from ..results import Finding
 from ..rule import Rule, section
+from ..suppress import Suppressed, Suppression
 from . import location_key, rule_category, severity_key, start_line, subject
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -39,10 +43,12 @@ NOTIFICATIONS = {
     "input-unreadable": "An input could not be read or parsed and was not scanned.",
     "input-not-understood": "An input was read but is no input ecs-guard knows, or part of it was skipped.",
     "results-dropped": "More results than GitHub accepts in one run; the most severe were kept.",
+    "expired-ignore": "An ignore of the config file has expired and no longer applies.",
+    "suppression-without-reason": "A suppression comment gives no reason; it still applies.",
+    "unknown-rule-in-suppression": "A suppression comment names no rule, or a rule that does not exist.",
+    "baselined": "Findings in the baseline are not reported as results.",
 }
 _NOTIFICATION_INDEX = {name: i for i, name in enumerate(NOTIFICATIONS)}
-
-_DIGITS = re.compile(r"\d+")
 
 
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
@@ -55,7 +61,10 @@ def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
 
 def document(report: Report) -> dict:
     rule_index = {r.id: i for i, r in enumerate(report.rules)}
-    ranked = sorted(_fingerprinted(report.findings), key=lambda pair: severity_key(pair[0]))
+    prints = fingerprints_by_identity(report.all_findings)
+    # Reported findings first, then suppressed ones (GitHub shows them as
+    # dismissed), each worst first: what is kept when a run has too many.
+    ranked = sorted(report.findings, key=severity_key) + sorted(report.suppressed, key=lambda s: severity_key(s.finding))
     kept, dropped = ranked[:MAX_RESULTS], len(ranked) - MAX_RESULTS
     notifications = _notifications(report, rule_index)
     if dropped > 0:
@@ -77,7 +86,7 @@ def document(report: Report) -> dict:
             "executionSuccessful": not (report.errors or report.unreadable),
             "toolExecutionNotifications": notifications,
         }],
-        "results": [_result(f, rule_index, fingerprint) for f, fingerprint in kept],
+        "results": [_result(entry, rule_index, prints) for entry in kept],
         "columnKind": "unicodeCodePoints",
     }
     return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
@@ -104,35 +113,32 @@ def _rule(r: Rule) -> dict:
 
 # ----------------------------------------------------------------- results
 
-def _result(f: Finding, rule_index: dict[str, int], fingerprint: str) -> dict:
+def _result(entry: Finding | Suppressed, rule_index: dict[str, int], prints: dict[int, str]) -> dict:
+    """A finding, or a suppressed finding with its ``suppressions``."""
+    f = entry.finding if isinstance(entry, Suppressed) else entry
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index[f.rule_id],
         "level": f.severity.sarif_level,
         "message": {"text": _sentence(f"{subject(f.resource, f.container)}: {f.message}")},
         "locations": [_location(f.location.path, start_line(f.location), f.resource, f.location.end_line)],
-        "partialFingerprints": {FINGERPRINT: fingerprint},
+        "partialFingerprints": {FINGERPRINT: prints[id(f)]},
     }
+    if isinstance(entry, Suppressed):
+        result["suppressions"] = [_suppression(entry.suppression)]
     if f.container:
         result["properties"] = {"container": f.container}
     return result
 
 
-def _fingerprinted(findings: list[Finding]) -> list[tuple[Finding, str]]:
-    """Each finding with its fingerprint: sha256 of rule, file,
-    resource, container and the message with digits removed (a message may
-    quote a line or a count), then ``:n`` for the n-th finding with the same
-    hash in document order, like GitHub's own primaryLocationLineHash.
-    Secrets never reach a message (rules redact them), so never the hash."""
-    seen: dict[str, int] = {}
-    result = []
-    for f in sorted(findings, key=location_key):
-        message_key = " ".join(_DIGITS.sub("", f.message).split())
-        identity = "|".join((f.rule_id, f.location.path, f.resource, f.container or "", message_key))
-        digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()
-        seen[digest] = seen.get(digest, 0) + 1
-        result.append((f, f"{digest}:{seen[digest]}"))
-    return result
+def _suppression(s: Suppression) -> dict:
+    """SARIF's suppression: inSource with the comment's location, or external (the config file)."""
+    suppression: dict = {"kind": s.kind, "status": "accepted"}
+    if s.justification:
+        suppression["justification"] = s.justification
+    if s.path:
+        suppression["location"] = _location(s.path, s.line)
+    return suppression
 
 
 # ----------------------------------------------------------------- notifications
@@ -153,6 +159,14 @@ def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
         notes.append(_notification(
             kind, "error" if p.kind == "unreadable" else "warning", f"{p.path}: {p.message}",
             _location(p.path, p.line)))
+    for notice in report.notices:
+        notes.append(_notification(notice.kind, "warning", notice.message,
+                                   _location(notice.path, notice.line) if notice.path else None))
+    if report.baselined:
+        notes.append(_notification(
+            "baselined", "note",
+            f"{len(report.baselined)} findings in the baseline {report.baseline_file} are not shown",
+            _location(report.baseline_file, None)))
     return notes
 
 

@@ -14,6 +14,7 @@ literal/unknown flags, and a container-level finding can point at the key.
 """
 from __future__ import annotations
 
+from .gojson import struct_fields
 from .values import Val
 
 STRING, ENUM, INT, INT_OMIT_ZERO, INT_ALWAYS, BOOL, STRING_MAP = (
@@ -148,12 +149,7 @@ def _decode(value: Val, kind, where: str) -> tuple[Val | None, bool]:
 def _decode_object(value: Val, fields: dict, where: str) -> tuple[Val | None, bool]:
     if not isinstance(value.value, dict):
         raise InvalidDefinitions(f"{where}: expected a JSON object")
-    by_lower = {name.lower(): name for name in fields}
-    chosen: dict[str, Val] = {}
-    for key, item in value.value.items():
-        name = key if key in fields else by_lower.get(key.lower())
-        if name is not None:
-            chosen[name] = item
+    chosen = struct_fields(value.value, fields)
     result: dict[str, Val] = {}
     zero = True
     for name, item in chosen.items():

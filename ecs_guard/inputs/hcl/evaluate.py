@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from . import typeconv
+from .typeconv import type_name
 from .render import render
 from .syntax import (Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat,
                      Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable)
@@ -136,7 +137,7 @@ def apply_step(value: Val, step: Step, node, scope: Scope) -> Val:
             if step.key in value.value:
                 return value.value[step.key]
             return Val.failure(f'{render(node)}: no attribute "{step.key}"', scope.file, step.line)
-        what = "null" if value.value is None else _type_name(value)
+        what = "null" if value.value is None else type_name(value)
         return Val.failure(f'{render(node)}: a {what} value has no attribute "{step.key}"', scope.file, step.line)
     key = step.key
     if not key.known:
@@ -156,7 +157,7 @@ def apply_step(value: Val, step: Step, node, scope: Scope) -> Val:
         if name.is_string and name.value in value.value:
             return value.value[name.value]
         return Val.failure(f'{render(node)}: no element "{name.value}"', scope.file, step.line)
-    return Val.failure(f"{render(node)}: a {_type_name(value)} value cannot be indexed", scope.file, step.line)
+    return Val.failure(f"{render(node)}: a {type_name(value)} value cannot be indexed", scope.file, step.line)
 
 
 def _splat(node: Splat, scope: Scope) -> Val:
@@ -344,7 +345,7 @@ def _for(node: ForExpr, scope: Scope) -> Val:
     if not collection.known:
         return Val.unknown(collection.reason, scope.file, node.line, collection.all_sources())
     if not isinstance(collection.value, (list, dict)):
-        return Val.failure(f"{render(node.collection)}: cannot iterate over a {_type_name(collection)}",
+        return Val.failure(f"{render(node.collection)}: cannot iterate over a {type_name(collection)}",
                            scope.file, node.line)
     items: list[Val] = []
     entries: dict[str, Val] = {}
@@ -402,22 +403,6 @@ def _call(node: Call, scope: Scope) -> Val:
     return call_function(node, args, scope)
 
 
-def _type_name(value: Val) -> str:
-    data = value.value
-    if isinstance(data, bool):
-        return "bool"
-    if isinstance(data, (int, float)):
-        return "number"
-    if isinstance(data, str):
-        return "string"
-    if isinstance(data, list):
-        return "set" if value.is_set else "list"
-    if isinstance(data, dict):
-        return "object"
-    return "null"
-
-
-type_name = _type_name
 
 _HANDLERS = {
     Literal: _literal, Template: _template, TupleExpr: _tuple, ObjectExpr: _object,

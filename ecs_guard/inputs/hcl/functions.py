@@ -20,7 +20,8 @@ import re
 from typing import Any, Callable
 
 from . import gojson, typeconv
-from .evaluate import Scope, evaluate, iterate, type_name
+from .evaluate import Scope, evaluate, iterate
+from .typeconv import type_name
 from .jsondoc import parse_document
 from .render import render
 from .values import Val, make_set, number
@@ -181,7 +182,10 @@ def _templatefile(args, node, scope):
         text, display = scope.context.read_file(str(path.value), scope)
     except OSError as error:
         raise FunctionError(f"cannot read {path.value!r} ({error.strerror or error})") from None
-    template = scope.context.parse_template(text)
+    try:
+        template = scope.context.parse_template(text)
+    except (OSError, ValueError) as error:
+        raise FunctionError(f"{path.value}: {error}") from None
     inner = Scope(_TemplateContext(), display, dict(variables.value))
     return evaluate(template, inner).at(scope.file, node.line)
 

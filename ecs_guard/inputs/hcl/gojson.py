@@ -31,3 +31,16 @@ def indented(data: Any) -> str:
     """json.MarshalIndent(v, "", "  ") of structs (keys in the given order)."""
     return _go_escape(json.dumps(data, ensure_ascii=False, indent=2, separators=(",", ": "),
                                  allow_nan=False))
+
+
+def struct_fields(members: dict, names) -> dict:
+    """json.Unmarshal into a struct: each member goes to the field of the same
+    name, else to one whose name matches ignoring case; unknown members are
+    dropped; a later member for the same field wins."""
+    by_lower = {name.lower(): name for name in names}
+    found: dict = {}
+    for key, value in members.items():
+        name = key if key in names else by_lower.get(key.lower())
+        if name is not None:
+            found[name] = value
+    return found

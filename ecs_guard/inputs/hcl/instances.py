@@ -181,38 +181,36 @@ class ModuleInstance:
                 "no default, not set in the module call"
             return Val.unknown(f"var.{name}: no value ({where})", declaration.file, declaration.block.line)
         converted = typeconv.convert(given, declared_type(declaration))
-        if converted.error:
-            self.evaluation.problem(InputProblem(given.file or declaration.file,
-                                                 f"var.{name}: {converted.reason}", given.line or None,
+        if converted.error:  # reported here, once; the uses see a value that is not known
+            reason = f"var.{name}: {converted.reason}"
+            self.evaluation.problem(InputProblem(given.file or declaration.file, reason, given.line or None,
                                                  "not-understood"))
+            return Val.unknown(reason, given.file, given.line)
         return converted
 
     def local(self, name: str, scope: Scope, node) -> Val:
-        if name in self._locals:
-            return self._locals[name]
         local = self.source.locals.get(name)
         if local is None:
             return self._undeclared(f'local value "{name}"', scope, node)
-        with self.evaluation.guard(("local", self.address, name)) as entered:
-            if not entered:
-                return Val.failure(f"local.{name}: refers to itself (a cycle)", scope.file, node.line)
-            value = evaluate(local.attribute.expr, self.scope(local.file))
-        self._locals[name] = value
-        return value
+        return self._once(self._locals, name, f"local.{name}", local.attribute.expr, local.file, scope, node)
 
     def output(self, name: str, scope: Scope, node) -> Val:
-        if name in self._outputs:
-            return self._outputs[name]
         declaration = self.source.outputs.get(name)
-        if declaration is None:
+        attribute = declaration.block.body.attribute("value") if declaration else None
+        if attribute is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        attribute = declaration.block.body.attribute("value")
-        with self.evaluation.guard(("output", self.address, name)) as entered:
-            if not entered or attribute is None:
-                return Val.failure(f"{self.address}.{name}: no value (or a cycle)", scope.file, node.line)
-            value = evaluate(attribute.expr, self.scope(declaration.file))
-        self._outputs[name] = value
-        return value
+        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file,
+                          scope, node)
+
+    def _once(self, table: dict, name: str, what: str, expr, file: str, scope: Scope, node) -> Val:
+        """Evaluate a named value of this instance once; a value that needs
+        itself is a cycle, which Terraform rejects."""
+        if name not in table:
+            with self.evaluation.guard((id(table), self.address, name)) as entered:
+                if not entered:
+                    return Val.failure(f"{what}: refers to itself (a cycle)", scope.file, node.line)
+                table[name] = evaluate(expr, self.scope(file))
+        return table[name]
 
     def outputs_object(self, scope: Scope, node) -> Val:
         return Val({name: self.output(name, scope, node) for name in self.source.outputs}, scope.file, node.line)
@@ -310,6 +308,23 @@ def expand(owner: str, body, scope: Scope, evaluation: Evaluation, file: str):
     return "single", [(None, None)]
 
 
+def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):
+    """(instance, None) for `address[key]`, or (None, a Val saying why not)."""
+    if not key.known:
+        return None, Val.unknown(f"{render(node)}: instance key not known ({key.reason})", scope.file, node.line,
+                                 (address,))
+    wanted = key.value
+    if isinstance(wanted, float) and wanted.is_integer():
+        wanted = int(wanted)
+    if any(isinstance(existing, int) for existing in instances) and isinstance(wanted, str) and wanted.isdigit():
+        wanted = int(wanted)
+    instance = instances.get(wanted)
+    if instance is None:
+        return None, Val.failure(f"{render(node)}: {address} has no instance {instance_key_text(wanted)}",
+                                 scope.file, node.line)
+    return instance, None
+
+
 def iteration_names(kind: str, key, each_value: Val | None, file: str, line: int, reason: str = "") -> dict:
     if kind == "count":
         return {"count": Val({"index": Val(key, file, line)}, file, line)}
@@ -317,7 +332,8 @@ def iteration_names(kind: str, key, each_value: Val | None, file: str, line: int
         return {"each": Val({"key": Val(key, file, line), "value": each_value}, file, line)}
     if kind == "unknown":
         missing = Val.unknown(reason, file, line)
-        return {"count": Val({"index": missing}, file, line), "each": Val({"key": missing, "value": missing}, file, line)}
+        return {"count": Val({"index": missing}, file, line),
+                "each": Val({"key": missing, "value": missing}, file, line)}
     return {}
 
 
@@ -364,16 +380,9 @@ class ResourceGroup:
         if kind in ("count", "for_each"):
             if not rest or rest[0].kind != "index":
                 return deep_mark(self.object(scope, node), literal=False), consumed
-            key = rest[0].key
-            if not key.known:
-                return Val.unknown(f"{render(node)}: instance key not known ({key.reason})", scope.file,
-                                   node.line, (self.address,)), len(steps)
-            wanted = typeconv.to_number(key).value if kind == "count" else typeconv.to_string(key).value
-            instance = self._instances.get(int(wanted) if kind == "count" and isinstance(wanted, (int, float))
-                                           else wanted)
-            if instance is None:
-                return Val.failure(f"{render(node)}: {self.address} has no instance {instance_key_text(wanted)}",
-                                   scope.file, node.line), len(steps)
+            instance, failed = select_instance(self._instances, rest[0].key, self.address, scope, node)
+            if failed is not None:
+                return failed, len(steps)
             consumed += 1
             rest = rest[1:]
         else:
@@ -488,6 +497,9 @@ class ResourceInstance:
 # ----------------------------------------------------------------- module calls
 
 
+MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
 def is_local_source(source: str) -> bool:
     return source.startswith("./") or source.startswith("../") or source in (".", "..")
 
@@ -537,11 +549,12 @@ class ModuleGroup:
                 names = iteration_names(kind, key, each_value, file, self.declaration.block.line,
                                         detail if kind == "unknown" else "")
                 call_scope = scope.child(names)
-                inputs = {attribute.name: (attribute, call_scope) for attribute in self.declaration.block.body.attributes
-                          if attribute.name not in ("source", "version", "count", "for_each", "providers",
-                                                    "depends_on")}
+                inputs = {attribute.name: (attribute, call_scope)
+                          for attribute in self.declaration.block.body.attributes
+                          if attribute.name not in MODULE_META_ARGUMENTS}
                 address = self.address + instance_key_text(key)
-                self._instances[key] = ModuleInstance(self.parent.evaluation, self._source, address, inputs, self.parent)
+                self._instances[key] = ModuleInstance(self.parent.evaluation, self._source, address, inputs,
+                                                      self.parent)
         return list(self._instances.values())
 
     def reference(self, steps: list[Step], scope: Scope, node):
@@ -557,14 +570,9 @@ class ModuleGroup:
                 value = Val({str(key): child.outputs_object(scope, node) for key, child in self._instances.items()},
                             scope.file, node.line)
                 return deep_mark(value, literal=False), consumed
-            key = rest[0].key
-            if not key.known:
-                return Val.unknown(f"{render(node)}: module key not known", scope.file, node.line), len(steps)
-            wanted = key.value if not isinstance(key.value, float) else int(key.value)
-            instance = self._instances.get(wanted)
-            if instance is None:
-                return Val.failure(f"{render(node)}: {self.address} has no instance {instance_key_text(wanted)}",
-                                   scope.file, node.line), len(steps)
+            instance, failed = select_instance(self._instances, rest[0].key, self.address, scope, node)
+            if failed is not None:
+                return failed, len(steps)
             consumed += 1
             rest = rest[1:]
         else:

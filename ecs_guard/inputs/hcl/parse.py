@@ -15,8 +15,8 @@ from pathlib import Path
 from .cache import ContentCache
 from .library import hcl2_module, hcl2_version
 from .syntax import (Attribute, Binary, Block, Body, Call, Conditional, ForExpr, GetAttr, Index,
-                     Literal, ObjectExpr, ObjectItem, Splat, TupleExpr, Unary, Variable, from_json,
-                     to_json)
+                     Literal, ObjectExpr, ObjectItem, Splat, Template, TupleExpr, Unary, Variable,
+                     from_json, to_json)
 from .templates import TemplateError, heredoc_body, parse_template
 
 CACHE_FORMAT = "ecs-guard-hcl-syntax-1"
@@ -48,40 +48,40 @@ def parse_cache() -> ContentCache:
 def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:
     """Parse one .tf/.tfvars file's text. Raises HclSyntaxError."""
     started = time.perf_counter()
-    if not use_cache:
-        return ParsedFile(str(path), parse_hcl(text), time.perf_counter() - started, False)
-    cache = parse_cache()
-    key = cache.key(CACHE_FORMAT, hcl2_version(), "hcl", text)
-    cached = cache.get(key)
-    if cached is not None:
-        try:
-            body = from_json(cached)
-            if isinstance(body, Body):
-                return ParsedFile(str(path), body, time.perf_counter() - started, True)
-        except (ValueError, TypeError):
-            pass  # a damaged entry: parse again and overwrite it
-    body = parse_hcl(text)
-    cache.put(key, to_json(body))
-    return ParsedFile(str(path), body, time.perf_counter() - started, False)
+    body, cached = _cached("hcl", text, lambda: parse_hcl(text), Body, use_cache)
+    return ParsedFile(str(path), body, time.perf_counter() - started, cached)
 
 
 def parse_template_text(text: str, use_cache: bool = True):
-    """A templatefile() template: Literal or Template (cached like files)."""
+    """A templatefile() template: Literal or Template (cached like files).
+    Raises HclSyntaxError."""
     def build():
-        return parse_template(text, 1, False, parse_expression)
-    if not use_cache:
-        return _template_or_error(build)
-    cache = parse_cache()
-    key = cache.key(CACHE_FORMAT, hcl2_version(), "template", text)
-    cached = cache.get(key)
-    if cached is not None:
         try:
-            return from_json(cached)
+            return parse_template(text, 1, False, parse_expression)
+        except TemplateError as error:
+            raise HclSyntaxError(error.message, error.line) from None
+    node, _ = _cached("template", text, build, (Literal, Template), use_cache)
+    return node
+
+
+def _cached(kind: str, text: str, build, expected, use_cache: bool):
+    """(syntax tree, whether it came from the cache). A cache entry that does
+    not decode to the expected node is damaged: built again and overwritten."""
+    if not use_cache:
+        return build(), False
+    cache = parse_cache()
+    key = cache.key(CACHE_FORMAT, hcl2_version(), kind, text)
+    entry = cache.get(key)
+    if entry is not None:
+        try:
+            node = from_json(entry)
+            if isinstance(node, expected):
+                return node, True
         except (ValueError, TypeError):
             pass
-    node = _template_or_error(build)
+    node = build()
     cache.put(key, to_json(node))
-    return node
+    return node, False
 
 
 def parse_hcl(text: str) -> Body:
@@ -110,13 +110,6 @@ def parse_expression(text: str, line: int):
     return _Converter(source, line - 1).expression(attribute.expression)
 
 
-def _template_or_error(build):
-    try:
-        return build()
-    except TemplateError as error:
-        raise HclSyntaxError(error.message, error.line) from None
-
-
 def _syntax_error(error: Exception) -> HclSyntaxError:
     line = getattr(error, "line", None)
     line = line if isinstance(line, int) and line > 0 else None
@@ -126,7 +119,8 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
         if token.type == "$END":
             what = "end of file"
         else:
-            value = str(token.value).strip() or token.type
+            lines = str(token.value).strip().splitlines()
+            value = lines[0].strip() if lines else token.type
             what = repr(value if len(value) <= 30 else value[:27] + "...")
         return HclSyntaxError(f"syntax error: unexpected {what}", line)
     if kind == "UnexpectedCharacters":

@@ -16,6 +16,7 @@ from __future__ import annotations
 import zlib
 
 from . import gojson
+from .gojson import struct_fields
 from .jsondoc import parse_document
 from .values import Val
 
@@ -134,15 +135,19 @@ def _string_list(value: Val | None, replace_variables: bool) -> Val | None:
     return value.copy(value=sorted(items, key=lambda item: str(item.value), reverse=True), is_set=False)
 
 
+def _blocks(value: Val | None):
+    """None for no blocks, the value itself when not known, else its list."""
+    if value is None or value.is_null or (value.known and not value.value):
+        return None
+    return value.value if value.known else value
+
+
 def _principals(value: Val | None) -> Val | None:
-    if value is None or value.is_null:
-        return None
-    if not value.known:
-        return value
-    if not value.value:
-        return None
+    blocks = _blocks(value)
+    if not isinstance(blocks, list):
+        return blocks
     pairs = []
-    for block in value.value:
+    for block in blocks:
         get = _getter(block)
         kind, identifiers = get("type"), _string_list(get("identifiers"), True)
         for part in (block, kind, identifiers):
@@ -177,15 +182,12 @@ def _principal_map(pairs: list, owner: Val) -> Val:
 
 
 def _conditions(value: Val | None) -> Val | None:
-    if value is None or value.is_null:
-        return None
-    if not value.known:
-        return value
-    if not value.value:
-        return None
+    blocks = _blocks(value)
+    if not isinstance(blocks, list):
+        return blocks
     raw: dict[str, dict[str, list[Val]]] = {}
     lines: dict[str, Val] = {}
-    for block in value.value:
+    for block in blocks:
         get = _getter(block)
         test, variable, values = get("test"), get("variable"), get("values")
         for part in (block, test, variable, values):
@@ -262,13 +264,7 @@ def _decoded_document(tree: Val) -> dict:
 def _fields(tree: Val, names: tuple) -> dict[str, Val]:
     if not tree.known or not isinstance(tree.value, dict):
         raise PolicyDocumentError("a source or override policy document must be a JSON object")
-    by_lower = {name.lower(): name for name in names}
-    found: dict[str, Val] = {}
-    for key, value in tree.value.items():
-        name = key if key in names else by_lower.get(key.lower())
-        if name is not None:
-            found[name] = value
-    return found
+    return struct_fields(tree.value, names)
 
 
 def _decoded_principal(value: Val) -> Val:

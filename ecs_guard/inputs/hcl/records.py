@@ -78,7 +78,7 @@ class HclResource:
         known, None when not set."""
         path = tuple(path)
         reason = self.unknown_reason(path)
-        for cut in range(len(path), 0, -1):
+        for cut in range(len(path) - 1, 0, -1):
             if path[:cut] in self.documents:
                 return _descend(self.documents[path[:cut]], path[cut:])
         if reason is not None:
@@ -166,28 +166,12 @@ def _plain(value: Val) -> Any:
     return value.value
 
 
-def _walk(record: HclResource, value: Val, path: tuple) -> None:
-    record.lines.setdefault(path, (value.file, value.line))
-    if not value.literal:
-        record.non_literal.add(path)
-    if value.sources:
-        record.sources[path] = list(value.sources)
-    if not value.known:
-        record.unknown[path] = value.reason
-    elif isinstance(value.value, list):
-        for index, item in enumerate(value.value):
-            _walk(record, item, path + (index,))
-    elif isinstance(value.value, dict):
-        for key, item in value.value.items():
-            _walk(record, item, path + (key,))
-    if value.document is not None:
-        record.documents[path] = value.document.to_python()
-        _walk_document(record, value.document, path, root=True)
-
-
-def _walk_document(record: HclResource, value: Val, path: tuple, root: bool = False) -> None:
-    if not root:  # the attribute itself keeps the line of the attribute
-        record.lines[path] = (value.file, value.line)
+def _walk(record: HclResource, value: Val, path: tuple, document_root: bool = False) -> None:
+    """Record lines, flags, sources and reasons of `value` and everything in
+    it, JSON documents included. The first line found for a path wins: an
+    attribute keeps the attribute's line, not its document's."""
+    if not document_root:
+        record.lines.setdefault(path, (value.file, value.line))
     if not value.literal:
         record.non_literal.add(path)
     if value.sources:
@@ -196,7 +180,10 @@ def _walk_document(record: HclResource, value: Val, path: tuple, root: bool = Fa
         record.unknown.setdefault(path, value.reason)
     elif isinstance(value.value, list):
         for index, item in enumerate(value.value):
-            _walk_document(record, item, path + (index,))
+            _walk(record, item, path + (index,))
     elif isinstance(value.value, dict):
         for key, item in value.value.items():
-            _walk_document(record, item, path + (key,))
+            _walk(record, item, path + (key,))
+    if value.document is not None:
+        record.documents[path] = value.document.to_python()
+        _walk(record, value.document, path, document_root=True)

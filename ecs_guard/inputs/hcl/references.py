@@ -117,6 +117,8 @@ def _add_traversal(root: str, chain: list, found: list) -> None:
         else:
             break
     minimum = 1 + _SUBJECT_STEPS.get(root, 1)   # a resource: type.name
+    if root == "module" and len(texts) > 2 and texts[2].endswith("]"):
+        minimum = 3  # module.api["blue"] is the object; module.api is not listed
     if len(texts) < minimum:
         return
     for text in reversed(texts[minimum - 1:]):

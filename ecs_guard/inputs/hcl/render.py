@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .syntax import (Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat,
                      Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable)
 
 _MAX = 120
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 
 def render(node) -> str:
@@ -34,7 +36,7 @@ def _render(node) -> str:
     if isinstance(node, TupleExpr):
         return "[" + ", ".join(_render(item) for item in node.items) + "]"
     if isinstance(node, ObjectExpr):
-        return "{" + ", ".join(f"{_render(i.key)} = {_render(i.value)}" for i in node.items) + "}"
+        return "{" + ", ".join(f"{_key(i.key)} = {_render(i.value)}" for i in node.items) + "}"
     if isinstance(node, Conditional):
         return f"{_render(node.condition)} ? {_render(node.then)} : {_render(node.otherwise)}"
     if isinstance(node, Binary):
@@ -48,6 +50,12 @@ def _render(node) -> str:
         open_, close = ("{", "}") if node.key else ("[", "]")
         return f"{open_}for {names} in {_render(node.collection)} : {body}{condition}{close}"
     return type(node).__name__
+
+
+def _key(node) -> str:
+    if isinstance(node, Literal) and isinstance(node.value, str) and _IDENTIFIER.match(node.value):
+        return node.value
+    return _render(node)
 
 
 def _template_part(part) -> str:

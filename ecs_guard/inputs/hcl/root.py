@@ -42,7 +42,7 @@ def load_root(directory: str | Path, var_files: list[str | Path] = (), use_cache
     except HclLibraryError as error:
         result.problems.append(InputProblem(result.directory, str(error)))
         return result
-    result.problems = evaluation.problems
+    result.problems = sorted(evaluation.problems, key=lambda p: (p.path, p.line or 0))
     result.parse_seconds = dict(evaluation.parse_seconds)
     result.parse_cached = dict(evaluation.parse_cached)
     result.files = list(evaluation.parse_seconds) + read

@@ -38,7 +38,7 @@ def to_string(value: Val) -> Val:
         return value.copy(value="true" if value.value else "false")
     if isinstance(value.value, (int, float)):
         return value.copy(value=number_text(value.value))
-    return Val.failure(f"a {_kind(value)} cannot be used as a string", value.file, value.line)
+    return Val.failure(f"a {type_name(value)} cannot be used as a string", value.file, value.line)
 
 
 def to_number(value: Val) -> Val:
@@ -57,7 +57,7 @@ def to_number(value: Val) -> Val:
         if parsed is not None:
             return value.copy(value=number(int(parsed) if parsed == parsed.to_integral_value() else float(parsed)))
     return Val.failure(f"{data!r} is not a number" if isinstance(data, str) else
-                       f"a {_kind(value)} cannot be used as a number", value.file, value.line)
+                       f"a {type_name(value)} cannot be used as a number", value.file, value.line)
 
 
 def to_bool(value: Val) -> Val:
@@ -66,7 +66,7 @@ def to_bool(value: Val) -> Val:
     if value.value in ("true", "false"):
         return value.copy(value=value.value == "true")
     return Val.failure(f"{value.value!r} is not a bool" if isinstance(value.value, str) else
-                       f"a {_kind(value)} cannot be used as a bool", value.file, value.line)
+                       f"a {type_name(value)} cannot be used as a bool", value.file, value.line)
 
 
 def convert(value: Val, type_spec) -> Val:
@@ -83,7 +83,7 @@ def convert(value: Val, type_spec) -> Val:
     kind, inner = type_spec[0], type_spec[1]
     if kind in ("list", "set"):
         if not isinstance(value.value, list):
-            return Val.failure(f"a {_kind(value)} cannot be used as a {kind}", value.file, value.line)
+            return Val.failure(f"a {type_name(value)} cannot be used as a {kind}", value.file, value.line)
         items = [convert(item, inner) for item in value.value]
         failed = next((item for item in items if item.error), None)
         if failed is not None:
@@ -99,7 +99,7 @@ def convert(value: Val, type_spec) -> Val:
         return failed or value.copy(value=items, is_set=False)
     if kind in ("map", "object"):
         if not isinstance(value.value, dict):
-            return Val.failure(f"a {_kind(value)} cannot be used as a {kind}", value.file, value.line)
+            return Val.failure(f"a {type_name(value)} cannot be used as a {kind}", value.file, value.line)
         if kind == "map":
             entries = {key: convert(item, inner) for key, item in value.value.items()}
         else:
@@ -121,7 +121,8 @@ def convert(value: Val, type_spec) -> Val:
     return value
 
 
-def _kind(value: Val) -> str:
+def type_name(value: Val) -> str:
+    """Terraform's name for the kind of a known value (for messages)."""
     data = value.value
     if isinstance(data, bool):
         return "bool"

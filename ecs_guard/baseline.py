@@ -1,0 +1,105 @@
+"""The baseline: the findings a project already has, so a scan reports only new ones.
+
+``ecs-guard baseline`` writes the fingerprints (ecs_guard.fingerprint, the
+same value as SARIF's partialFingerprints) of the findings a scan reports;
+``ecs-guard scan --baseline FILE`` leaves out every finding whose
+fingerprint is in it and counts them. Fingerprints hold no line, so moving
+or re-indenting code does not turn old findings into new ones; a fixed
+finding simply stops matching, and a second finding like an old one gets
+the next ``:n`` and is new.
+
+Suppressed findings are not written: when a suppression is removed or its
+ignore expires, the finding comes back instead of hiding in the baseline.
+
+The file is JSON, sorted, one entry per finding, so it diffs well in review::
+
+    {"schema_version": 1, "tool": {"name": "ecs-guard", "version": "0.1.0"},
+     "findings": [{"fingerprint": "5f1c...:1", "rule_id": "EG201",
+                   "resource": "family:web", "file": "taskdef.json"}]}
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+
+from . import __version__
+from .fingerprint import fingerprints_by_identity
+
+SCHEMA_VERSION = 1
+DEFAULT_FILE = ".ecs-guard-baseline.json"
+
+
+class BaselineError(Exception):
+    """The baseline file cannot be read or is not one: one line naming the file."""
+
+
+def baseline_document(report) -> dict:
+    """The baseline of a report: its reported findings' fingerprints."""
+    prints = fingerprints_by_identity(report.all_findings)
+    entries = [{"fingerprint": prints[id(f)], "rule_id": f.rule_id, "resource": f.resource,
+                "file": f.location.path} for f in report.findings]
+    entries.sort(key=lambda e: (e["file"], e["resource"], e["rule_id"], e["fingerprint"]))
+    return {"schema_version": SCHEMA_VERSION, "tool": {"name": "ecs-guard", "version": __version__},
+            "findings": entries}
+
+
+def write_baseline(report, path: str) -> int:
+    """Write the baseline atomically (a failed write leaves the old file
+    whole); returns the number of findings written. OSError on failure."""
+    document = baseline_document(report)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".ecs-guard-baseline-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+    return len(document["findings"])
+
+
+def read_baseline(path: str) -> set[str]:
+    """The fingerprints in a baseline file."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            document = json.load(stream)
+    except FileNotFoundError:
+        raise BaselineError(f"baseline {path}: no such file (`ecs-guard baseline` writes one)") from None
+    except OSError as error:
+        raise BaselineError(f"baseline {path}: cannot read: {error.strerror or error}") from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise BaselineError(f"baseline {path}: not valid JSON: {error}") from None
+    if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
+        raise BaselineError(f"baseline {path}: not an ecs-guard baseline (no findings list)")
+    if document.get("schema_version") != SCHEMA_VERSION:
+        raise BaselineError(f"baseline {path}: schema_version {document.get('schema_version')!r} "
+                            f"is not {SCHEMA_VERSION}; write it again with `ecs-guard baseline`")
+    fingerprints = set()
+    for index, entry in enumerate(document["findings"]):
+        fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None
+        if not isinstance(fingerprint, str) or not fingerprint:
+            raise BaselineError(f"baseline {path}: findings[{index}] has no fingerprint")
+        fingerprints.add(fingerprint)
+    return fingerprints
+
+
+def apply_baseline(report, fingerprints: set[str], path: str) -> None:
+    """Move the reported findings that are in the baseline to ``report.baselined``."""
+    prints = fingerprints_by_identity(report.all_findings)
+    kept = []
+    for finding in report.findings:
+        (report.baselined if prints[id(finding)] in fingerprints else kept).append(finding)
+    report.findings[:] = kept
+    report.baseline_file = path
+
+
+def drop_baseline_inputs(report, paths: list[str | None]) -> None:
+    """A baseline file inside a scanned folder is read as an input and is no
+    ECS input: do not report it as "not understood" (it is ecs-guard's own)."""
+    baselines = {os.path.abspath(p) for p in paths if p}
+    report.problems[:] = [p for p in report.problems
+                          if not (p.kind == "not-understood" and os.path.abspath(p.path) in baselines)]

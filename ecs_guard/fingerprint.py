@@ -1,0 +1,57 @@
+"""What identifies a finding across commits: one recipe, shared by SARIF and the baseline.
+
+GitHub matches alerts across uploads by SARIF ``partialFingerprints`` and
+``ecs-guard scan --baseline`` matches findings against a saved baseline; both
+use this value, so an alert and a baseline entry never disagree about which
+finding is "the same". It is built from what identifies a finding and never
+from where it stands (no line, no column), so an edit above a finding or a
+re-indented file changes nothing.
+
+The recipe (docs/sarif.md): sha256 of rule, file, resource, container and
+the message with digits removed (a message may quote a line, a count or a
+statement number), then ``:n`` for the n-th finding with the same hash in
+document order, like GitHub's own primaryLocationLineHash. Secrets never
+reach a message (rules redact them), so never a fingerprint.
+
+The ``:n`` depends on which findings are counted together, so a scan's
+fingerprints are always computed over every finding it made: reported,
+suppressed and in the baseline alike (``Report.all_findings``). Suppressing
+one finding must not renumber its twins.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Iterable
+
+from .reporters import location_key
+from .results import Finding
+
+_DIGITS = re.compile(r"\d+")
+
+
+def fingerprinted(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
+    """Each finding with its fingerprint, in document order (file, line,
+    rule, resource, container, then message so that the order, and with it
+    ``:n``, does not depend on the order the findings were given in)."""
+    seen: dict[str, int] = {}
+    result = []
+    for f in sorted(findings, key=lambda f: location_key(f) + (f.message,)):
+        digest = _digest(f)
+        seen[digest] = seen.get(digest, 0) + 1
+        result.append((f, f"{digest}:{seen[digest]}"))
+    return result
+
+
+def fingerprints_by_identity(findings: Iterable[Finding]) -> dict[int, str]:
+    """``{id(finding): fingerprint}``: findings are compared by identity, since
+    two findings may be equal in every field and still be two findings
+    (``:1`` and ``:2``). Valid only while the findings are alive."""
+    return {id(f): fingerprint for f, fingerprint in fingerprinted(findings)}
+
+
+def _digest(f: Finding) -> str:
+    message_key = " ".join(_DIGITS.sub("", f.message).split())
+    identity = "|".join((f.rule_id, f.location.path, f.resource, f.container or "", message_key))
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()
+

@@ -1,0 +1,114 @@
+"""JSON documents inside attributes when part of them is not known: the
+plan only says "unknown" for the whole string; the front end keeps the
+rest of the document, so a privileged container or a wildcard action is
+still seen."""
+from __future__ import annotations
+
+import pytest
+
+from ecs_guard.inputs.hcl import Unknown, load_root
+from test_hcl_root import record, write_module
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def test_a_policy_document_with_an_unknown_resource_keeps_its_statements(tmp_path):
+    write_module(tmp_path, {"main.tf": """
+        resource "aws_s3_bucket" "b" {
+          bucket = "b"
+        }
+        data "aws_iam_policy_document" "d" {
+          statement {
+            actions   = ["*"]
+            resources = [aws_s3_bucket.b.arn]
+          }
+        }
+        resource "aws_iam_role_policy" "p" {
+          name   = "p"
+          role   = "r"
+          policy = data.aws_iam_policy_document.d.json
+        }
+    """})
+    policy = record(load_root(tmp_path), "aws_iam_role_policy.p")
+    assert "policy" not in policy.values
+    assert policy.unknown[("policy",)] == \
+        "aws_s3_bucket.b.arn: not set in the configuration (the provider may compute it)"
+    statement = policy.documents[("policy",)]["Statement"][0]
+    assert statement["Action"] == "*" and statement["Effect"] == "Allow"
+    assert isinstance(statement["Resource"], Unknown)
+    assert policy.position(("policy", "Statement", 0, "Action"))[1] == 6
+    assert policy.sources[("policy",)] == ["data.aws_iam_policy_document.d.json"]
+
+
+def test_container_definitions_with_an_unknown_value_are_still_normalised(tmp_path):
+    write_module(tmp_path, {"main.tf": """
+        resource "aws_ssm_parameter" "p" {
+          name  = "/p"
+          type  = "String"
+          value = "v"
+        }
+        resource "aws_ecs_task_definition" "t" {
+          family = "t"
+          container_definitions = jsonencode([
+            { name = "z", image = "z", privileged = true, Memory = 256 },
+            { name = "a", image = "a", secrets = [{ name = "S", valueFrom = aws_ssm_parameter.p.arn }] },
+          ])
+        }
+    """})
+    task = record(load_root(tmp_path), "aws_ecs_task_definition.t")
+    assert task.unknown[("container_definitions",)] == "aws_ssm_parameter.p.arn: known after apply"
+    containers = task.documents[("container_definitions",)]
+    assert [c["name"] for c in containers] == ["a", "z"]
+    assert containers[1]["privileged"] is True and containers[1]["memory"] == 256
+    assert task.position(("container_definitions", 1, "memory"))[1] == 9
+    assert task.unknown[("container_definitions", 0, "secrets", 0, "valueFrom")] == \
+        "aws_ssm_parameter.p.arn: known after apply"
+
+
+def test_a_heredoc_with_an_unknown_string_interpolation_keeps_the_rest(tmp_path):
+    write_module(tmp_path, {"main.tf": """
+        resource "aws_iam_role" "r" {
+          name               = "r"
+          assume_role_policy = "{}"
+        }
+        resource "aws_ecs_task_definition" "t" {
+          family = "t"
+          container_definitions = <<EOF
+        [{"name": "app", "image": "nginx",
+          "environment": [{"name": "ROLE", "value": "${aws_iam_role.r.arn}"},
+                          {"name": "PASSWORD", "value": "literal"}],
+          "privileged": true}]
+        EOF
+        }
+    """})
+    task = record(load_root(tmp_path), "aws_ecs_task_definition.t")
+    assert ("container_definitions",) in task.unknown
+    path = ("container_definitions", 0, "environment")
+    assert task.value_at(path + (0, "name")) == "PASSWORD"   # sorted by name
+    assert isinstance(task.value_at(path + (1, "value")), Unknown)
+    assert task.value_at(("container_definitions", 0, "privileged")) is True
+    assert task.position(path + (0, "value"))[1] == 10
+    assert task.is_literal(path + (0, "value"))
+
+
+def test_role_inline_policies_are_normalised_with_version_first(tmp_path):
+    write_module(tmp_path, {"main.tf": """
+        resource "aws_iam_role" "r" {
+          name               = "r"
+          assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
+          inline_policy {
+            name   = "i"
+            policy = jsonencode({
+              Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+              Version   = "2012-10-17"
+            })
+          }
+        }
+    """})
+    role = record(load_root(tmp_path), "aws_iam_role.r")
+    assert role.values["inline_policy"][0]["policy"] == \
+        '{"Version":"2012-10-17","Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}]}'
+    assert role.values["assume_role_policy"] == '{"Statement":[],"Version":"2012-10-17"}'

@@ -1,0 +1,90 @@
+"""JsonText finds the line of any JSON path, in any order of questions
+(its members are remembered between questions), and the nearest existing
+ancestor for a path that is absent."""
+from __future__ import annotations
+
+import json
+import random
+
+from ecs_guard.inputs.jsonlines import JsonText
+
+
+def _emit(value, path=(), lines=None, out=None, indent=0):
+    """Pretty-prints `value` one member per line, recording the line of every
+    path: an independent account of where each key and element is."""
+    lines = {} if lines is None else lines
+    out = [] if out is None else out
+    pad = "  " * indent
+    if isinstance(value, dict):
+        out[-1] += "{"
+        for n, (key, item) in enumerate(value.items()):
+            out.append(f"{pad}  {json.dumps(key)}: ")
+            lines[path + (key,)] = len(out)
+            _emit(item, path + (key,), lines, out, indent + 1)
+            if n < len(value) - 1:
+                out[-1] += ","
+        out.append(pad + "}")
+    elif isinstance(value, list):
+        out[-1] += "["
+        for n, item in enumerate(value):
+            out.append(pad + "  ")
+            lines[path + (n,)] = len(out)
+            _emit(item, path + (n,), lines, out, indent + 1)
+            if n < len(value) - 1:
+                out[-1] += ","
+        out.append(pad + "]")
+    else:
+        out[-1] += json.dumps(value)
+    return lines, out
+
+
+def _document():
+    return {"taskDefinition": {
+        "family": "web",
+        "containerDefinitions": [
+            {"name": "a", "environment": [{"name": "K\"ey", "value": "x, y: {z}"}], "user": "1"},
+            {"name": "b", "portMappings": [{"name": "http", "containerPort": 80}], "essential": False,
+             "logConfiguration": {"logDriver": "awslogs", "options": {"name": "nested-name"}}},
+        ],
+        "tags": [],
+        "volumes": [{"name": "v", "efsVolumeConfiguration": {}}]},
+        "other": [[1, 2], [3, [4, {"deep": None}]]]}
+
+
+def test_every_path_is_found_in_any_order():
+    lines, out = _emit(_document(), out=[""])
+    text = "\n".join(out)
+    assert json.loads(text) == _document()
+    paths = sorted(lines, key=repr)
+    for seed in range(5):
+        random.Random(seed).shuffle(paths)
+        found = JsonText("x.json", text)  # a fresh one each round: each order fills its memory differently
+        assert {p: found.line_of(p) for p in paths} == lines
+
+
+def test_an_absent_path_gives_its_nearest_existing_ancestor():
+    lines, out = _emit(_document(), out=[""])
+    text = JsonText("x.json", "\n".join(out))
+    container = ("taskDefinition", "containerDefinitions", 1)
+    assert text.line_of(container + ("privileged",)) == lines[container]
+    assert text.line_of(container + ("portMappings", 5, "name")) == lines[container + ("portMappings",)]
+    assert text.line_of(("taskDefinition", "tags", 0)) == lines[("taskDefinition", "tags")]
+    assert text.line_of(("taskDefinition", "family", "x")) == lines[("taskDefinition", "family")]
+    assert text.line_of(("missing",)) == 1
+    # a key where an index is expected, and the other way round
+    assert text.line_of(("other", "0")) == lines[("other",)]
+    assert text.line_of(("taskDefinition", 0)) == lines[("taskDefinition",)]
+
+
+def test_compact_json_and_repeated_keys():
+    text = JsonText("x.json", '{"a":1,"b":{"a":2},\n"a":3,"c":[ {"x":1} ,\n{"x":2}]}')
+    assert text.line_of(("a",)) == 1  # the first of repeated keys
+    assert text.line_of(("b", "a")) == 1
+    assert text.line_of(("c", 1, "x")) == 3
+    assert text.offset_of(("c", 1)) == text.text.index('{"x":2}')
+
+
+def test_locations_are_lazy_and_keep_the_address():
+    text = JsonText("x.json", '{\n  "a": {\n    "b": true\n  }\n}')
+    location = text.location(("a", "b"), address="family:web")
+    assert (location.path, location.address, location.line) == ("x.json", "family:web", 3)
