@@ -102,7 +102,7 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
         if ignore.expired(today):
             report.notices.append(Notice(
                 "expired-ignore",
-                f"ignore {ignore.key} ({ignore.describe()}) expired on {ignore.expires.isoformat()} "
+                f"{config.file}: {ignore.key} ({ignore.describe()}) expired on {ignore.expires.isoformat()} "
                 "and no longer applies", config.file or "", None))
         else:
             ignores.append(ignore)

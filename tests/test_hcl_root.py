@@ -256,3 +256,27 @@ def test_computed_attributes_left_out_are_listed_and_in_after_unknown():
     assert service.after_unknown()["load_balancer"] == [{"target_group_arn": True}]
     assert service.unknown_reason(("iam_role",)) == "aws_ecs_service.web.iam_role: computed by the provider at apply"
     assert service.unknown_reason(("launch_type",)) is None
+
+
+def test_a_null_module_input_overrides_the_default_only_of_a_nullable_variable(tmp_path):
+    write_module(tmp_path, {
+        "main.tf": """
+            module "m" {
+              source     = "./m"
+              nullable   = null
+              not_null   = null
+            }
+        """,
+        "m/main.tf": """
+            variable "nullable" { default = "default" }
+            variable "not_null" {
+              default  = "default"
+              nullable = false
+            }
+            resource "aws_ecs_cluster" "c" {
+              name = "c"
+              tags = { a = coalesce(var.nullable, "was-null"), b = var.not_null }
+            }
+        """})
+    cluster = record(load_root(tmp_path), "module.m.aws_ecs_cluster.c")
+    assert cluster.values["tags"] == {"a": "was-null", "b": "default"}

@@ -18,6 +18,7 @@ resource's full address, module path and instance key included.
 from __future__ import annotations
 
 import gc
+import mmap
 
 from ..location import Location
 from ..model import InputProblem, Inventory
@@ -50,8 +51,7 @@ def load_plan(path: str, display: str) -> Inventory:
 def _load(path: str, display: str) -> Inventory:
     inventory = Inventory(files=[display])
     try:
-        with open(path, encoding="utf-8-sig") as stream:  # -sig: a byte order mark is no error
-            text = stream.read()
+        text = _read_text(path)
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not UTF-8 text"
         inventory.problems.append(InputProblem(display, f"cannot read the plan: {reason}"))
@@ -75,6 +75,18 @@ def _load(path: str, display: str) -> Inventory:
     _build(index, inventory)
     inventory.problems.extend(index.problems)
     return inventory
+
+
+def _read_text(path: str) -> str:
+    """The file's text. Decoded straight from a memory map: reading it into
+    bytes first would double the plan in memory for a moment, and cost a
+    copy. (-sig: a byte order mark is no error.)"""
+    with open(path, "rb") as stream:
+        try:
+            with mmap.mmap(stream.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+                return str(mapped, "utf-8-sig")
+        except (ValueError, OSError):  # an empty file or one that cannot be mapped (a pipe)
+            return stream.read().decode("utf-8-sig")
 
 
 def _build(index: PlanIndex, inventory: Inventory) -> None:

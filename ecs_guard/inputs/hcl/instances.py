@@ -34,6 +34,7 @@ from .records import HclResource, fill_record
 from .render import render
 from .resource_body import BodyResult, evaluate_body
 from .schema import resource_schema
+from .syntax import Literal
 from .values import Val, deep_mark
 from .variables import declared_type, default_value
 
@@ -174,8 +175,8 @@ class ModuleInstance:
         elif name in self.inputs:
             attribute, parent_scope = self.inputs[name]
             given = evaluate(attribute.expr, parent_scope).at(parent_scope.file, attribute.line)
-        if given is None or given.is_null:
-            given = default_value(declaration) if given is None or given.is_null else given
+        if given is None or (given.is_null and not _nullable(declaration)):
+            given = default_value(declaration)   # null overrides the default only of a nullable variable
         if given is None:
             where = "no default, not set in any .tfvars file" if self.inputs is None else \
                 "no default, not set in the module call"
@@ -306,6 +307,11 @@ def expand(owner: str, body, scope: Scope, evaluation: Evaluation, file: str):
                                         for_each.line, "not-understood"))
         return "unknown", f"{owner}: for_each is not a map or set"
     return "single", [(None, None)]
+
+
+def _nullable(declaration: Declaration) -> bool:
+    attribute = declaration.block.body.attribute("nullable")
+    return not (attribute is not None and isinstance(attribute.expr, Literal) and attribute.expr.value is False)
 
 
 def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):
