@@ -7,8 +7,13 @@ only when that module exists. Everything heavy (the rule pack, the
 adapters, rich) is imported inside the command that needs it, so
 ``ecs-guard --version`` starts in milliseconds.
 
+The config file (ecs_guard.config) gives defaults that flags replace;
+suppressions (ecs_guard.suppress) and a baseline (ecs_guard.baseline) are
+applied to the report before it is rendered, so every format and the exit
+code see the same findings.
+
 Exit codes (docs/exit-codes.md), highest precedence first:
-  2  usage or configuration error, or ecs-guard itself failed
+  2  usage or configuration error (an invalid config or baseline file), or ecs-guard itself failed
   3  the scan is incomplete: an input could not be read, or a rule crashed
   1  a finding at or above --fail-on
   0  none of the above
@@ -84,7 +89,8 @@ def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
                         help="do not run these rules: IDs or prefixes, comma-separated, repeatable")
     parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list not-evaluated checks with their reasons and inputs not understood")
+                        help="list not-evaluated checks with their reasons, inputs not understood, "
+                             "suppressed findings and notices")
 
 
 def add_config_argument(parser: argparse.ArgumentParser) -> None:

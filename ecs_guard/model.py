@@ -30,13 +30,24 @@ from .results import Finding, NotEvaluated, Severity
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
 class Value(Generic[T]):
-    value: T | None
-    location: Location
-    known: bool = True
-    reason: str = ""      # why the value is not known
-    literal: bool = True  # False when written as a reference/expression (var.x, Ref, ${...})
+    """One fact: its value, whether it is known, where it came from.
+
+    A plain slotted class rather than a frozen dataclass: adapters make one
+    for every attribute they read (over 100,000 for a large snapshot), and a
+    frozen dataclass costs four times as much to create. Treat it as
+    immutable all the same: nothing in ecs-guard assigns to a Value.
+    """
+
+    __slots__ = ("value", "location", "known", "reason", "literal")
+
+    def __init__(self, value: T | None, location: Location, known: bool = True, reason: str = "",
+                 literal: bool = True):
+        self.value = value
+        self.location = location
+        self.known = known
+        self.reason = reason      # why the value is not known
+        self.literal = literal    # False when written as a reference/expression (var.x, Ref, ${...})
 
     @classmethod
     def unknown(cls, reason: str, location: Location) -> "Value":
@@ -53,6 +64,19 @@ class Value(Generic[T]):
 
     def not_evaluated(self, reason: str | None = None, container: str | None = None) -> NotEvaluated:
         return NotEvaluated(reason or self.reason or "value not known", self.location, container)
+
+    def _key(self) -> tuple:
+        return (self.value, self.location, self.known, self.reason, self.literal)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Value) and self._key() == other._key()
+
+    __hash__ = None  # values may be lists and dicts
+
+    def __repr__(self) -> str:
+        state = "" if self.known else f", known=False, reason={self.reason!r}"
+        literal = "" if self.literal else ", literal=False"
+        return f"Value({self.value!r}, {self.location!r}{state}{literal})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ only the kind of secret, so they are safe to put in a message.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 # Matched against the name with separators removed and upper-cased, so that
@@ -55,10 +56,10 @@ def secret_reason(name: str, value: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # a large estate repeats the same few names thousands of times
 def is_secret_name(name: str) -> bool:
     compact = _compact(name)
-    return (any(_compact(part) in compact for part in SECRET_NAME_PARTS)
-            or compact in {_compact(n) for n in ALWAYS_SECRET_NAMES})
+    return any(part in compact for part in _COMPACT_PARTS) or compact in _COMPACT_ALWAYS
 
 
 def secret_format(value: str) -> str | None:
@@ -88,4 +89,9 @@ def is_placeholder(text: str) -> bool:
 
 
 def _compact(name: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", name.upper())
+    return _NOT_ALPHANUMERIC.sub("", name.upper())
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]")
+_COMPACT_PARTS = tuple(_compact(part) for part in SECRET_NAME_PARTS)
+_COMPACT_ALWAYS = frozenset(_compact(name) for name in ALWAYS_SECRET_NAMES)

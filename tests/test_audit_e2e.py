@@ -227,15 +227,18 @@ def test_denied_data_makes_rules_not_evaluated_never_pass(denied_audit, json_aud
         assert all("iam:GetPolicyVersion failed in global" in not_evaluated[(rule, arn)] for arn in flagged_before)
 
 
-@pytest.mark.xfail(strict=True, reason="the snapshot adapter matches audit failures by the CLI's service name "
-                                       "(elbv2), the manifest names the IAM service (elasticloadbalancing)")
 def test_denied_target_groups_are_not_known_because_of_the_failed_call(denied_audit, workdir, account):
+    """The service's load balancers come from describe-services, which was
+    allowed; what each target group checks is what the denied call held."""
     from ecs_guard.inputs import load
 
     inventory = load([str(workdir / "snapshot-denied")])
     service = next(s for s in inventory.services if s.address == account.services["svc-target-group-unchecked"])
-    assert not service.target_groups.known
-    assert service.target_groups.reason.startswith(f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: ")
+    assert service.target_groups.known and service.target_groups.value
+    for target_group in service.target_groups.value:
+        assert not target_group.health_check_enabled.known
+        assert target_group.health_check_enabled.reason.startswith(
+            f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: ")
 
 
 def test_denied_target_groups_leave_the_health_check_rule_not_evaluated(denied_audit, account):

@@ -4,10 +4,14 @@ rest of the document, so a privileged container or a wildcard action is
 still seen."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ecs_guard.inputs.hcl import Unknown, load_root
 from test_hcl_root import record, write_module
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 
 
 @pytest.fixture(autouse=True)
@@ -112,3 +116,21 @@ def test_role_inline_policies_are_normalised_with_version_first(tmp_path):
     assert role.values["inline_policy"][0]["policy"] == \
         '{"Version":"2012-10-17","Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}]}'
     assert role.values["assume_role_policy"] == '{"Statement":[],"Version":"2012-10-17"}'
+
+
+def test_a_container_built_by_a_module_from_filtered_objects():
+    """`{ for k, v in local.definition : k => v if v != null }` over an object
+    with an unknown inside: comparing with null needs only the top of v, so
+    the container is kept; values keep the lines where the caller wrote them."""
+    root = load_root(FIXTURES / "container_module")
+    assert root.problems == []
+    task = record(root, "aws_ecs_task_definition.this")
+    container = task.documents[("container_definitions",)][0]
+    assert container["portMappings"] == [{"containerPort": 80}]          # hostPort = null filtered out
+    assert container["healthCheck"] == {"command": ["CMD", "true"]}
+    assert container["readonlyRootFilesystem"] is True
+    assert isinstance(container["logConfiguration"]["options"]["awslogs-region"], Unknown)
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/aws/ecs/web"
+    root_file = "fixtures/hcl/container_module/main.tf"
+    assert task.position(("container_definitions", 0, "portMappings", 0, "containerPort")) == (root_file, 6)
+    assert not task.is_literal(("container_definitions", 0, "image"))   # came in through a module variable

@@ -311,14 +311,14 @@ def test_role_policies_from_a_document_read_at_apply_and_a_policy_outside_the_pl
 
 def test_other_attributes_unknown_until_apply_name_the_attribute():
     inventory = scenario("unknowns")
-    (service,) = inventory.services
+    service = by_address(inventory.services)["aws_ecs_service.app"]
     assert reason(service.desired_count) == "desired_count is unknown until apply"
     (subnet,) = service.subnets.value
-    assert subnet is inventory.subnets[0]
+    assert subnet is by_address(inventory.subnets)["aws_subnet.floating"]
     assert reason(subnet.availability_zone) == "availability_zone of aws_subnet.floating is unknown until apply"
     assert reason(subnet.subnet_id) == "id is unknown until apply"
     (group,) = service.target_groups.value
-    assert group is inventory.target_groups[0]
+    assert group is by_address(inventory.target_groups)["aws_lb_target_group.app"]
     assert reason(group.health_check_enabled) == "health_check.enabled is unknown until apply"
     # computed by AWS and not written: absent, not unknown
     assert inventory.clusters[0].container_insights.value is None and inventory.clusters[0].container_insights.known
@@ -327,9 +327,28 @@ def test_other_attributes_unknown_until_apply_name_the_attribute():
 
 def test_scalable_target_with_an_unknown_resource_id_links_through_references():
     inventory = scenario("unknowns")
-    (target,) = inventory.scalable_targets
+    target = by_address(inventory.scalable_targets)["aws_appautoscaling_target.app"]
     assert reason(target.resource_id) == "resource_id is unknown until apply"
-    assert inventory.services[0].scalable_target.value is target
+    assert by_address(inventory.services)["aws_ecs_service.app"].scalable_target.value is target
+
+
+def test_a_scalable_target_that_names_no_service_leaves_the_others_unknown():
+    inventory = scenario("unknowns")
+    batch = by_address(inventory.services)["aws_ecs_service.batch"]
+    assert reason(batch.scalable_target) == \
+        "resource_id of scalable target aws_appautoscaling_target.orphan is unknown until apply"
+
+
+def test_default_cluster_default_subnet_and_lambda_target_group():
+    inventory = scenario("unknowns")
+    batch = by_address(inventory.services)["aws_ecs_service.batch"]
+    assert batch.cluster.known and batch.cluster.value is None          # the account's default cluster
+    assert batch.task_definition.value is inventory.task_definitions[0]  # by family
+    (subnet,) = batch.subnets.value
+    assert (subnet.address, subnet.availability_zone.value) == ("aws_default_subnet.a", "ap-northeast-2a")
+    assert (batch.assign_public_ip.value, batch.target_groups.value) == (True, ())
+    lambda_group = by_address(inventory.target_groups)["aws_alb_target_group.lambda"]
+    assert lambda_group.health_check_enabled.value is False             # AWS's default for lambda targets
 
 
 # ----------------------------------------------------------------- lines, bad input

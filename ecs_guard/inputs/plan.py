@@ -52,9 +52,11 @@ def _load(path: str, display: str) -> Inventory:
     inventory = Inventory(files=[display])
     try:
         text = _read_text(path)
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or "not UTF-8 text"
-        inventory.problems.append(InputProblem(display, f"cannot read the plan: {reason}"))
+    except OSError as error:
+        inventory.problems.append(InputProblem(display, f"cannot read the plan: {error.strerror or error}"))
+        return inventory
+    except UnicodeDecodeError:
+        inventory.problems.append(InputProblem(display, "cannot read the plan: not UTF-8 text"))
         return inventory
     records = PlanRecords(ATTRIBUTES)
     try:

@@ -36,7 +36,7 @@ class PlanResource:
     """One resource instance of the plan (managed resource or data source)."""
 
     __slots__ = ("address", "module", "local", "index", "kind", "values", "unknown",
-                 "expressions", "written", "offset", "location", "absent")
+                 "expressions", "offset", "location", "absent")
 
     def __init__(self, address: str, module: str, local: str, index, kind: str, values: dict, offset: int):
         self.address = address
@@ -46,8 +46,9 @@ class PlanResource:
         self.kind = kind            # 'aws_ecs_service' or 'data.aws_iam_policy_document'
         self.values = values
         self.unknown: dict = {}
-        self.expressions: dict[str, list[str]] | None = None  # None: no configuration in the plan
-        self.written: frozenset = frozenset()  # top-level attributes the configuration writes
+        # {attribute (dotted for nested blocks, and each block on its own): references};
+        # None when the plan has no configuration for this resource
+        self.expressions: dict[str, list[str]] | None = None
         self.offset = offset
         self.location: Location | None = None  # set by place() once lines are known
         self.absent: Value | None = None
@@ -61,12 +62,12 @@ class PlanResource:
         """The attribute at `path` (e.g. ``("network_configuration", 0, "subnets")``)."""
         name = path[0]
         if self.unknown.get(name) and self.is_unknown(path):
-            if name not in self.values and self.expressions is not None and name not in self.written:
+            if name not in self.values and self.expressions is not None and name not in self.expressions:
                 return self.absent  # computed by AWS, not written: absent
             return self.unknown_value(path)
         value = self.values.get(name) if len(path) == 1 else self.raw(path)
         if value is None:
-            if name in self.written and name not in self.values:
+            if self.expressions and name in self.expressions and name not in self.values:
                 return self.unknown_value(path)  # written, yet missing from the planned values
             return self.absent
         return Value(value, self.location)
@@ -194,9 +195,7 @@ class PlanRecords:
             if path is None:
                 path = paths[module] = config_path(module)
             expressions = self._expressions.get((path, record.local))
-            if expressions is not None:
-                record.expressions = expressions
-                record.written = frozenset(name.split(".", 1)[0] for name in expressions)
+            record.expressions = expressions
         self._unknown = self._changed_only = self._expressions = {}
         return list(self.resources.values())
 
@@ -302,10 +301,14 @@ _HANDLERS = {"planned": PlanRecords._state_resource, "prior": PlanRecords._state
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:
     """Configuration expressions as {dotted attribute: references}; nested
-    blocks (lists of expression objects) merge into ``block.attribute``."""
+    blocks (lists of expression objects) merge into ``block.attribute``, and
+    each block is a key of its own (``block``), so a top-level lookup tells
+    whether the configuration writes an attribute at all."""
     into = {} if into is None else into
     for name, expression in expressions.items():
         dotted_name = prefix + name
+        if not prefix and "." in name:  # already flattened (as some tools write it)
+            into.setdefault(name.split(".", 1)[0], [])
         if isinstance(expression, list):
             into.setdefault(dotted_name, [])
             for block in expression:

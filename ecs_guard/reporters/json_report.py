@@ -3,8 +3,9 @@
 The shape is ecs_guard/schemas/report.schema.json (docs/json-output.md).
 ``schema_version`` changes only when a field is removed or changes meaning;
 new fields may appear in any release, so consumers ignore keys they do not
-know. JSON always carries everything (not-evaluated results included), so
-``verbose`` changes nothing here.
+know (``suppressed``, ``baseline`` and ``notices`` were added that way).
+JSON always carries everything (not-evaluated results and suppressed
+findings included), so ``verbose`` changes nothing here.
 """
 from __future__ import annotations
 

@@ -115,12 +115,15 @@ def _traversal(node, scope: Scope) -> Val:
     if isinstance(current, Variable):
         bound = scope.lookup(current.name)
         if bound is not None:
-            value, consumed = bound, 0
-        else:
-            resolved = scope.context.reference(current.name, steps, scope, node)
-            if resolved is None:
-                return Val.failure(f'{render(node)}: "{current.name}" is not defined', scope.file, node.line)
-            value, consumed = resolved
+            # a name the expression binds (for, each, a dynamic iterator) is an alias:
+            # the value keeps the line where it was written
+            for step in steps:
+                bound = apply_step(bound, step, node, scope)
+            return bound
+        resolved = scope.context.reference(current.name, steps, scope, node)
+        if resolved is None:
+            return Val.failure(f'{render(node)}: "{current.name}" is not defined', scope.file, node.line)
+        value, consumed = resolved
     else:
         value, consumed = evaluate(current, scope), 0
     for step in steps[consumed:]:
@@ -261,6 +264,10 @@ def _binary(node: Binary, scope: Scope) -> Val:
     left, right = evaluate(node.left, scope), evaluate(node.right, scope)
     literal = left.wholly_literal and right.wholly_literal
     sources = tuple(dict.fromkeys(left.all_sources() + right.all_sources()))
+    if node.op in ("==", "!=") and left.known and right.known and (left.is_null or right.is_null):
+        # comparing with null needs only the top of the other value (cty does the same)
+        equal = left.is_null and right.is_null
+        return Val(equal if node.op == "==" else not equal, scope.file, node.line, literal=literal, sources=sources)
     for side in (left, right):
         missing = side.first_unknown()
         if missing is not None:

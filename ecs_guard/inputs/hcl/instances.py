@@ -260,12 +260,30 @@ class ModuleInstance:
         for mode, table in (("managed", self.source.resources), ("data", self.source.data)):
             for resource_type, name in table:
                 group = self.resource_group(mode, resource_type, name)
-                for instance in group.instances():
-                    result.append(instance.record())
+                with self._contained(group.address, group.declaration):
+                    for instance in group.instances():
+                        result.append(instance.record())
         for name in self.source.module_calls:
-            for child in self.module_group(name).instances():
-                result.extend(child.records())
+            group = self.module_group(name)
+            with self._contained(group.address, group.declaration):
+                for child in group.instances():
+                    result.extend(child.records())
         return result
+
+    @contextmanager
+    def _contained(self, address: str, declaration: Declaration):
+        """A fault of the evaluator on one resource must not stop the scan: it
+        becomes a problem naming the resource (the exception's text is left
+        out, it could hold a value from the input)."""
+        try:
+            yield
+        except RecursionError:
+            self.evaluation.problem(InputProblem(declaration.file, f"{address}: too deeply nested to evaluate",
+                                                 declaration.block.line, "not-understood"))
+        except Exception as error:  # noqa: BLE001 - reported, never silent
+            self.evaluation.problem(InputProblem(
+                declaration.file, f"{address}: not evaluated (internal error {type(error).__name__} in ecs-guard)",
+                declaration.block.line, "not-understood"))
 
 
 # ----------------------------------------------------------------- count and for_each

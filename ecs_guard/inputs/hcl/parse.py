@@ -48,7 +48,10 @@ def parse_cache() -> ContentCache:
 def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:
     """Parse one .tf/.tfvars file's text. Raises HclSyntaxError."""
     started = time.perf_counter()
-    body, cached = _cached("hcl", text, lambda: parse_hcl(text), Body, use_cache)
+    try:
+        body, cached = _cached("hcl", text, lambda: parse_hcl(text), Body, use_cache)
+    except RecursionError:
+        raise HclSyntaxError("too deeply nested to parse", None) from None
     return ParsedFile(str(path), body, time.perf_counter() - started, cached)
 
 
@@ -88,6 +91,8 @@ def parse_hcl(text: str) -> Body:
     hcl2 = hcl2_module()
     try:
         tree = hcl2.parses(text, discard_comments=True)
+    except RecursionError:
+        raise HclSyntaxError("too deeply nested to parse", None) from None
     except Exception as error:  # lark raises many kinds; all mean "not HCL"
         raise _syntax_error(error) from None
     try:
