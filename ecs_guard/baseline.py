@@ -54,12 +54,23 @@ def write_baseline(report, path: str) -> int:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+        os.chmod(temporary, _file_mode(path))
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
     return len(document["findings"])
+
+
+def _file_mode(path: str) -> int:
+    """The mode the file has, or a new file's (mkstemp's 0600 would hide it from a CI user)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read_baseline(path: str) -> set[str]:

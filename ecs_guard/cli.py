@@ -27,19 +27,23 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from typing import Callable, Iterator, TextIO
+from typing import TYPE_CHECKING, Callable, Iterator, TextIO
 
 from . import __version__
+from .config import FAIL_ON_NONE  # also imported from here by ecs_guard.audit.command
 from .location import display_path
 from .reporters import FORMATS
 from .results import Severity
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .engine import Report
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 
-FAIL_ON_NONE = "none"
 DEFAULT_FAIL_ON = Severity.INFO.value
 
 
@@ -124,7 +128,7 @@ def run_scan(args: argparse.Namespace) -> int:
     return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
 
 
-def scan_config(args: argparse.Namespace, baseline: str | None = None):
+def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config:
     """The config file's settings with the command line's flags on top (a flag replaces the key)."""
     from .config import ConfigError, load_config
 
@@ -138,7 +142,7 @@ def scan_config(args: argparse.Namespace, baseline: str | None = None):
                              fail_on=None if isinstance(fail_on, _NotGiven) else fail_on)
 
 
-def configured_scan(paths: list[str], config, baseline_file: str | None = None):
+def configured_scan(paths: list[str], config: Config, baseline_file: str | None = None) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions."""
     from .baseline import DEFAULT_FILE, drop_baseline_inputs
     from .scan import scan

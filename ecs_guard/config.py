@@ -100,7 +100,7 @@ class Config:
         """The rules to run: selected, with the configured severities."""
         from .rule import select_rules
 
-        return [self._with_severity(r) for r in select_rules(self.select or None, self.ignore)]
+        return [self._with_severity(r, r.id) for r in select_rules(self.select or None, self.ignore)]
 
     def severity_for(self, rule_id: str) -> Severity | None:
         """The configured severity of a rule: the longest matching ID or prefix wins."""
@@ -113,15 +113,11 @@ class Config:
         low): the user said how much this rule matters to them."""
         if not self.severity:
             return
-        report.findings[:] = [self._finding_with_severity(f) for f in report.findings]
+        report.findings[:] = [self._with_severity(f, f.rule_id) for f in report.findings]
 
-    def _with_severity(self, rule):
-        severity = self.severity_for(rule.id)
-        return dataclasses.replace(rule, severity=severity) if severity else rule
-
-    def _finding_with_severity(self, finding):
-        severity = self.severity_for(finding.rule_id)
-        return dataclasses.replace(finding, severity=severity) if severity else finding
+    def _with_severity(self, rule_or_finding, rule_id: str):
+        severity = self.severity_for(rule_id)
+        return dataclasses.replace(rule_or_finding, severity=severity) if severity else rule_or_finding
 
 
 # ----------------------------------------------------------------- finding the file

@@ -102,8 +102,8 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
         if ignore.expired(today):
             report.notices.append(Notice(
                 "expired-ignore",
-                f"{config.file}: {ignore.key} ({ignore.describe()}) expired on {ignore.expires.isoformat()} "
-                "and no longer applies", config.file or "", None))
+                f"{config.file or 'config'}: {ignore.key} ({ignore.describe()}) expired on "
+                f"{ignore.expires.isoformat()} and no longer applies", config.file or "", None))
         else:
             ignores.append(ignore)
     comments = read_comments(_files_to_read(report))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 
 import pytest
 
@@ -224,3 +225,12 @@ def test_the_baseline_is_json_sorted_and_stable(capsys, project):
     entries = json.loads(first)["findings"]
     assert len(entries) > 2
     assert entries == sorted(entries, key=lambda e: (e["file"], e["resource"], e["rule_id"], e["fingerprint"]))
+
+
+def test_a_new_baseline_file_gets_the_usual_permissions(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        write_baseline(sample_report(), str(tmp_path / "baseline.json"))
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "baseline.json").stat().st_mode & 0o777 == 0o644

@@ -262,3 +262,16 @@ def test_a_configured_severity_also_replaces_a_findings_own_severity():
     assert [f.severity for f in report.findings] == [Severity.LOW]  # EG102 says: bridge is low
     config.apply_severities(report)
     assert [f.severity for f in report.findings] == [Severity.MEDIUM]
+
+
+def test_without_tomllib_or_tomli_a_pyproject_config_is_a_clear_error(repo, monkeypatch):
+    """Python 3.10 has no tomllib: ecs-guard then needs tomli, and says so in one line."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tomllib", None)
+    monkeypatch.setitem(sys.modules, "tomli", None)
+    write(Path.cwd() / "pyproject.toml", '[tool.ecs-guard]\nfail-on = "high"\n')
+    with pytest.raises(ConfigError, match=r"^pyproject.toml: reading TOML on Python 3.10 needs the tomli package"):
+        load_config()
+    write(Path.cwd() / "pyproject.toml", '[project]\nname = "x"\n')  # no ecs-guard table: never parsed
+    assert load_config().file is None

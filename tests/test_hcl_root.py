@@ -284,7 +284,8 @@ def test_a_null_module_input_overrides_the_default_only_of_a_nullable_variable(t
 
 def test_deeply_nested_input_is_a_problem_not_a_crash(tmp_path):
     nested = "[" * 400 + "1" + "]" * 400
-    write_module(tmp_path, {"deep.tf": f'resource "aws_ecs_cluster" "deep" {{\n  name = "d"\n  tags = {{ a = jsonencode({nested}) }}\n}}\n',
+    deep = f'resource "aws_ecs_cluster" "deep" {{\n  name = "d"\n  tags = {{ a = jsonencode({nested}) }}\n}}\n'
+    write_module(tmp_path, {"deep.tf": deep,
                             "fine.tf": 'resource "aws_ecs_cluster" "fine" {\n  name = "fine"\n}\n'})
     root = load_root(tmp_path)
     assert [(Path(p.path).name, p.message) for p in root.problems] == [("deep.tf", "too deeply nested to parse")]
@@ -297,5 +298,6 @@ def test_an_evaluation_too_deep_for_python_is_a_problem_naming_the_resource(tmp_
                             'resource "aws_ecs_cluster" "deep" {\n  name = local.l0\n}\n'
                             'resource "aws_ecs_cluster" "fine" {\n  name = "fine"\n}\n'})
     root = load_root(tmp_path)
-    assert [(p.line, p.message) for p in root.problems] == [(404, "aws_ecs_cluster.deep: too deeply nested to evaluate")]
+    assert [(p.line, p.message) for p in root.problems] == [
+        (404, "aws_ecs_cluster.deep: too deeply nested to evaluate")]
     assert record(root, "aws_ecs_cluster.fine").values == {"name": "fine"}

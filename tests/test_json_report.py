@@ -69,7 +69,7 @@ def test_not_evaluated_errors_and_input_problems_are_listed_even_without_verbose
     assert doc["not_evaluated"] == [{
         "rule_id": "EG602", "rule_name": "privileged-container", "resource": "family:web",
         "container": "side", "reason": "known after apply", "file": "web.json", "line": 14}]
-    assert doc["errors"] == [{"rule_id": "EG992", "resource": "family:web", "message": "KeyError: 'boom'",
+    assert doc["errors"] == [{"rule_id": "EG992", "resource": "family:web", "message": "KeyError at sample_reports.py:45",
                               "file": "web.json", "line": 2}]
     assert doc["input_problems"] == [
         {"kind": "unreadable", "file": "broken.json", "line": 3, "message": "not valid JSON: Expecting value"},

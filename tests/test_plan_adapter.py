@@ -67,6 +67,10 @@ def plan_addresses(path: Path) -> set[str]:
     return found
 
 
+def statements_of(policy) -> list[tuple]:
+    return [(s.effect.value, s.actions.value, s.not_actions.value) for s in policy.statements.value]
+
+
 def values_of(obj, seen=None):
     """(owner, field name, Value) for every Value reachable from a model object."""
     seen = set() if seen is None else seen
@@ -254,11 +258,10 @@ def test_roles_are_resolved_with_every_policy_that_applies():
 
     policies = by_address(roles["aws_iam_role.task"].policies.value)
     assert sorted(policies) == ["aws_iam_policy.queue", "aws_iam_role.task", "aws_iam_role_policy.task_parameters"]
-    statement = lambda p: [(s.effect.value, s.actions.value, s.not_actions.value) for s in p.statements.value]  # noqa: E731
     assert policies["aws_iam_role.task"].name.value == "read-assets"     # an inline_policy block
-    assert statement(policies["aws_iam_role.task"]) == [("Allow", ("s3:GetObject", "s3:ListBucket"), None)]
-    assert statement(policies["aws_iam_role_policy.task_parameters"]) == [("Allow", (), ("iam:*",))]
-    assert statement(policies["aws_iam_policy.queue"]) == [
+    assert statements_of(policies["aws_iam_role.task"]) == [("Allow", ("s3:GetObject", "s3:ListBucket"), None)]
+    assert statements_of(policies["aws_iam_role_policy.task_parameters"]) == [("Allow", (), ("iam:*",))]
+    assert statements_of(policies["aws_iam_policy.queue"]) == [
         ("Allow", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), None)]
     assert policies["aws_iam_policy.queue"].aws_managed is False
 
@@ -407,20 +410,23 @@ def test_a_resource_of_the_wrong_shape_is_reported_and_the_rest_is_scanned(tmp_p
             if resource["address"] == "module.worker.aws_ecs_task_definition.worker":
                 resource["values"]["volume"] = "not blocks"
     for resource in data["planned_values"]["root_module"]["resources"]:
-        if resource["address"] == "aws_lb_target_group.nothing":
-            raise AssertionError("unexpected fixture content")
         if resource["address"] == "aws_ecs_cluster.main":
             resource["values"] = ["not", "an", "object"]
+        if resource["address"] == "aws_ecs_task_definition.legacy":
+            resource["values"]["container_definitions"] = json.dumps(
+                [{"name": "legacy", "environment": "DB_PASSWORD=hunter2-secret"}])
     (tmp_path / "plan.json").write_text(json.dumps(data))
     inventory = load_plan(str(tmp_path / "plan.json"), "plan.json")
     messages = sorted(p.message for p in inventory.problems)
     assert messages == [
         "aws_ecs_cluster.main: values is not an object",
+        "aws_ecs_task_definition.legacy: container_definitions: environment is not a list",
         f"{API_TD}: container_definitions is not valid JSON (JSONDecodeError at char 26)",
         "module.worker.aws_ecs_task_definition.worker: volume is not a list of blocks",
     ]
+    assert not any("hunter2" in p.message for p in inventory.problems)   # never a value from the input
     assert {p.kind for p in inventory.problems} == {"not-understood"}
-    assert addresses(inventory.task_definitions) == ["aws_ecs_task_definition.legacy"]
+    assert inventory.task_definitions == []
     services = by_address(inventory.services)
     assert len(services) == 4                                     # every service is still scanned
     assert reason(services[BLUE].task_definition) == f"{API_TD} could not be read (see the input problems)"
@@ -448,7 +454,8 @@ def test_references_follow_module_variables_keys_splats_and_outputs():
     inner = 'module.svc["a"]'
     assert links.resolve(["var.role"], inner, "x").addresses == ("aws_iam_role.exec",)
     assert links.resolve(["var.one_subnet"], inner, None).addresses == ("aws_subnet.private[1]",)
-    assert links.resolve(["aws_subnet.private"], "", None).addresses == ("aws_subnet.private[0]", "aws_subnet.private[1]")
+    assert links.resolve(["aws_subnet.private"], "", None).addresses == (
+        "aws_subnet.private[0]", "aws_subnet.private[1]")
     own_key = links.resolve(["aws_lb_target_group.this", "each.key"], inner, "y")
     assert own_key.addresses == ('module.svc["a"].aws_lb_target_group.this["y"]',)
     assert links.resolve(['module.svc["a"].groups'], "", None).addresses == (

@@ -125,8 +125,8 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
         family=get("family"),
         network_mode=get("networkMode"),
         requires_compatibilities=Value(tuple(compat), get("requiresCompatibilities").location),
-        cpu=_as_text(get("cpu")),
-        memory=_as_text(get("memory")),
+        cpu=as_text(get("cpu")),
+        memory=as_text(get("memory")),
         pid_mode=get("pidMode"),
         os_family=os_family,
         containers=containers(td.get("containerDefinitions") or [], address, os_family,
@@ -139,7 +139,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     )
 
 
-def _as_text(value: Value) -> Value:
+def as_text(value: Value) -> Value:
     """cpu and memory are strings in the API but numbers in many hand-written files."""
     if value.is_set and not isinstance(value.value, str):
         return Value(str(value.value), value.location)

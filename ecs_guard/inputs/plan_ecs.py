@@ -10,7 +10,7 @@ scalable target; task definition -> roles (plan_iam).
 from __future__ import annotations
 
 from ..model import Cluster, Service, TaskDefinition, TaskSet, Value, Volume
-from .ecs_json import _as_text, containers
+from .ecs_json import as_text, containers
 from .errors import InputError
 from .plan_iam import Iam
 from .plan_index import PlanIndex, parse_json
@@ -73,8 +73,8 @@ class Ecs:
             family=record.get("family"),
             network_mode=record.get("network_mode"),
             requires_compatibilities=_as_tuple(record.get("requires_compatibilities")),
-            cpu=_as_text(record.get("cpu")),
-            memory=_as_text(record.get("memory")),
+            cpu=as_text(record.get("cpu")),
+            memory=as_text(record.get("memory")),
             pid_mode=record.get("pid_mode"),
             os_family=os_family,
             containers=_containers(record, os_family),

@@ -81,10 +81,11 @@ class Iam:
         if not inline.known:
             policies.append(_unknown_policy(record, inline.reason))
         for i, block in enumerate(inline.value or ()):
-            if block.get("name") is None and block.get("policy") is None and not record.is_unknown(("inline_policy", i)):
+            empty = block.get("name") is None and block.get("policy") is None
+            if empty and not record.is_unknown(("inline_policy", i)):
                 continue  # an empty inline_policy {} block: "no inline policies"
-            policies.append(Policy(address=record.address, location=where, name=record.get("inline_policy", i, "name"),
-                                   arn=record.absent,
+            policies.append(Policy(address=record.address, location=where,
+                                   name=record.get("inline_policy", i, "name"), arn=record.absent,
                                    statements=self._statements(record, ("inline_policy", i, "policy"))))
         policies.extend(self._policies_by_arn(record, ("managed_policy_arns",)))
         policies.extend(attached)

@@ -106,14 +106,15 @@ class PlanIndex:
         if value.known:
             if value.value is None:
                 return value
-            return Value(_unique(find(v) or missing(v, False) for v in _strings(value.value)), record.location)
+            linked = [find(v) or missing(v, False) for v in _strings(value.value)]
+            return Value(unique_by_address(linked), record.location)
         resolved = self.resolve(record, dotted(path))
         known_part = _strings(record.raw(path) or [])
         if resolved.blockers or not resolved.addresses:
             return value
         linked = [find(v) or missing(v, False) for v in known_part]
         linked += [built.get(a) or missing(a, True) for a in resolved.addresses]
-        return Value(_unique(linked), record.location)
+        return Value(unique_by_address(linked), record.location)
 
 
 def parse_json(text: Any, attribute: str) -> Any:
@@ -135,7 +136,7 @@ def _strings(value: Any) -> list[str]:
     return [v for v in value if isinstance(v, str)]
 
 
-def _unique(objects: Iterable[Any]) -> tuple:
+def unique_by_address(objects: Iterable[Any]) -> tuple:
     """Each linked object once, in order (an object is identified by its address)."""
     seen: dict[str, Any] = {}
     for obj in objects:

@@ -10,7 +10,7 @@ it off.
 from __future__ import annotations
 
 from ..model import Subnet, TargetGroup, Value
-from .plan_index import PlanIndex
+from .plan_index import PlanIndex, unique_by_address
 from .plan_records import PlanResource
 
 SUBNET_KINDS = ("aws_subnet", "aws_default_subnet")
@@ -37,8 +37,9 @@ class Network:
             return blocks
         if not blocks.value:
             return record.absent
-        return self.index.link_many(record, ("network_configuration", 0, "subnets"), self._subnet_by_id.get,
-                                    self.subnets, lambda text, is_address: _subnet_not_in_plan(text, is_address, record))
+        return self.index.link_many(
+            record, ("network_configuration", 0, "subnets"), self._subnet_by_id.get, self.subnets,
+            lambda text, is_address: _subnet_not_in_plan(text, is_address, record))
 
     def target_groups_of(self, record: PlanResource) -> Value:
         """The target groups (and classic ELBs) of a service's load_balancer blocks."""
@@ -63,8 +64,7 @@ class Network:
                 return Value.unknown("load_balancer.target_group_arn is unknown until apply", record.location)
             groups += [self.target_groups.get(a) or _target_group_not_in_plan(a, True, record)
                        for a in resolved.addresses]
-        unique = {g.address: g for g in groups}
-        return Value(tuple(unique.values()), record.location)
+        return Value(unique_by_address(groups), record.location)
 
 
 def _subnet(record: PlanResource) -> Subnet:

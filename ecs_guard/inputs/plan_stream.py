@@ -135,6 +135,8 @@ class _Cursor:
             raise InputError("invalid JSON: expected a value", self.line_at(stop.value)) from None
         except json.JSONDecodeError as error:
             raise InputError(f"invalid JSON: {error.msg}", self.line_at(error.pos)) from None
+        except RecursionError:
+            raise InputError("invalid JSON: nested too deeply", self.line_at(self.pos)) from None
         self.pos = _WHITESPACE.match(self.text, end).end()
         return value
 

@@ -78,7 +78,7 @@ What the evaluator supports: literals, string templates and heredocs
 (interpolation, %{if}/%{for}, strip markers), tuples, objects, for
 expressions, conditionals, arithmetic/comparison/logic, splats, var/local/
 module/data/resource/each/count/path/terraform references, and the
-functions in functions.py (jsonencode, jsondecode, file, templatefile,
+functions in functions_*.py (jsonencode, jsondecode, file, templatefile,
 concat, merge, tolist, toset, tomap, lookup, format, join, split, lower,
 upper, replace, try, can, coalesce, flatten, element, keys, values, zipmap,
 length, min, max, ...). Anything else is not known, with the expression

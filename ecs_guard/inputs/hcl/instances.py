@@ -18,7 +18,6 @@ outputs are marked not literal.
 """
 from __future__ import annotations
 
-import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,14 +25,13 @@ from pathlib import Path
 from ...location import display_path
 from ...model import InputProblem
 from . import typeconv
-from .evaluate import Scope, Step, evaluate, iterate
+from .evaluate import Scope, Step, evaluate
 from .module import Declaration, ModuleSource, load_module, read_text
+from .module_calls import ModuleGroup
 from .parse import HclSyntaxError, parse_template_text
-from .policy_document import PolicyDocumentError, policy_document_values
-from .records import HclResource, fill_record
+from .records import HclResource
 from .render import render
-from .resource_body import BodyResult, evaluate_body
-from .schema import resource_schema
+from .resources import ResourceGroup
 from .syntax import Literal
 from .values import Val, deep_mark
 from .variables import declared_type, default_value
@@ -110,6 +108,10 @@ class ModuleInstance:
 
     def scope(self, file: str) -> Scope:
         return Scope(self, file)
+
+    def child(self, source: ModuleSource, address: str, inputs: dict) -> "ModuleInstance":
+        """An instance of a module this one calls."""
+        return ModuleInstance(self.evaluation, source, address, inputs, self)
 
     # ------------------------------------------------------------- Context protocol
 
@@ -286,322 +288,6 @@ class ModuleInstance:
                 declaration.block.line, "not-understood"))
 
 
-# ----------------------------------------------------------------- count and for_each
-
-
-def expand(owner: str, body, scope: Scope, evaluation: Evaluation, file: str):
-    """("single", [(None, None)]) | ("count"/"for_each", [(key, each.value)]) |
-    ("unknown", reason). Keys in Terraform's order."""
-    count, for_each = body.attribute("count"), body.attribute("for_each")
-    if count is not None:
-        value = typeconv.to_number(evaluate(count.expr, scope))
-        if not value.known:
-            return "unknown", f"{owner}: count not known ({value.reason})"
-        if not value.is_number or value.value < 0 or not float(value.value).is_integer():
-            evaluation.problem(InputProblem(file, f"{owner}: count must be a whole number >= 0", count.line,
-                                            "not-understood"))
-            return "unknown", f"{owner}: count is not a whole number"
-        return "count", [(index, None) for index in range(int(value.value))]
-    if for_each is not None:
-        value = evaluate(for_each.expr, scope)
-        if not value.known:
-            return "unknown", f"{owner}: for_each not known ({value.reason})"
-        if value.is_null:
-            return "for_each", []
-        if isinstance(value.value, list):
-            if not value.is_set:
-                evaluation.problem(InputProblem(file, f"{owner}: for_each needs a map or a set of strings "
-                                                "(wrap a list in toset())", for_each.line, "not-understood"))
-            keys = []
-            for item in value.value:
-                if not item.known:
-                    return "unknown", f"{owner}: for_each not known ({item.reason})"
-                keys.append(typeconv.to_string(item).value)
-            return "for_each", [(key, Val(key, item.file, item.line, literal=item.literal))
-                                for key, item in zip(keys, value.value)]
-        if isinstance(value.value, dict):
-            return "for_each", [(key.value, item) for key, item in iterate(value)]
-        evaluation.problem(InputProblem(file, f"{owner}: for_each needs a map or a set of strings",
-                                        for_each.line, "not-understood"))
-        return "unknown", f"{owner}: for_each is not a map or set"
-    return "single", [(None, None)]
-
-
 def _nullable(declaration: Declaration) -> bool:
     attribute = declaration.block.body.attribute("nullable")
     return not (attribute is not None and isinstance(attribute.expr, Literal) and attribute.expr.value is False)
-
-
-def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):
-    """(instance, None) for `address[key]`, or (None, a Val saying why not)."""
-    if not key.known:
-        return None, Val.unknown(f"{render(node)}: instance key not known ({key.reason})", scope.file, node.line,
-                                 (address,))
-    wanted = key.value
-    if isinstance(wanted, float) and wanted.is_integer():
-        wanted = int(wanted)
-    if any(isinstance(existing, int) for existing in instances) and isinstance(wanted, str) and wanted.isdigit():
-        wanted = int(wanted)
-    instance = instances.get(wanted)
-    if instance is None:
-        return None, Val.failure(f"{render(node)}: {address} has no instance {instance_key_text(wanted)}",
-                                 scope.file, node.line)
-    return instance, None
-
-
-def iteration_names(kind: str, key, each_value: Val | None, file: str, line: int, reason: str = "") -> dict:
-    if kind == "count":
-        return {"count": Val({"index": Val(key, file, line)}, file, line)}
-    if kind == "for_each":
-        return {"each": Val({"key": Val(key, file, line), "value": each_value}, file, line)}
-    if kind == "unknown":
-        missing = Val.unknown(reason, file, line)
-        return {"count": Val({"index": missing}, file, line),
-                "each": Val({"key": missing, "value": missing}, file, line)}
-    return {}
-
-
-# ----------------------------------------------------------------- resources
-
-
-class ResourceGroup:
-    """One resource or data block of one module instance."""
-
-    def __init__(self, module: ModuleInstance, mode: str, resource_type: str, name: str, declaration: Declaration):
-        self.module = module
-        self.mode = mode
-        self.type = resource_type
-        self.name = name
-        self.declaration = declaration
-        local = f"{resource_type}.{name}" if mode == "managed" else f"data.{resource_type}.{name}"
-        self.address = module.prefix + local
-        self.schema = resource_schema(resource_type, mode)
-        self._expansion = None
-        self._instances: dict | None = None
-
-    def expansion(self):
-        if self._expansion is None:
-            block = self.declaration.block
-            scope = self.module.scope(self.declaration.file)
-            self._expansion = expand(self.address, block.body, scope, self.module.evaluation, self.declaration.file)
-        return self._expansion
-
-    def instances(self) -> list["ResourceInstance"]:
-        if self._instances is None:
-            kind, detail = self.expansion()
-            if kind == "unknown":
-                self._instances = {None: ResourceInstance(self, None, None, "unknown", detail)}
-            else:
-                self._instances = {key: ResourceInstance(self, key, value, kind) for key, value in detail}
-        return list(self._instances.values())
-
-    def reference(self, steps: list[Step], consumed: int, scope: Scope, node):
-        kind, detail = self.expansion()
-        if kind == "unknown":
-            return Val.unknown(detail, scope.file, node.line, (self.address,)), len(steps)
-        self.instances()
-        rest = steps[consumed:]
-        if kind in ("count", "for_each"):
-            if not rest or rest[0].kind != "index":
-                return deep_mark(self.object(scope, node), literal=False), consumed
-            instance, failed = select_instance(self._instances, rest[0].key, self.address, scope, node)
-            if failed is not None:
-                return failed, len(steps)
-            consumed += 1
-            rest = rest[1:]
-        else:
-            instance = self._instances[None]
-        if rest and rest[0].kind == "attr":
-            value = instance.attribute(rest[0].key, scope, node)
-            source = f"{instance.address}.{rest[0].key}"
-            marked = deep_mark(value, literal=False)
-            return marked.copy(sources=tuple(dict.fromkeys((source,) + marked.sources))), consumed + 1
-        return deep_mark(instance.object(scope, node), literal=False), consumed
-
-    def object(self, scope: Scope, node) -> Val:
-        """The whole resource: a list (count) or map (for_each) of instances."""
-        kind, _ = self.expansion()
-        if kind == "count":
-            return Val([instance.object(scope, node) for instance in self._instances.values()], scope.file, node.line)
-        return Val({key: instance.object(scope, node) for key, instance in self._instances.items()},
-                   scope.file, node.line)
-
-
-class ResourceInstance:
-    def __init__(self, group: ResourceGroup, key, each_value: Val | None, kind: str, unknown_reason: str = ""):
-        self.group = group
-        self.key = key
-        self.kind = kind
-        self.unknown_reason = unknown_reason
-        self.address = group.address + instance_key_text(key)
-        file, line = group.declaration.file, group.declaration.block.line
-        self.names = iteration_names(kind, key, each_value, file, line, unknown_reason)
-        self._result: BodyResult | None = None
-
-    def result(self) -> BodyResult:
-        if self._result is not None:
-            return self._result
-        group = self.group
-        block = group.declaration.block
-        file = group.declaration.file
-        with group.module.evaluation.guard(("resource", self.address)) as entered:
-            if not entered:
-                return BodyResult(Val.unknown(f"{self.address}: refers to itself (a cycle)", file, block.line))
-            scope = group.module.scope(file).child(self.names)
-            result = evaluate_body(block.body, scope, group.schema, group.type, block.line)
-            if group.mode == "data" and group.type == "aws_iam_policy_document":
-                self._add_policy_document(result, file, block.line)
-        for problem in result.problems:
-            group.module.evaluation.problem(problem)
-        self._result = result
-        return result
-
-    def _add_policy_document(self, result: BodyResult, file: str, line: int) -> None:
-        try:
-            extra = policy_document_values(result.value, file, line)
-        except PolicyDocumentError as error:
-            result.problems.append(InputProblem(file, f"{self.address}: {error}", line, "not-understood"))
-            reason = f"{self.address}.json: {error}"
-            extra = {name: Val.failure(reason, file, line) for name in ("json", "minified_json", "id")}
-        result.value = result.value.copy(value={**result.value.value, **extra})
-        result.computed = [path for path in result.computed if path[0] not in extra]
-
-    def attribute(self, name: str, scope: Scope, node) -> Val:
-        value = self.result().value
-        if not value.known:
-            return value.at(scope.file, node.line)
-        if name in value.value:
-            return value.value[name]
-        return self._absent(name, scope, node)
-
-    def _absent(self, name: str, scope: Scope, node) -> Val:
-        group = self.group
-        schema = group.schema
-        where = f"{self.address}.{name}"
-        if group.mode == "data" and group.type != "aws_iam_policy_document":
-            return Val.unknown(f"{where}: read from AWS during plan", scope.file, node.line)
-        if schema is None:
-            return Val.unknown(f"{where}: not set in the configuration (the provider may compute it)",
-                               scope.file, node.line)
-        if name in schema.attributes:
-            if schema.is_computed(name):
-                return Val.unknown(f"{where}: known after apply", scope.file, node.line)
-            return Val(None, scope.file, node.line)
-        nested = schema.block(name)
-        if nested is not None:
-            return Val(None if nested[0] in ("single", "group") else [], scope.file, node.line)
-        return Val.failure(f'{render(node)}: {group.type} has no attribute "{name}"', scope.file, node.line)
-
-    def object(self, scope: Scope, node) -> Val:
-        value = self.result().value
-        if not value.known:
-            return value
-        entries = dict(value.value)
-        if self.group.schema is not None:
-            for name in list(self.group.schema.attributes) + list(self.group.schema.blocks):
-                if name not in entries:
-                    entries[name] = self._absent(name, scope, node)
-        return value.copy(value=entries)
-
-    def record(self) -> HclResource:
-        group = self.group
-        block = group.declaration.block
-        result = self.result()
-        record = HclResource(
-            address=self.address, mode=group.mode, type=group.type, name=group.name, index=self.key,
-            module=group.module.address, file=group.declaration.file, line=block.line,
-            end_line=block.end_line or block.line, expansion_unknown=self.unknown_reason)
-        record.references = dict(result.references)
-        record.lines = dict(result.lines)
-        record.computed = list(result.computed)
-        fill_record(record, result.value)
-        return record
-
-
-# ----------------------------------------------------------------- module calls
-
-
-MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
-
-
-def is_local_source(source: str) -> bool:
-    return source.startswith("./") or source.startswith("../") or source in (".", "..")
-
-
-class ModuleGroup:
-    """One module call of one module instance."""
-
-    def __init__(self, parent: ModuleInstance, name: str, declaration: Declaration):
-        self.parent = parent
-        self.name = name
-        self.declaration = declaration
-        self.address = f"{parent.prefix}module.{name}"
-        self._instances: dict | None = None
-        self.not_scanned = ""   # why the module's code is not available
-        self._source = self._load()
-
-    def _load(self) -> ModuleSource | None:
-        block = self.declaration.block
-        file = self.declaration.file
-        evaluation = self.parent.evaluation
-        attribute = block.body.attribute("source")
-        source = evaluate(attribute.expr, self.parent.scope(file)) if attribute else None
-        if source is None or not source.is_string:
-            self.not_scanned = "its source is not a literal string"
-        elif not is_local_source(source.value):
-            self.not_scanned = f'its source "{source.value}" is not a local path'
-        else:
-            directory = (self.parent.source.directory / source.value).resolve()
-            if not directory.is_dir():
-                self.not_scanned = f'its source directory "{source.value}" does not exist'
-            else:
-                return evaluation.module_source(directory)
-        evaluation.problem(InputProblem(file, f'module "{self.name}" not scanned: {self.not_scanned}',
-                                        block.line, "not-understood"))
-        return None
-
-    def instances(self) -> list[ModuleInstance]:
-        if self._source is None:
-            return []
-        if self._instances is None:
-            file = self.declaration.file
-            scope = self.parent.scope(file)
-            kind, detail = expand(self.address, self.declaration.block.body, scope, self.parent.evaluation, file)
-            self._instances = {}
-            pairs = [(None, None)] if kind == "unknown" else detail
-            for key, each_value in pairs:
-                names = iteration_names(kind, key, each_value, file, self.declaration.block.line,
-                                        detail if kind == "unknown" else "")
-                call_scope = scope.child(names)
-                inputs = {attribute.name: (attribute, call_scope)
-                          for attribute in self.declaration.block.body.attributes
-                          if attribute.name not in MODULE_META_ARGUMENTS}
-                address = self.address + instance_key_text(key)
-                self._instances[key] = ModuleInstance(self.parent.evaluation, self._source, address, inputs,
-                                                      self.parent)
-        return list(self._instances.values())
-
-    def reference(self, steps: list[Step], scope: Scope, node):
-        consumed = 1
-        if self._source is None:
-            return Val.unknown(f"{render(node)}: module {self.address} not scanned ({self.not_scanned})",
-                               scope.file, node.line, (self.address,)), len(steps)
-        instances = self.instances()
-        keyed = len(instances) != 1 or instances[0].address != self.address
-        rest = steps[consumed:]
-        if keyed:
-            if not rest or rest[0].kind != "index":
-                value = Val({str(key): child.outputs_object(scope, node) for key, child in self._instances.items()},
-                            scope.file, node.line)
-                return deep_mark(value, literal=False), consumed
-            instance, failed = select_instance(self._instances, rest[0].key, self.address, scope, node)
-            if failed is not None:
-                return failed, len(steps)
-            consumed += 1
-            rest = rest[1:]
-        else:
-            instance = instances[0]
-        if rest and rest[0].kind == "attr":
-            value = instance.output(rest[0].key, scope, node)
-            return deep_mark(value, literal=False), consumed + 1
-        return deep_mark(instance.outputs_object(scope, node), literal=False), consumed
