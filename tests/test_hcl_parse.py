@@ -199,3 +199,11 @@ def test_parse_time_is_reported_per_file():
     root = load_root(ROOT / "fixtures" / "hcl" / "ecs_stack")
     assert sorted(Path(p).name for p in root.parse_seconds) == ["ecs.tf", "iam.tf", "locals.tf", "variables.tf"]
     assert all(seconds > 0 for seconds in root.parse_seconds.values())
+
+
+def test_cache_entries_are_private_to_the_user(tmp_path):
+    parse_file(tmp_path / "main.tf", 'locals {\n  password = "in-a-cached-file"\n}\n')
+    entries = [p for p in parse_cache().directory.rglob("*") if p.is_file()]
+    assert entries and all(entry.stat().st_mode & 0o077 == 0 for entry in entries)
+    assert all(folder.stat().st_mode & 0o077 == 0 for folder in parse_cache().directory.rglob("*")
+               if folder.is_dir())

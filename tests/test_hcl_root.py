@@ -175,7 +175,7 @@ def test_a_value_that_does_not_fit_the_variable_type_is_a_problem(tmp_path):
         """,
         "terraform.tfvars": 'count_of = "many"\n'})
     root = load_root(tmp_path)
-    assert [(p.line, p.message) for p in root.problems] == [(1, "var.count_of: 'many' is not a number")]
+    assert [(p.line, p.message) for p in root.problems] == [(1, "var.count_of: a string that is not a number cannot be used as a number")]
     assert ("desired_count",) in record(root, "aws_ecs_service.s").unknown
 
 
@@ -242,7 +242,7 @@ def test_unknown_values_say_why_with_the_expression():
     assert task.unknown[("container_definitions", 0, "environment", 0, "value")] == \
         "data.aws_ssm_parameter.db_password.value: read from AWS during plan"
     assert task.unknown[("container_definitions", 0, "environment", 1, "value")] == \
-        'cidrsubnet("10.0.0.0/16", 8, 1): function cidrsubnet() is not evaluated by ecs-guard'
+        'cidrsubnet("…", 8, 1): function cidrsubnet() is not evaluated by ecs-guard'
     # the string is not known, but what is known inside it still is
     assert "container_definitions" not in task.values
     assert task.value_at(("container_definitions", 0, "privileged")) is True
@@ -301,3 +301,29 @@ def test_an_evaluation_too_deep_for_python_is_a_problem_naming_the_resource(tmp_
     assert [(p.line, p.message) for p in root.problems] == [
         (404, "aws_ecs_cluster.deep: too deeply nested to evaluate")]
     assert record(root, "aws_ecs_cluster.fine").values == {"name": "fine"}
+
+
+def test_values_from_the_input_never_appear_in_reasons_or_problems(tmp_path):
+    secret = "s3cr3t-Value-42"
+    write_module(tmp_path, {
+        "main.tf": f"""
+            resource "aws_ecs_service" "s" {{
+              name          = "s"
+              desired_count = "{secret}"
+            }}
+            resource "aws_ecs_task_definition" "t" {{
+              family = "t"
+              container_definitions = jsonencode([{{
+                name        = "app"
+                environment = [{{ name = "DB_PASSWORD", value = sha512("{secret}") }}]
+                privileged  = "{secret}"
+              }}])
+            }}
+        """,
+        "broken.tf": f'locals {{\n  password = "{secret}\n  other = 1\n}}\n',
+        "terraform.tfvars": f'undeclared = "{secret}"\n'})
+    root = load_root(tmp_path)
+    messages = [str(problem) for problem in root.problems]
+    reasons = [reason for record in root.resources for reason in record.unknown.values()]
+    assert len(messages) >= 3 and reasons
+    assert not [text for text in messages + reasons if secret in text]

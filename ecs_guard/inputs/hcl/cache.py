@@ -10,6 +10,8 @@ written to a temporary file in the same directory and moved into place with
 os.replace, which is atomic, so a reader sees the old entry, the new entry or
 none. A corrupt or unreadable entry is a miss, and is rewritten. Nothing
 here is fatal: a cache that cannot be written is just a slower run.
+Parsed files can hold secrets written in them, so entries are private to
+the user (folders 0700, files 0600 as mkstemp makes them).
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ class ContentCache:
     def put(self, key: str, value: Any) -> None:
         folder = self.directory / key[:2]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:

@@ -1,20 +1,15 @@
-"""Module instances and resource instances: count, for_each, modules, and
-every name an expression can reference.
+"""Module instances: every name an expression can reference.
 
 A ModuleInstance is one instance of a module directory (the root, or
 ``module.api["blue"]``); it is the evaluation Context of the expressions
 written in it and resolves var.*, local.*, module.*, data.*, path.*,
-terraform.* and resource references, lazily and once each. Resource
-instances are expanded from count/for_each where those are known
-(addresses ``aws_ecs_service.app[0]``, ``aws_ecs_service.app["blue"]``);
-when not, one instance stands for all of them and says why.
+terraform.* and resource references, lazily and once each. Resources and
+module calls are expanded by resources.py and module_calls.py
+(count/for_each: expansion.py); Evaluation holds what all instances of one
+root share (parsed modules, problems, cycle detection, parse timings).
 
-A reference to another resource's attribute is known when the code sets
-it to something known (aws_iam_role.x.name); an attribute the provider
-computes is not known until apply (aws_iam_role.x.arn), but the value
-still records where it comes from (Val.sources), so the linker can follow
-it. Values reached through var, resources, data sources and module
-outputs are marked not literal.
+Values reached through var, resources, data sources and module outputs are
+marked not literal; locals are transparent.
 """
 from __future__ import annotations
 

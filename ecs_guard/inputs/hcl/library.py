@@ -46,7 +46,7 @@ def hcl2_module():
                 "installed by checkov, which replaces it): install ecs-guard in its own virtual "
                 "environment, or reinstall python-hcl2>=8.1,<9")
         grammar_cache = user_cache_dir() / f"lark-hcl2-{_version(hcl2)}.bin"
-        grammar_cache.parent.mkdir(parents=True, exist_ok=True)
+        grammar_cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         hcl2.parser.PARSER_FILE = grammar_cache
         _MODULE = hcl2
     return _MODULE

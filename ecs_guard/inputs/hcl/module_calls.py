@@ -3,12 +3,17 @@ inputs evaluated in the caller), remote sources reported as not scanned,
 and references to their outputs (``module.api["blue"].service_name``)."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...model import InputProblem
 from .evaluate import Scope, Step, evaluate
 from .expansion import expand, instance_key_text, iteration_names, select_instance
 from .module import Declaration, ModuleSource
 from .render import render
 from .values import Val, deep_mark
+
+if TYPE_CHECKING:  # the module instance owns these; no import at run time
+    from .instances import ModuleInstance
 
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})

@@ -8,6 +8,7 @@ hcl2 at all; parse_file reports how long each file took.
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,10 @@ from .templates import TemplateError, heredoc_body, parse_template
 
 CACHE_FORMAT = "ecs-guard-hcl-syntax-1"
 _WRAPPER = "__ecs_guard_expression__ = ("
+# Tokens made of the user's text (strings, heredocs), never quoted in messages.
+_TEXT_TOKENS = frozenset({"STRING_CHARS", "HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM", "TEMPLATE_STRING",
+                          "ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"})
+_PUNCTUATION = re.compile(r"[{}\[\](),=:]+\Z")
 
 
 class HclSyntaxError(Exception):
@@ -121,19 +126,22 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     kind = type(error).__name__
     if kind == "UnexpectedToken":
         token = error.token
+        lines = str(token.value).strip().splitlines()
+        value = lines[0].strip() if lines else token.type
         if token.type == "$END":
             what = "end of file"
+        elif token.type in _TEXT_TOKENS and not _PUNCTUATION.match(value):
+            what = "text"   # not repeated: it could be part of a secret
         else:
-            lines = str(token.value).strip().splitlines()
-            value = lines[0].strip() if lines else token.type
             what = repr(value if len(value) <= 30 else value[:27] + "...")
         return HclSyntaxError(f"syntax error: unexpected {what}", line)
     if kind == "UnexpectedCharacters":
-        return HclSyntaxError(f"syntax error: unexpected character {error.char!r}", line)
+        char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"
+        return HclSyntaxError(f"syntax error: unexpected {char!r}" if char != "character" else
+                              "syntax error: unexpected character", line)
     if kind == "UnexpectedEOF":
         return HclSyntaxError("syntax error: unexpected end of file", line)
-    message = str(error).splitlines()[0] if str(error) else kind
-    return HclSyntaxError(f"syntax error: {message}", line)
+    return HclSyntaxError(f"syntax error ({kind})", line)
 
 
 class _Converter:

@@ -1,5 +1,10 @@
 """An expression written back as HCL text, for "why not known" reasons
-("data.aws_ssm_parameter.db.value: read from AWS during plan")."""
+("data.aws_ssm_parameter.db.value: read from AWS during plan").
+
+Reasons end up in reports, so string literals are not written out: one
+could be a secret (``upper("hunter2")``). Only instance keys in
+references (``aws_iam_role.r["blue"]``), which are parts of addresses, are.
+"""
 from __future__ import annotations
 
 import json
@@ -19,13 +24,17 @@ def render(node) -> str:
 
 def _render(node) -> str:
     if isinstance(node, Literal):
-        return "null" if node.value is None else json.dumps(node.value, ensure_ascii=False)
+        if isinstance(node.value, str):
+            return '"…"'
+        return "null" if node.value is None else json.dumps(node.value)
     if isinstance(node, Variable):
         return node.name
     if isinstance(node, GetAttr):
         return f"{_render(node.obj) if node.obj is not None else ''}.{node.name}"
     if isinstance(node, Index):
-        return f"{_render(node.obj) if node.obj is not None else ''}[{_render(node.key)}]"
+        key = node.key
+        shown = json.dumps(key.value) if isinstance(key, Literal) and isinstance(key.value, str) else _render(key)
+        return f"{_render(node.obj) if node.obj is not None else ''}[{shown}]"
     if isinstance(node, Splat):
         return _render(node.obj) + "[*]" + "".join(_render(step) for step in node.steps)
     if isinstance(node, Call):
@@ -60,7 +69,7 @@ def _key(node) -> str:
 
 def _template_part(part) -> str:
     if isinstance(part, str):
-        return part.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return "…"
     if isinstance(part, TemplateIf):
         return f"%{{if {_render(part.condition)}}}...%{{endif}}"
     if isinstance(part, TemplateFor):

@@ -76,7 +76,10 @@ class _Walker:
                 self.problem(scope.file, attribute.line,
                              f'{self.resource_type} has no argument "{attribute.name}"')
             else:
-                value = typeconv.convert(value, schema.attribute_type(attribute.name))
+                converted = typeconv.convert(value, schema.attribute_type(attribute.name))
+                if converted.error and not value.error:
+                    converted = Val.failure(f"{attribute.name}: {converted.reason}", scope.file, attribute.line)
+                value = converted
         if value.error:
             self.problem(scope.file, attribute.line, value.reason)
             return value

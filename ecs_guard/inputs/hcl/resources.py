@@ -8,6 +8,8 @@ AWS during plan, so its attributes are not known here.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...model import InputProblem
 from .evaluate import Scope, Step
 from .expansion import expand, instance_key_text, iteration_names, select_instance
@@ -18,6 +20,9 @@ from .render import render
 from .resource_body import BodyResult, evaluate_body
 from .schema import resource_schema
 from .values import Val, deep_mark
+
+if TYPE_CHECKING:  # the module instance owns these; no import at run time
+    from .instances import ModuleInstance
 
 
 class ResourceGroup:

@@ -1,5 +1,7 @@
 """Terraform's automatic type conversions, on Vals.
 
+Messages never repeat the value that did not convert: it could be a secret.
+
 Used for variable type constraints and for the provider schema: a plan
 holds ``cpu = "256"`` for ``cpu = 256`` because the attribute is a string,
 ``desired_count = 2`` for ``"2"``, and a set's elements sorted. Types are
@@ -56,7 +58,7 @@ def to_number(value: Val) -> Val:
             parsed = None
         if parsed is not None:
             return value.copy(value=number(int(parsed) if parsed == parsed.to_integral_value() else float(parsed)))
-    return Val.failure(f"{data!r} is not a number" if isinstance(data, str) else
+    return Val.failure("a string that is not a number cannot be used as a number" if isinstance(data, str) else
                        f"a {type_name(value)} cannot be used as a number", value.file, value.line)
 
 
@@ -65,7 +67,8 @@ def to_bool(value: Val) -> Val:
         return value
     if value.value in ("true", "false"):
         return value.copy(value=value.value == "true")
-    return Val.failure(f"{value.value!r} is not a bool" if isinstance(value.value, str) else
+    return Val.failure('a string other than "true" or "false" cannot be used as a bool'
+                       if isinstance(value.value, str) else
                        f"a {type_name(value)} cannot be used as a bool", value.file, value.line)
 
 
