@@ -47,13 +47,6 @@ EXIT_INCOMPLETE = 3
 DEFAULT_FAIL_ON = Severity.INFO.value
 
 
-class _NotGiven(str):
-    """A flag's default that still says it was not given: argparse keeps the
-    object, so a value from the config file can take its place (the audit,
-    which has no config, reads it as the plain default)."""
-
-
-FAIL_ON_NOT_GIVEN = _NotGiven(DEFAULT_FAIL_ON)
 
 
 class UsageError(Exception):
@@ -77,35 +70,41 @@ class Command:
 
 # ----------------------------------------------------------------- scan
 
-def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
                         help="files or folders to scan (default: the current folder)")
-    parser.add_argument("--format", choices=list(FORMATS), default="console",
-                        help="output format (default: console)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write the report to FILE instead of standard output")
-    parser.add_argument("--fail-on", default=FAIL_ON_NOT_GIVEN, metavar="SEVERITY",
-                        choices=[s.value for s in Severity] + [FAIL_ON_NONE],
-                        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
-                             f"info, or {FAIL_ON_NONE} to never fail on findings (default: {DEFAULT_FAIL_ON})")
+
+
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which rules run, and the config file that may say so."""
     parser.add_argument("--select", action="append", default=[], metavar="CODES",
                         help="run only these rules: IDs or prefixes (EG6, EG40), comma-separated, repeatable")
     parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
                         help="do not run these rules: IDs or prefixes, comma-separated, repeatable")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list not-evaluated checks with their reasons, inputs not understood, "
-                             "suppressed findings and notices")
-
-
-def add_config_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE",
                         help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
                              "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)")
 
 
-def add_scan_command_arguments(parser: argparse.ArgumentParser) -> None:
-    add_scan_arguments(parser)
-    add_config_argument(parser)
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The report's options, shared by `scan` and `audit`."""
+    parser.add_argument("--format", choices=list(FORMATS), default="console",
+                        help="output format (default: console)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", metavar="SEVERITY", choices=[s.value for s in Severity] + [FAIL_ON_NONE],
+                        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
+                             f"info, or {FAIL_ON_NONE} to never fail on findings (default: the config's "
+                             f"fail-on, else {DEFAULT_FAIL_ON})")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list not-evaluated checks with their reasons, inputs not understood, "
+                             "suppressed findings and notices")
+    add_rule_arguments(parser)
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    add_paths_argument(parser)
+    add_report_arguments(parser)
     parser.add_argument("--baseline", metavar="FILE",
                         help="report only findings that are not in this baseline (`ecs-guard baseline` writes it)")
 
@@ -113,6 +112,7 @@ def add_scan_command_arguments(parser: argparse.ArgumentParser) -> None:
 def run_scan(args: argparse.Namespace) -> int:
     from .baseline import BaselineError, apply_baseline, read_baseline
     from .reporters import renderer
+    from .scan import configured_scan
 
     config = scan_config(args, baseline=args.baseline)
     try:
@@ -133,26 +133,11 @@ def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config
     from .config import ConfigError, load_config
 
     select, ignore = rule_codes(args.select), rule_codes(args.ignore)
-    fail_on = getattr(args, "fail_on", None)
     try:
         config = load_config(args.config)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    return config.with_flags(select=select, ignore=ignore, baseline=baseline,
-                             fail_on=None if isinstance(fail_on, _NotGiven) else fail_on)
-
-
-def configured_scan(paths: list[str], config: Config, baseline_file: str | None = None) -> Report:
-    """Scan with the configured rules and severities, then apply the suppressions."""
-    from .baseline import DEFAULT_FILE, drop_baseline_inputs
-    from .scan import scan
-    from .suppress import apply_suppressions
-
-    report = scan(paths, config.rules())
-    drop_baseline_inputs(report, [config.baseline, baseline_file, DEFAULT_FILE])
-    config.apply_severities(report)
-    apply_suppressions(report, config)
-    return report
+    return config.with_flags(select=select, ignore=ignore, baseline=baseline, fail_on=getattr(args, "fail_on", None))
 
 
 def rule_codes(values: list[str]) -> list[str]:
@@ -196,20 +181,16 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
 # ----------------------------------------------------------------- baseline
 
 def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or folders to scan (default: the current folder)")
+    add_paths_argument(parser)
     parser.add_argument("-o", "--output", metavar="FILE",
                         help="the baseline file to write (default: the config's `baseline`, "
                              "else .ecs-guard-baseline.json)")
-    parser.add_argument("--select", action="append", default=[], metavar="CODES",
-                        help="run only these rules, as for `ecs-guard scan`")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
-                        help="do not run these rules, as for `ecs-guard scan`")
-    add_config_argument(parser)
+    add_rule_arguments(parser)
 
 
 def run_baseline(args: argparse.Namespace) -> int:
     from .baseline import DEFAULT_FILE, write_baseline
+    from .scan import configured_scan
 
     config = scan_config(args)
     target = args.output or config.baseline or DEFAULT_FILE
@@ -264,7 +245,7 @@ def run_explain(args: argparse.Namespace) -> int:
 # ----------------------------------------------------------------- the table
 
 COMMANDS = [
-    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_command_arguments,
+    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_arguments,
             run_scan),
     Command("baseline", "write the current findings to a baseline file, so that later scans report only new ones",
             add_baseline_arguments, run_baseline),

@@ -1,8 +1,14 @@
-"""One scan, start to end: read the inputs into an Inventory, run the rules."""
+"""One scan, start to end: read the inputs into an Inventory, run the rules,
+then apply what the configuration says (severities, suppressions)."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from .engine import Report, run
 from .rule import Rule, select_rules
+
+if TYPE_CHECKING:
+    from .config import Config
 
 
 def scan(paths: list[str], rules: list[Rule] | None = None) -> Report:
@@ -10,3 +16,16 @@ def scan(paths: list[str], rules: list[Rule] | None = None) -> Report:
 
     inventory = load(paths)
     return run(inventory, rules if rules is not None else select_rules())
+
+
+def configured_scan(paths: list[str], config: "Config", baseline_file: str | None = None) -> Report:
+    """Scan with the configured rules and severities, then apply the suppressions.
+    Used by `scan`, `baseline` and `audit`, so all three report alike."""
+    from .baseline import DEFAULT_FILE, drop_baseline_inputs
+    from .suppress import apply_suppressions
+
+    report = scan(paths, config.rules())
+    drop_baseline_inputs(report, [config.baseline, baseline_file, DEFAULT_FILE])
+    config.apply_severities(report)
+    apply_suppressions(report, config)
+    return report

@@ -288,3 +288,18 @@ def test_configuration_errors_are_one_line_and_exit_2(moto, auditor, tmp_path):
         done = run_cli(moto, credentials, tmp_path, "audit", "--region", PRIMARY, *argv)
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith(f"ecs-guard: error: {message}") and done.stderr.count("\n") == 1, done.stderr
+
+
+def test_the_config_file_applies_to_an_audit_as_to_a_scan(moto, auditor, tmp_path):
+    """Ignores and severities from .ecs-guard.yaml apply to an account: the
+    audit goes through the same configured scan as `ecs-guard scan`."""
+    (tmp_path / ".ecs-guard.yaml").write_text(
+        "severity: {EG406: critical}\n"
+        "ignores:\n  - rule: EG408\n    reason: insights are billed per cluster; accepted for now\n")
+    done = run_cli(moto, auditor, tmp_path, "audit", *REGION_ARGS, "--format", "json", "-o", "report.json")
+    assert done.returncode == 1, done.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert not [f for f in report["findings"] if f["rule_id"] == "EG408"]
+    suppressed = [s for s in report["suppressed"] if s["rule_id"] == "EG408"]
+    assert suppressed and all(s["suppression"]["kind"] == "external" for s in suppressed)
+    assert {f["severity"] for f in report["findings"] if f["rule_id"] == "EG406"} == {"critical"}

@@ -81,3 +81,16 @@ def test_clean_report_has_empty_lists():
     doc = rendered(clean_report())
     assert doc["summary"]["findings"] == 0
     assert doc["findings"] == doc["not_evaluated"] == doc["errors"] == doc["input_problems"] == []
+
+
+def test_each_finding_is_on_a_line_of_its_own():
+    """Reports of large estates are grepped and diffed: one entry per line."""
+    from ecs_guard.reporters.json_report import one_entry_per_line
+
+    doc = {"schema_version": 1, "findings": [{"rule_id": "EG101", "line": 3}, {"rule_id": "EG201", "line": 9}],
+           "notices": []}
+    text = one_entry_per_line(doc)
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    assert '    {"rule_id": "EG101", "line": 3},' in lines and '    {"rule_id": "EG201", "line": 9}' in lines
+    assert '  "notices": []' in lines

@@ -21,7 +21,7 @@ from typing import Iterator, TextIO
 
 
 def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
-    from ..cli import add_scan_arguments
+    from ..cli import add_report_arguments
 
     aws = parser.add_argument_group("AWS")
     aws.add_argument("--profile", metavar="NAME",
@@ -33,31 +33,17 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--save", metavar="DIR",
                         help="write the snapshot to DIR, a new or empty folder, to rescan it later with "
                              "`ecs-guard scan DIR` (default: a temporary folder, removed afterwards)")
-    _add_report_arguments(parser, add_scan_arguments)
-
-
-def _add_report_arguments(parser: argparse.ArgumentParser, add_scan_arguments) -> None:
-    """The `scan` command's report options (--format, --output, --fail-on,
-    --select, --ignore, --verbose), without its PATH arguments: the audit's
-    input is the account."""
-    scan_parser = argparse.ArgumentParser(add_help=False)
-    add_scan_arguments(scan_parser)
-    report = parser.add_argument_group("report (as for `ecs-guard scan`)")
-    for action in scan_parser._actions:
-        if action.option_strings:  # every option; the positional PATH is left out
-            report._add_action(action)
+    add_report_arguments(parser.add_argument_group("report (as for `ecs-guard scan`)"))
 
 
 def run_audit(args: argparse.Namespace) -> int:
-    from ..cli import (EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, FAIL_ON_NONE, UsageError, exit_code, output_stream,
-                       rule_codes)
+    from ..cli import DEFAULT_FAIL_ON, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError, exit_code, output_stream, \
+        scan_config
     from ..reporters import renderer
-    from ..results import Severity
-    from ..rule import select_rules
-    from ..scan import scan
+    from ..scan import configured_scan
     from .session import AuditError
 
-    rules = select_rules(rule_codes(args.select) or None, rule_codes(args.ignore))
+    config = scan_config(args)
     render = renderer(args.format)
     save = _checked_save_dir(args.save, UsageError)
     with output_stream(args.output) as stream, _snapshot_dir(save) as folder:
@@ -65,10 +51,10 @@ def run_audit(args: argparse.Namespace) -> int:
             read, seconds = _read_and_write(args, folder)
         except AuditError as error:
             raise UsageError(str(error)) from None
-        report = scan([str(folder)], rules)
+        report = configured_scan([str(folder)], config)
         _summarise(read, seconds, save, sys.stderr)
         render(report, stream, verbose=args.verbose)
-    code = exit_code(report, None if args.fail_on == FAIL_ON_NONE else Severity.parse(args.fail_on))
+    code = exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
     if read.log.failures and code in (EXIT_OK, EXIT_FINDINGS):
         code = EXIT_INCOMPLETE
     return code

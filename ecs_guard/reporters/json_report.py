@@ -21,8 +21,22 @@ SCHEMA_VERSION = 1
 
 
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(one_entry_per_line(document(report)))
+
+
+def one_entry_per_line(doc: dict) -> str:
+    """The document with each top-level key, and each entry of a top-level
+    list, on a line of its own: as easy to grep and diff as indented JSON,
+    and written by the C encoder (json.dump with an indent runs the
+    pure-Python one, several times slower for a large estate)."""
+    members = []
+    for key, value in doc.items():
+        if isinstance(value, list) and value:
+            entries = ",\n    ".join(json.dumps(entry, ensure_ascii=False) for entry in value)
+            members.append(f"  {json.dumps(key)}: [\n    {entries}\n  ]")
+        else:
+            members.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(members) + "\n}\n"
 
 
 def _finding(f, names: dict[str, str]) -> dict:

@@ -32,6 +32,7 @@ from . import location_key, rule_category, severity_key, start_line, subject
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+INFORMATION_URI = "https://pypi.org/project/ecs-guard/"
 FINGERPRINT = "ecsGuard/v1"
 AUTOMATION_ID = "ecs-guard/"
 MAX_RESULTS = 25_000  # GitHub rejects a run with more
@@ -75,6 +76,7 @@ def document(report: Report) -> dict:
     run = {
         "tool": {"driver": {
             "name": "ecs-guard",
+            "informationUri": INFORMATION_URI,
             "version": __version__,
             "semanticVersion": __version__,
             "rules": [_rule(r) for r in report.rules],
