@@ -7,7 +7,6 @@ and resource, the scan goes on).
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 import traceback
 from dataclasses import dataclass, field
@@ -130,13 +129,13 @@ def _add(report: Report, rule: Rule, resource: Resource, results: list) -> None:
         container = result.container
         if container is None and isinstance(resource, Container):
             container = resource.name.value
+        # built field by field, not with dataclasses.replace: a large estate has tens of thousands
         if isinstance(result, Finding):
-            report.findings.append(dataclasses.replace(
-                result, rule_id=rule.id, resource=resource.address, container=container,
-                severity=result.severity or rule.severity))
+            report.findings.append(Finding(result.message, result.location, container,
+                                           result.severity or rule.severity, rule.id, resource.address))
         else:
-            report.not_evaluated.append(dataclasses.replace(
-                result, rule_id=rule.id, resource=resource.address, container=container))
+            report.not_evaluated.append(NotEvaluated(result.reason, result.location, container,
+                                                     rule.id, resource.address))
 
 
 def _order(result) -> tuple:
