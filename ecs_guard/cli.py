@@ -1,11 +1,10 @@
 """The ``ecs-guard`` command: argument handling and dispatch, nothing else.
 
 Subcommands come from a small table (COMMANDS), each with a function that
-adds its arguments and one that runs it and returns the exit code. The
-`audit` subcommand lives in ecs_guard/audit/command.py and is registered
-only when that module exists. Everything heavy (the rule pack, the
-adapters, rich) is imported inside the command that needs it, so
-``ecs-guard --version`` starts in milliseconds.
+adds its arguments and one that runs it and returns the exit code (the
+`audit` subcommand's own code is in ecs_guard/audit/command.py). Everything
+heavy (the rule pack, the adapters, rich, boto3) is imported inside the
+command that needs it, so ``ecs-guard --version`` starts in milliseconds.
 
 The config file (ecs_guard.config) gives defaults that flags replace;
 suppressions (ecs_guard.suppress) and a baseline (ecs_guard.baseline) are
@@ -23,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 from dataclasses import dataclass
@@ -37,7 +35,6 @@ from .results import Severity
 
 if TYPE_CHECKING:
     from .config import Config
-    from .engine import Report
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -244,26 +241,29 @@ def run_explain(args: argparse.Namespace) -> int:
 
 # ----------------------------------------------------------------- the table
 
+# ----------------------------------------------------------------- audit (ecs_guard/audit/)
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    from .audit.command import add_audit_arguments as add
+
+    add(parser)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    from .audit.command import run_audit as run
+
+    return run(args)
+
+
 COMMANDS = [
     Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_arguments,
             run_scan),
     Command("baseline", "write the current findings to a baseline file, so that later scans report only new ones",
             add_baseline_arguments, run_baseline),
+    Command("audit", "read a live AWS account into a snapshot folder and scan it", add_audit_arguments, run_audit),
     Command("rules", "list the rules", add_rules_arguments, run_rules),
     Command("explain", "show a rule's documentation", add_explain_arguments, run_explain),
 ]
-
-
-def optional_commands() -> list[Command]:
-    """Subcommands that live in optional modules: present only when the module is."""
-    try:
-        audit = importlib.import_module("ecs_guard.audit.command")
-    except ModuleNotFoundError as error:
-        if error.name not in ("ecs_guard.audit", "ecs_guard.audit.command"):
-            raise
-        return []
-    return [Command("audit", "read a live AWS account into a snapshot folder and scan it",
-                    audit.add_audit_arguments, audit.run_audit)]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -271,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
                      description="Compliance scanner for AWS ECS and Fargate.")
     parser.add_argument("--version", action="version", version=f"ecs-guard {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for command in COMMANDS + optional_commands():
+    for command in COMMANDS:
         sub = subcommands.add_parser(command.name, help=command.help, description=command.help)
         command.add_arguments(sub)
         sub.set_defaults(run=command.run)

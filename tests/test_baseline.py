@@ -17,7 +17,6 @@ from ecs_guard.fingerprint import fingerprinted
 from ecs_guard.model import Inventory
 from ecs_guard.reporters import sarif
 from ecs_guard.results import Severity
-from ecs_guard.rule import get_rule
 from ecs_guard.suppress import apply_suppressions
 from model_factory import make_task_definition
 from sample_reports import make_rule, sample_report

@@ -7,38 +7,17 @@ import pytest
 
 from ecs_guard.engine import run
 from ecs_guard.model import Inventory
-from ecs_guard.results import Finding, NotEvaluated, Severity
+from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import get_rule
 from ecs_guard.rules import _secrets
 from ecs_guard.rules._image import parse_image
+from rule_verdicts import check, findings, not_evaluated, verdict
 from model_factory import (absent, make_aws_managed_policy, make_container, make_env, make_policy, make_role,
                            make_service, make_statement, make_task_definition, make_task_set, make_volume,
                            unknown, unknown_reference, val, with_roles)
 
-MY_RULES = ("EG101", "EG102", "EG201", "EG202", "EG301", "EG302", "EG303", "EG501", "EG601", "EG602",
+TASK_DEFINITION_RULES = ("EG101", "EG102", "EG201", "EG202", "EG301", "EG302", "EG303", "EG501", "EG601", "EG602",
             "EG603", "EG604", "EG701")
-
-
-def check(rule_id: str, obj) -> list:
-    return list(get_rule(rule_id).check(obj) or ())
-
-
-def findings(rule_id: str, obj) -> list[Finding]:
-    results = check(rule_id, obj)
-    assert all(isinstance(r, (Finding, NotEvaluated)) for r in results)
-    return [r for r in results if isinstance(r, Finding)]
-
-
-def not_evaluated(rule_id: str, obj) -> list[NotEvaluated]:
-    return [r for r in check(rule_id, obj) if isinstance(r, NotEvaluated)]
-
-
-def verdict(rule_id: str, obj) -> str:
-    """'finding', 'not-evaluated' or 'pass' (a rule never yields both kinds here)."""
-    results = check(rule_id, obj)
-    kinds = {type(r) for r in results}
-    assert len(kinds) <= 1, results
-    return {Finding: "finding", NotEvaluated: "not-evaluated"}.get(next(iter(kinds), None), "pass")
 
 
 def test_defaults_pass_every_rule_of_this_pack():
@@ -46,7 +25,7 @@ def test_defaults_pass_every_rule_of_this_pack():
     td = make_task_definition(volumes=(make_volume(),))
     inventory = Inventory(services=[make_service(task_definition=td)], task_sets=[make_task_set()],
                           task_definitions=[td])
-    report = run(inventory, [get_rule(i) for i in MY_RULES])
+    report = run(inventory, [get_rule(i) for i in TASK_DEFINITION_RULES])
     assert report.findings == [] and report.not_evaluated == [] and report.errors == []
 
 

@@ -9,29 +9,10 @@ from ecs_guard.engine import run
 from ecs_guard.model import Inventory
 from ecs_guard.results import Finding, NotEvaluated
 from ecs_guard.rule import get_rule
+from rule_verdicts import check, findings, not_evaluated, passes
 from model_factory import (absent, make_cluster, make_container, make_scalable_target, make_scheduled_action,
                            make_service, make_subnet, make_target_group, make_task_definition, make_task_set,
                            unknown, val)
-
-
-def check(rule_id: str, resource) -> list:
-    """What the rule says about one model object (calls its check directly,
-    so it also works for target types the engine does not run it on yet)."""
-    return list(get_rule(rule_id).check(resource))
-
-
-def findings(rule_id: str, resource) -> list[Finding]:
-    results = check(rule_id, resource)
-    assert all(isinstance(r, (Finding, NotEvaluated)) for r in results)
-    return [r for r in results if isinstance(r, Finding)]
-
-
-def not_evaluated(rule_id: str, resource) -> list[NotEvaluated]:
-    return [r for r in check(rule_id, resource) if isinstance(r, NotEvaluated)]
-
-
-def passes(rule_id: str, resource) -> bool:
-    return check(rule_id, resource) == []
 
 
 def service_with_containers(*containers, **overrides):
