@@ -101,9 +101,32 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
+    parser.set_defaults(paths=None)  # no PATH gives []: the current folder, but nothing with --changed
     add_report_arguments(parser)
     parser.add_argument("--baseline", metavar="FILE",
                         help="report only findings that are not in this baseline (`ecs-guard baseline` writes it)")
+    parser.add_argument("--changed", action="store_true",
+                        help="the PATHs are changed files (a pre-commit hook's staged files): scan the Terraform "
+                             "roots, snapshots, task definitions and plans they belong to (docs/pre-commit.md)")
+    add_terraform_arguments(parser)
+
+
+def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files",
+                        help="a .tfvars file for the Terraform root modules scanned, after terraform.tfvars "
+                             "and *.auto.tfvars (repeatable: later files win)")
+    parser.add_argument("--source", metavar="DIR",
+                        help="the Terraform root module the scanned plans were made from: plan findings are "
+                             "reported at its .tf lines (default: the root module a plan file lies in)")
+
+
+def terraform_options(args: argparse.Namespace):
+    """--var-file and --source, checked, as ecs_guard.inputs takes them."""
+    from .inputs.options import TerraformOptions
+
+    if args.source is not None and not os.path.isdir(args.source):
+        raise UsageError(f"--source {args.source}: no such folder")
+    return TerraformOptions(tuple(args.var_files), args.source)
 
 
 def run_scan(args: argparse.Namespace) -> int:
@@ -111,18 +134,35 @@ def run_scan(args: argparse.Namespace) -> int:
     from .reporters import renderer
     from .scan import configured_scan
 
+    from .inputs.options import terraform_options as reading_terraform
+
     config = scan_config(args, baseline=args.baseline)
+    options = terraform_options(args)
     try:
         known = read_baseline(config.baseline) if config.baseline else None
     except BaselineError as error:
         raise UsageError(str(error)) from None
     render = renderer(args.format)
-    with output_stream(args.output) as stream:
-        report = configured_scan(args.paths, config)
+    with output_stream(args.output) as stream, reading_terraform(options):
+        report = configured_scan(scan_paths(args), config)
         if known is not None:
             apply_baseline(report, known, config.baseline)
         render(report, stream, verbose=args.verbose)
     return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
+
+
+def scan_paths(args: argparse.Namespace) -> list[str]:
+    """The PATHs (default: the current folder); with --changed, what the
+    changed files belong to (ecs_guard.precommit), listed with --verbose."""
+    if not args.changed:
+        return args.paths or ["."]
+    from .precommit import plan_scan
+
+    plan = plan_scan(args.paths)
+    if args.verbose:
+        for line in plan.describe():
+            print(f"ecs-guard: {line}", file=sys.stderr)
+    return plan.paths
 
 
 def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config:

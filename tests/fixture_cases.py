@@ -22,6 +22,16 @@ Format:
             {"family": "web", "containerDefinitions": [...]}
         expect:
           - {resource: "family:web", container: web, line: 3, file: taskdef.json}
+      - name: hcl-public-ip
+        kind: hcl              # Terraform source: `tf` is main.tf, `files` more files (modules, .tfvars)
+        tf: |
+          resource "aws_ecs_service" "app" { ... }
+        expect:                # line (and file, default main.tf) of the attribute or key the finding is on
+          - {resource: aws_ecs_service.app, line: 12}
+          - {resource: 'module.api.aws_ecs_service.this["green"]', line: 9, file: modules/api/main.tf}
+
+Plan cases' `files` are extra Terraform sources of the plan (its modules),
+already in the committed plan; hcl cases' `files` are written beside main.tf.
 """
 from __future__ import annotations
 
@@ -33,7 +43,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
 PLAN_DIR = RULE_FIXTURES / "plans"
-KINDS = ("plan", "taskdef", "snapshot")
+KINDS = ("plan", "hcl", "taskdef", "snapshot")
 
 
 @dataclass
@@ -55,11 +65,21 @@ class Case:
     def plan_path(self) -> Path:
         return PLAN_DIR / self.rule / f"{self.name}.json"
 
+    @property
+    def default_file(self) -> str | None:
+        """The file an expectation without `file:` is in."""
+        if self.kind in ("plan", "hcl"):
+            return "plan.json" if self.kind == "plan" else "main.tf"
+        return next(iter(self.files)) if len(self.files) == 1 else None
+
     def write(self, folder: Path) -> None:
-        """Lay the case's inputs out in `folder`: the plan as plan.json, other files by name."""
+        """Lay the case's inputs out in `folder`: the plan as plan.json, Terraform
+        source as main.tf, other files by name."""
         if self.kind == "plan":  # its `files` are extra Terraform sources, already in the plan
             (folder / "plan.json").write_bytes(self.plan_path.read_bytes())
             return
+        if self.kind == "hcl":
+            (folder / "main.tf").write_text(self.tf or "")
         for name, text in self.files.items():
             path = folder / name
             path.parent.mkdir(parents=True, exist_ok=True)

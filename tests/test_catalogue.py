@@ -89,3 +89,14 @@ def test_plan_cases_have_their_committed_plan(rule):
         if case.kind == "plan":
             assert case.tf, f"{case.id} has no tf source"
             assert case.plan_path.is_file(), f"{case.plan_path} missing: run tests/make_plans.py {rule.id}"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_hcl_cases_are_terraform_source_with_exact_lines(rule):
+    _, cases = load_file(RULE_FIXTURES / f"{rule.id}.yaml")
+    hcl = [case for case in cases if case.kind == "hcl"]
+    assert hcl, f"{rule.id} has no hcl case"
+    for case in hcl:
+        assert case.tf, f"{case.id} has no tf source (it is written as main.tf)"
+        for expected in case.expect:
+            assert isinstance(expected.get("line"), int) and expected["line"] > 0, f"{case.id}: {expected} has no line"

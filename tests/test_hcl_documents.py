@@ -44,7 +44,8 @@ def test_a_policy_document_with_an_unknown_resource_keeps_its_statements(tmp_pat
     assert statement["Action"] == "*" and statement["Effect"] == "Allow"
     assert isinstance(statement["Resource"], Unknown)
     assert policy.position(("policy", "Statement", 0, "Action"))[1] == 6
-    assert policy.sources[("policy",)] == ["data.aws_iam_policy_document.d.json"]
+    # the document's json, and what that comes from (a set that is not known keeps its elements' sources)
+    assert policy.sources[("policy",)] == ["data.aws_iam_policy_document.d.json", "aws_s3_bucket.b.arn"]
 
 
 def test_container_definitions_with_an_unknown_value_are_still_normalised(tmp_path):

@@ -18,6 +18,7 @@ import pytest
 
 from ecs_guard.inputs.hcl import load_root
 from ecs_guard.inputs.hcl.schema import resource_schema
+from ecs_guard.inputs.plan_records import unknown_paths
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 PLANNED = sorted(path.parent.name for path in FIXTURES.glob("*/plan.json"))
@@ -120,19 +121,8 @@ def test_unknown_and_computed_match_after_unknown(name):
     for record in root.resources:
         if record.mode == "data":
             continue  # read during the plan: in prior_state, fully known
-        assert set(_true_paths(record.after_unknown(), ())) == set(_true_paths(changes[record.address], ())), \
+        assert set(unknown_paths(record.after_unknown())) == set(unknown_paths(changes[record.address])), \
             record.address
-
-
-def _true_paths(tree, path: tuple):
-    if tree is True:
-        yield path
-    elif isinstance(tree, dict):
-        for key, value in tree.items():
-            yield from _true_paths(value, path + (key,))
-    elif isinstance(tree, list):
-        for index, value in enumerate(tree):
-            yield from _true_paths(value, path + (index,))
 
 
 @pytest.mark.parametrize("name", PLANNED)

@@ -1,6 +1,7 @@
 """Runs every case of fixtures/rules/*.yaml through the whole scanner and
 checks the rule's findings (rule, resource, container, line, file) and
-not-evaluated results exactly."""
+not-evaluated results exactly. Terraform source (kind hcl) is read with a
+private parse cache, as a first run would."""
 from __future__ import annotations
 
 import pytest
@@ -18,9 +19,12 @@ def _finding_key(item: dict, default_file: str) -> tuple:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_case(case, tmp_path, monkeypatch):
-    case.write(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    default_file = "plan.json" if case.kind == "plan" else (next(iter(case.files)) if len(case.files) == 1 else None)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    folder = tmp_path / "case"
+    folder.mkdir()
+    case.write(folder)
+    monkeypatch.chdir(folder)
+    default_file = case.default_file
     report = scan(["."], rules=[get_rule(case.rule)])
 
     assert not report.errors, report.errors

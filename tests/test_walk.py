@@ -64,13 +64,14 @@ def test_tool_and_vcs_folders_are_skipped(tree):
     assert inventory.files == ["nested/.github/taskdef.json"]
 
 
-def test_only_json_files_are_candidates_when_walking_but_a_named_file_always_is(tree):
+def test_only_json_and_tf_files_are_candidates_when_walking_but_a_named_file_always_is(tree):
     _write(tree / "main.tf", 'resource "aws_ecs_cluster" "main" {}')
     _write(tree / "notes.txt", "not an input")
     _write(tree / "taskdef.txt", TASKDEF)
     _write(tree / "UPPER.JSON", TASKDEF)
     walked = load(["."])
-    assert walked.files == ["UPPER.JSON"] and walked.problems == []
+    assert walked.files == ["UPPER.JSON", "main.tf"] and walked.problems == []
+    assert [c.address for c in walked.clusters] == ["aws_ecs_cluster.main"]
     named = load(["taskdef.txt"])
     assert named.files == ["taskdef.txt"]
     assert [td.family.value for td in named.task_definitions] == ["checkout"]
@@ -178,7 +179,7 @@ def plan_adapter(monkeypatch):
 
     calls = []
 
-    def load_plan(path, display):
+    def load_plan(path, display, source=None):
         calls.append((path, display))
         return Inventory()
 
@@ -202,7 +203,7 @@ def test_plans_go_to_the_plan_adapter_even_when_variables_fill_the_head(tree, pl
 def test_a_plan_the_plan_adapter_rejects_is_reported_and_the_scan_goes_on(tree, monkeypatch):
     from ecs_guard.inputs.errors import InputError
 
-    def load_plan(path, display):
+    def load_plan(path, display, source=None):
         raise InputError("resource_changes is not a list", 1)
 
     _use_plan_adapter(monkeypatch, load_plan)

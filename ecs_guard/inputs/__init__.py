@@ -8,6 +8,13 @@ once, and handed to its adapter: a Terraform plan is one estate on its own;
 all snapshot and task definition files under one path form one estate,
 resolved together (snapshot.py).
 
+Terraform source: every folder holding .tf files is a root module (a .tf
+or .tfvars file named on the command line: its folder), except folders
+only used as local modules by another folder of the scan, and read by the
+HCL adapter (terraform_inputs.py, hcl_adapter.py). A plan inside a root
+module (or every plan, with ``--source DIR``) is reported at the lines of
+its source, and that root is not reported a second time on its own.
+
 Whatever cannot be read or is not understood becomes an InputProblem that
 names the file (and the line when known), and the scan goes on.
 """
@@ -24,18 +31,25 @@ from ..model import InputProblem, Inventory
 from . import detect
 from .errors import InputError
 from .jsonlines import JsonText
+from .options import TerraformOptions, current_options
 from .snapshot import load_estate
 from .snapshot_shapes import Document
+from .terraform_inputs import TerraformInputs
 
 SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
 NOT_UNDERSTOOD = "not an ECS input ecs-guard understands"
+TERRAFORM_SOURCE = (".tf", ".tf.json")                        # walked: the folder is a root module
+NAMED_TERRAFORM_SOURCE = TERRAFORM_SOURCE + (".tfvars", ".tfvars.json")  # named: scan the folder's root module
 _CHUNK_BYTES = 1 << 20
 
 
-def load(paths: list[str]) -> Inventory:
-    """Every input under `paths`, read and linked; problems are in ``.problems``."""
+def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
+    """Every input under `paths`, read and linked; problems are in ``.problems``.
+    `options`: var files and a plan source for Terraform (default: the ones
+    the command line set, options.terraform_options)."""
+    options = options if options is not None else current_options()
     if not gc.isenabled():  # the caller manages the collector
-        return _load(paths)
+        return _load(paths, options)
     # Loading builds hundreds of thousands of small objects that live until
     # the scan ends and form no cycles. The cyclic collector would only walk
     # them again and again: while the heap grows, and then at every
@@ -48,22 +62,41 @@ def load(paths: list[str]) -> Inventory:
     gc.collect(1)
     gc.disable()
     try:
-        return _load(paths)
+        return _load(paths, options)
     finally:
         gc.freeze()
         gc.enable()
 
 
-def _load(paths: list[str]) -> Inventory:
+def _load(paths: list[str], options: TerraformOptions) -> Inventory:
     inventory = Inventory()
+    terraform = TerraformInputs(options)
     seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a symlink, two arguments) is read once
     for path in paths:
         documents: list[Document] = []
+        plans = _Plans(terraform, path if os.path.isdir(path) else None)
         for file_path, display, named in _candidates(path, inventory.problems):
-            _load_file(file_path, display, named, seen, inventory, documents)
+            if file_path.endswith(NAMED_TERRAFORM_SOURCE if named else TERRAFORM_SOURCE):
+                terraform.add_file(file_path, display, named, inventory.problems)
+                continue
+            _load_file(file_path, display, named, seen, inventory, documents, plans)
         if documents:
             inventory.extend(load_estate(documents))
+    terraform.load(inventory)
     return inventory
+
+
+class _Plans:
+    """Reads the plans under one command-line path, each with its Terraform
+    source when it has one."""
+
+    def __init__(self, terraform: TerraformInputs, walked_from: str | None):
+        self.terraform = terraform
+        self.walked_from = walked_from
+
+    def load(self, path: str, display: str, inventory: Inventory) -> None:
+        source = self.terraform.source_of_plan(path, self.walked_from)
+        _load_plan(path, display, inventory, source)
 
 
 # ----------------------------------------------------------------- finding the files
@@ -79,9 +112,9 @@ def _candidates(path: str, problems: list[InputProblem]) -> Iterator[tuple[str, 
 
 def _walk(directory: str, display: str, problems: list[InputProblem],
           visited: set[str]) -> Iterator[tuple[str, str]]:
-    """(file, display path) of the *.json files below `directory`. Display
-    paths are joined as the walk goes down: display_path() per file would
-    cost more than parsing a small file."""
+    """(file, display path) of the *.json and *.tf files below `directory`.
+    Display paths are joined as the walk goes down: display_path() per file
+    would cost more than parsing a small file."""
     real = os.path.realpath(directory)
     if real in visited:  # a symlink back up the tree
         return
@@ -99,6 +132,8 @@ def _walk(directory: str, display: str, problems: list[InputProblem],
                 yield from _walk(entry.path, prefix + entry.name, problems, visited)
         elif entry.name.lower().endswith(".json") and (_is_file(entry) or entry.is_symlink()):
             yield entry.path, prefix + entry.name  # a broken symlink too: it is reported as unreadable
+        elif entry.name.endswith(TERRAFORM_SOURCE) and _is_file(entry):
+            yield entry.path, prefix + entry.name
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -118,7 +153,7 @@ def _is_file(entry: os.DirEntry) -> bool:
 # ----------------------------------------------------------------- reading one file
 
 def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]], inventory: Inventory,
-               documents: list[Document]) -> None:
+               documents: list[Document], plans: _Plans) -> None:
     """Classify one candidate and hand it to its adapter, or report why not.
     A plan is recognised from its first bytes and never parsed here."""
     problems = inventory.problems
@@ -140,7 +175,7 @@ def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]],
         return
     if raw is None:
         if is_plan:
-            _load_plan(path, display, inventory)
+            plans.load(path, display, inventory)
         else:
             problems.append(_not_understood(display, named, "Terraform JSON that is not a plan (scan the output "
                                                             "of `terraform show -json PLANFILE`)"))
@@ -161,7 +196,7 @@ def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]],
     if shape is None:
         problems.append(_not_understood(display, named, NOT_UNDERSTOOD + detect.hint_for_unknown(data)))
     elif shape.kind == "plan":
-        _load_plan(path, display, inventory)
+        plans.load(path, display, inventory)
     elif shape.kind in ("snapshot", "taskdef"):
         documents.append(Document(JsonText(display, text), data, shape))
         inventory.files.append(display)
@@ -198,11 +233,11 @@ def _not_understood(display: str, named: bool, message: str) -> InputProblem:
     return InputProblem(display, message, kind="unreadable" if named else "not-understood")
 
 
-def _load_plan(path: str, display: str, inventory: Inventory) -> None:
+def _load_plan(path: str, display: str, inventory: Inventory, source=None) -> None:
     try:
         from . import plan  # lazily: only plans need it
 
-        found = plan.load_plan(path, display)
+        found = plan.load_plan(path, display, source)
     except InputError as error:
         inventory.problems.append(InputProblem(display, error.message, error.line))
         return

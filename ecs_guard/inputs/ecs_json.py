@@ -5,6 +5,11 @@ plan's `container_definitions` string, in task definition files, and in
 `describe-task-definition` output. Task-definition-level keys and volumes
 are camelCase in every JSON input too. This module reads them once for all
 adapters; how a path maps to a line is the caller's business (``locate``).
+
+Terraform source may know a container definition only in part: there the
+document holds ``Unknown`` markers (unknown.py) that become Values not
+known, and ``literal(path)`` says which values were written literally
+(EG501 exempts references). Other inputs pass neither.
 """
 from __future__ import annotations
 
@@ -13,64 +18,106 @@ from typing import Any, Callable
 from ..location import Location
 from ..model import Container, EnvVar, Role, TaskDefinition, Value, Volume
 from .errors import InputError
+from .unknown import Unknown
 
 Locate = Callable[[tuple], Location]
+IsLiteral = Callable[[tuple], bool]
 # resolve_role(role_arn, location) -> (ref, role): the role as written (None
 # when not set) and the resolved Role, not known with a reason when it is not
 # in the input.
 ResolveRole = Callable[[Any, Location], "tuple[Value[str | None], Value[Role | None]]"]
 
 
-def attribute(obj: dict, key: str, locate: Locate, path: tuple, owner: Location) -> Value:
+def attribute(obj: dict, key: str, locate: Locate, path: tuple, owner: Location,
+              literal: IsLiteral | None = None) -> Value:
     """obj[key] as a Value located at its key, or an absent Value at the owner."""
-    if key in obj and obj[key] is not None:
-        return Value(obj[key], locate(path + (key,)))
-    return Value(None, owner)
+    found = obj.get(key)
+    if found is None:
+        return Value(None, owner)
+    if literal is None and found.__class__ is not Unknown:  # every input but Terraform source: kept fast
+        return Value(found, locate(path + (key,)))
+    return _read(found, locate(path + (key,)), path + (key,), literal)
 
 
-def containers(definitions: Any, address: str, os_family: Value, locate: Locate) -> Value:
+def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -> Value:
+    """A value of the document: not known where it is an Unknown marker."""
+    written = literal is None or literal(path)
+    if found.__class__ is Unknown:
+        return Value(None, where, known=False, reason=found.reason, literal=written)
+    return Value(found, where, literal=written)
+
+
+def containers(definitions: Any, address: str, os_family: Value, locate: Locate,
+               literal: IsLiteral | None = None) -> Value:
     """Value[tuple[Container]] from a containerDefinitions list. `locate`
-    takes paths relative to that list: (0,), (0, "user"), ..."""
+    (and `literal`) take paths relative to that list: (0,), (0, "user"), ..."""
+    missing = _unknown_in(definitions)
+    if missing is not None:  # which containers there are is not known
+        return Value.unknown(missing.reason, locate(()))
     if not isinstance(definitions, list) or not all(isinstance(d, dict) for d in definitions):
         raise InputError("containerDefinitions is not a list of objects")
     result = []
     for index, definition in enumerate(definitions):
-        result.append(_container(definition, (index,), address, os_family, locate))
+        result.append(_container(definition, (index,), address, os_family, locate, literal))
     return Value(tuple(result), locate(()))
 
 
-def _container(d: dict, path: tuple, address: str, os_family: Value, locate: Locate) -> Container:
+def _unknown_in(items: Any) -> Unknown | None:
+    """The marker of a list that is not known, or of its first element that is not."""
+    if items.__class__ is Unknown:
+        return items
+    if isinstance(items, list):
+        return next((item for item in items if item.__class__ is Unknown), None)
+    return None
+
+
+def _container(d: dict, path: tuple, address: str, os_family: Value, locate: Locate,
+               literal: IsLiteral | None) -> Container:
     owner = locate(path + ("name",))
 
     def get(key: str) -> Value:
-        return attribute(d, key, locate, path, owner)
+        return attribute(d, key, locate, path, owner, literal)
 
     log = d.get("logConfiguration")
     if isinstance(log, dict):
-        log_driver = Value(log.get("logDriver"), locate(path + ("logConfiguration", "logDriver")))
+        log_path = path + ("logConfiguration", "logDriver")
+        log_driver = _read(log.get("logDriver"), locate(log_path), log_path, literal)
+    elif log.__class__ is Unknown:
+        log_driver = Value.unknown(log.reason, locate(path + ("logConfiguration",)))
     else:
         log_driver = Value(None, owner)
-    health = d.get("healthCheck")
-    has_health_check = isinstance(health, dict) and bool(health.get("command"))
     return Container(
         address=address,
         location=owner,
-        name=Value(d.get("name"), owner),
+        name=_read(d.get("name"), owner, path + ("name",), literal),
         image=get("image"),
         essential=get("essential"),
         user=get("user"),
         privileged=get("privileged"),
         readonly_root_filesystem=get("readonlyRootFilesystem"),
         log_driver=log_driver,
-        health_check=Value(has_health_check, locate(path + ("healthCheck",)) if health else owner),
-        environment=_environment(d.get("environment"), path, address, locate, owner),
+        health_check=_health_check(d.get("healthCheck"), locate(path + ("healthCheck",)), owner),
+        environment=_environment(d.get("environment"), path, address, locate, owner, literal),
         os_family=os_family,
     )
 
 
-def _environment(entries: Any, path: tuple, address: str, locate: Locate, owner: Location) -> Value:
+def _health_check(health: Any, where: Location, owner: Location) -> Value:
+    """Whether a healthCheck with a command is defined."""
+    command = health.get("command") if isinstance(health, dict) else health
+    if command.__class__ is Unknown:
+        return Value.unknown(command.reason, where)
+    has_health_check = isinstance(health, dict) and bool(command)
+    return Value(has_health_check, where if health else owner)
+
+
+def _environment(entries: Any, path: tuple, address: str, locate: Locate, owner: Location,
+                 literal: IsLiteral | None) -> Value:
     if entries is None:
         return Value((), owner)
+    missing = _unknown_in(entries)
+    if missing is not None:  # which variables there are is not known
+        return Value.unknown(missing.reason, locate(path + ("environment",)))
     if not isinstance(entries, list):
         raise InputError("environment is not a list")
     result = []
@@ -79,8 +126,11 @@ def _environment(entries: Any, path: tuple, address: str, locate: Locate, owner:
             raise InputError("environment entry is not an object")
         where = locate(path + ("environment", index, "name"))
         value = entry.get("value")
-        result.append(EnvVar(address=address, location=where, name=Value(entry.get("name"), where),
-                             value=Value(None if value is None else str(value), where)))
+        if value is not None and value.__class__ is not Unknown:
+            value = str(value)
+        result.append(EnvVar(address=address, location=where,
+                             name=_read(entry.get("name"), where, path + ("environment", index, "name"), literal),
+                             value=_read(value, where, path + ("environment", index, "value"), literal)))
     return Value(tuple(result), locate(path + ("environment",)))
 
 

@@ -9,11 +9,15 @@ module has one job:
   known / unknown until apply / absent for any attribute;
 - plan_links, plan_index: follow references through the configuration and
   link resources by value or by reference;
-- plan_network, plan_iam, plan_scaling, plan_ecs: the model objects.
+- plan_network, plan_iam, plan_scaling, plan_ecs: the model objects
+  (terraform_model runs them; the HCL adapter shares them);
+- plan_source: with the plan's Terraform source, values located at their
+  .tf lines.
 
 Every Value of a resource is located at the line of the resource's entry in
 planned_values (plans from Terraform are one line, so line 1) with the
-resource's full address, module path and instance key included.
+resource's full address, module path and instance key included; with the
+source, at the line of the attribute in the .tf file.
 """
 from __future__ import annotations
 
@@ -23,32 +27,29 @@ import mmap
 from ..location import Location
 from ..model import InputProblem, Inventory
 from .errors import InputError
-from .plan_ecs import ATTRIBUTES as ECS_ATTRIBUTES, Ecs
-from .plan_iam import ATTRIBUTES as IAM_ATTRIBUTES, Iam
 from .plan_index import PlanIndex
 from .plan_links import Links
-from .plan_network import ATTRIBUTES as NETWORK_ATTRIBUTES, Network
 from .plan_records import PlanRecords
-from .plan_scaling import ATTRIBUTES as SCALING_ATTRIBUTES, Scaling
+from .plan_source import locate_in_source
 from .plan_stream import iter_plan
-
-# The resource kinds the adapter reads, and which of their attributes.
-ATTRIBUTES = {**ECS_ATTRIBUTES, **IAM_ATTRIBUTES, **NETWORK_ATTRIBUTES, **SCALING_ATTRIBUTES}
+from .terraform_model import ATTRIBUTES, build_model
 
 
-def load_plan(path: str, display: str) -> Inventory:
+def load_plan(path: str, display: str, source=None) -> Inventory:
     """Read the plan at `path`; `display` is the path reports show. Whatever
-    cannot be read becomes an InputProblem in the returned Inventory."""
+    cannot be read becomes an InputProblem in the returned Inventory.
+    `source`: the plan's Terraform root module as the HCL front end read it
+    (an hcl.HclRoot), to report at its lines (plan_source.py)."""
     collecting = gc.isenabled()
     gc.disable()  # the entries are trees without cycles: the collector would only rescan them
     try:
-        return _load(path, display)
+        return _load(path, display, source)
     finally:
         if collecting:
             gc.enable()
 
 
-def _load(path: str, display: str) -> Inventory:
+def _load(path: str, display: str, source) -> Inventory:
     inventory = Inventory(files=[display])
     try:
         text = _read_text(path)
@@ -73,9 +74,10 @@ def _load(path: str, display: str) -> Inventory:
         record.place(Location(display, lines[record.offset], None, record.address))
     inventory.problems.extend(InputProblem(display, message, lines[offset], kind="not-understood")
                               for message, offset in records.problems)
-    index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs), display)
-    _build(index, inventory)
-    inventory.problems.extend(index.problems)
+    if source is not None:
+        resources = locate_in_source(resources, source, display, inventory)
+    index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs))
+    build_model(index, inventory)
     return inventory
 
 
@@ -89,21 +91,6 @@ def _read_text(path: str) -> str:
                 return str(mapped, "utf-8-sig")
         except (ValueError, OSError):  # an empty file or one that cannot be mapped (a pipe)
             return stream.read().decode("utf-8-sig")
-
-
-def _build(index: PlanIndex, inventory: Inventory) -> None:
-    network = Network(index)
-    iam = Iam(index)
-    scaling = Scaling(index)
-    ecs = Ecs(index, iam, network, scaling)
-    inventory.clusters.extend(ecs.clusters.values())
-    inventory.services.extend(ecs.services.values())
-    inventory.task_sets.extend(ecs.task_sets.values())
-    inventory.task_definitions.extend(ecs.task_definitions.values())
-    inventory.roles.extend(iam.roles.values())
-    inventory.target_groups.extend(network.target_groups.values())
-    inventory.scalable_targets.extend(scaling.targets.values())
-    inventory.subnets.extend(network.subnets.values())
 
 
 def _check_header(records: PlanRecords) -> None:

@@ -94,7 +94,7 @@ class Ecs:
 
     def _cluster_of(self, record: PlanResource) -> Value:
         return self.index.link_one(record, ("cluster",), self._find_cluster, self.clusters,
-                                   lambda name: f"cluster {name} is not in the plan")[1]
+                                   lambda name: f"cluster {name} is not in {self.index.holder}")[1]
 
     def _find_cluster(self, text: str) -> Cluster | None:
         return self._cluster_by_arn.get(text) or self._cluster_by_name.get(text.rsplit("cluster/", 1)[-1])
@@ -122,11 +122,11 @@ class Ecs:
 
     def _task_definition_of(self, record: PlanResource) -> Value:
         return self.index.link_one(record, ("task_definition",), self._find_task_definition, self.task_definitions,
-                                   lambda name: f"task definition {name} is not in the plan")[1]
+                                   lambda name: f"task definition {name} is not in {self.index.holder}")[1]
 
     def _task_set(self, record: PlanResource, services: dict[str, str]) -> TaskSet:
         service, _ = self.index.link_one(record, ("service",), lambda text: text, services,
-                                         lambda name: f"service {name} is not in the plan")
+                                         lambda name: f"service {name} is not in {self.index.holder}")
         return TaskSet(
             address=record.address, location=record.location, service=service,
             task_definition=self._task_definition_of(record),
@@ -173,15 +173,25 @@ def _public_ip(record: PlanResource) -> Value:
     return record.get("network_configuration", 0, "assign_public_ip")
 
 
+_DEFINITIONS = ("container_definitions",)
+
+
 def _containers(record: PlanResource, os_family: Value) -> Value:
-    definitions = record.get("container_definitions")
-    if not definitions.known:
-        return definitions
-    if definitions.value is None:
-        return Value((), record.location)
-    definitions = parse_json(definitions.value, "container_definitions")
+    """The containers of the definitions' JSON text; when the text is not
+    known until apply, of what the source knows of it (the known parts of a
+    jsonencode), if anything."""
+    written = record.get(*_DEFINITIONS)
+    if written.known:
+        if written.value is None:
+            return Value((), record.location)
+        definitions = parse_json(written.value, "container_definitions")
+    else:
+        definitions = record.document(_DEFINITIONS)
+        if definitions is None:
+            return written
     try:
-        return containers(definitions, record.address, os_family, lambda path: record.location)
+        return containers(definitions, record.address, os_family, lambda path: record.locate(_DEFINITIONS + path),
+                          lambda path: record.literal(_DEFINITIONS + path))
     except InputError as error:
         raise InputError(f"container_definitions: {error.message}") from None
 
@@ -195,10 +205,10 @@ def _volumes(record: PlanResource) -> Value:
         efs_path = ("volume", i, "efs_volume_configuration")
         efs = bool(record.raw(efs_path)) or record.is_unknown(efs_path)
         volumes.append(Volume(
-            address=record.address, location=record.location, name=record.get("volume", i, "name"),
+            address=record.address, location=record.locate(("volume", i)), name=record.get("volume", i, "name"),
             efs=efs,
             transit_encryption=record.get(*efs_path, 0, "transit_encryption") if efs else record.absent))
-    return Value(tuple(volumes), record.location)
+    return Value(tuple(volumes), blocks.location)
 
 
 def _capacity_providers(record: PlanResource) -> Value:
@@ -207,7 +217,7 @@ def _capacity_providers(record: PlanResource) -> Value:
         return blocks
     names = [record.get("capacity_provider_strategy", i, "capacity_provider") for i in range(len(blocks.value))]
     unknown = next((n for n in names if not n.known), None)
-    return unknown or Value(tuple(n.value for n in names), record.location)
+    return unknown or Value(tuple(n.value for n in names), blocks.location)
 
 
 def _as_tuple(value: Value) -> Value:

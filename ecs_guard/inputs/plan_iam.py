@@ -21,6 +21,7 @@ from ..model import Policy, Role, Statement, Value
 from .errors import InputError
 from .plan_index import PlanIndex, parse_json
 from .plan_records import PlanResource, dotted
+from .unknown import Unknown
 
 ATTRIBUTES = {
     "aws_iam_role": ("name", "arn", "inline_policy", "managed_policy_arns"),
@@ -66,7 +67,7 @@ class Iam:
         address, so two refs are equal exactly when they name the same role."""
         written, role = self.index.link_one(
             record, (attribute,), lambda text: self.roles.get(self._find_role(text)), self.roles,
-            lambda name: f"role {name} is not defined in the plan")
+            lambda name: f"role {name} is not defined in {self.index.holder}")
         if role.is_set:
             resolved = role.value
             return Value(resolved.arn.value if resolved.arn.is_set else resolved.address, written.location), role
@@ -129,7 +130,7 @@ class Iam:
     def _policies_by_arn(self, record: PlanResource, path: tuple) -> list[Policy]:
         """The policies a policy_arn / managed_policy_arns names."""
         linked = self.index.link_many(record, path, lambda arn: self._policy_for_arn(arn, record), self.policies,
-                                      lambda text, is_address: _policy_not_in_plan(text, record))
+                                      lambda text, is_address: _policy_not_in_plan(text, record, self.index.holder))
         if not linked.known:
             return [_unknown_policy(record, linked.reason)]
         return list(linked.value or ())
@@ -138,7 +139,8 @@ class Iam:
         if _AWS_MANAGED.match(arn):
             return Policy(address=arn, location=record.location, name=Value(arn.rsplit("/", 1)[-1], record.location),
                           arn=Value(arn, record.location),
-                          statements=Value.unknown("AWS managed policy document not in the plan", record.location),
+                          statements=Value.unknown(f"AWS managed policy document not in {self.index.holder}",
+                                                   record.location),
                           aws_managed=True)
         return self._policy_by_arn.get(arn)
 
@@ -153,6 +155,9 @@ class Iam:
         resolved = self.index.resolve(record, dotted(path))
         if len(resolved.addresses) == 1 and resolved.addresses[0] in self._documents and not resolved.blockers:
             return self._document_statements(self._documents[resolved.addresses[0]])
+        partial = record.document(path)  # the source's jsonencode, known but for a Resource ARN or so
+        if partial is not None:
+            return partial_statements(partial, record.address, record.location)
         return document
 
     def _document_statements(self, document: PlanResource) -> Value:
@@ -171,7 +176,9 @@ class Iam:
 
 def statements(document: Any, address: str, location) -> tuple[Statement, ...]:
     """The statements of a JSON policy document (Statement: an object or a
-    list; Action/NotAction: a string or a list)."""
+    list; Action/NotAction: a string or a list). A document from Terraform
+    source may hold Unknown markers where a part is not known before apply:
+    an Effect or an Action list that is not known is a value not known."""
     if not isinstance(document, dict):
         raise InputError("policy document is not a JSON object")
     raw = document.get("Statement", [])
@@ -181,19 +188,43 @@ def statements(document: Any, address: str, location) -> tuple[Statement, ...]:
         raise InputError("policy Statement is not a list of objects")
     return tuple(Statement(
         address=address, location=location,
-        effect=Value(s.get("Effect"), location),
-        actions=Value(_actions(s.get("Action")) or (), location),
-        not_actions=Value(_actions(s.get("NotAction")), location),
+        effect=_known(s.get("Effect"), location),
+        actions=_actions(s.get("Action"), location, ()),
+        not_actions=_actions(s.get("NotAction"), location, None),
     ) for s in raw)
 
 
-def _actions(value: Any) -> tuple[str, ...] | None:
+def partial_statements(document: Any, address: str, location) -> Value:
+    """Value[tuple[Statement]] of a document from Terraform source, known in
+    part: not known when which statements there are is not known."""
+    raw = document.get("Statement") if isinstance(document, dict) else None
+    missing = raw if raw.__class__ is Unknown else None
+    if isinstance(raw, list):
+        missing = next((s for s in raw if s.__class__ is Unknown), None)
+    if missing is not None:
+        return Value.unknown(missing.reason, location)
+    return Value(statements(document, address, location), location)
+
+
+def _known(value: Any, location) -> Value:
+    if value.__class__ is Unknown:
+        return Value.unknown(value.reason, location)
+    return Value(value, location)
+
+
+def _actions(value: Any, location, absent) -> Value:
+    """Value[tuple[str]] of an Action or NotAction; `absent` when not written."""
     if value is None:
-        return None
+        return Value(absent, location)
     if isinstance(value, str):
-        return (value,)
+        return Value((value,), location)
     if isinstance(value, list):
-        return tuple(str(v) for v in value)
+        missing = next((v for v in value if v.__class__ is Unknown), None)
+        if missing is not None:
+            return Value.unknown(missing.reason, location)
+        return Value(tuple(str(v) for v in value), location)
+    if value.__class__ is Unknown:
+        return Value.unknown(value.reason, location)
     raise InputError("policy Action is not a string or a list")
 
 
@@ -217,13 +248,13 @@ def _unknown_policy(record: PlanResource, reason: str) -> Policy:
     return Policy(address=record.address, location=record.location, name=unknown, arn=unknown, statements=unknown)
 
 
-def _policy_not_in_plan(text: str, record: PlanResource) -> Policy:
+def _policy_not_in_plan(text: str, record: PlanResource, holder: str) -> Policy:
     where = record.location
     is_arn = text.startswith("arn:")
     return Policy(address=text, location=where,
-                  name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown("not in the plan", where),
-                  arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in the plan", where),
-                  statements=Value.unknown(f"policy {text} is not defined in the plan", where))
+                  name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown(f"not in {holder}", where),
+                  arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in {holder}", where),
+                  statements=Value.unknown(f"policy {text} is not defined in {holder}", where))
 
 
 def _with_reason(policy: Policy, why: str) -> Policy:

@@ -10,7 +10,9 @@ goes through ``link_one`` or ``link_many`` so they all behave alike:
   placeholder object whose facts are unknown);
 - its value is unknown until apply: the objects its configuration
   expression refers to (plan_links); an expression that cannot be followed
-  leaves the link unknown, with the attribute named in the reason.
+  (a local) leaves the link unknown, with the attribute named in the
+  reason, unless the record is read from Terraform source, which knows
+  what the value is derived from (``derived_from``).
 
 Building a model object from a record is guarded: a resource whose shape is
 wrong becomes an InputProblem naming it, and the rest of the plan is scanned.
@@ -29,9 +31,9 @@ T = TypeVar("T")
 
 
 class PlanIndex:
-    def __init__(self, records: list[PlanResource], links: Links, display: str):
-        self.display = display
+    def __init__(self, records: list[PlanResource], links: Links, holder: str = "the plan"):
         self.links = links
+        self.holder = holder  # what holds the resources, for reasons: "cluster x is not in the plan"
         self.by_address = {r.address: r for r in records}
         self.by_kind: dict[str, list[PlanResource]] = {}
         for record in records:
@@ -46,7 +48,12 @@ class PlanIndex:
         references = record.references(attribute)
         if references is None:
             return Resolved((), ("the plan has no configuration section",))
-        return self.links.resolve(references, record.module, record.index)
+        resolved = self.links.resolve(references, record.module, record.index)
+        if resolved.blockers:  # a local, say: the source may know what it comes from
+            derived = record.derived_from(attribute)
+            if derived and all(address in self.by_address for address in derived):
+                return Resolved(derived, ())
+        return resolved
 
     def build_each(self, records: Iterable[PlanResource], build: Callable[[PlanResource], T]) -> dict[str, T]:
         """{address: build(record)} for every record that could be read."""
@@ -65,7 +72,7 @@ class PlanIndex:
         return built
 
     def problem(self, record: PlanResource, message: str) -> None:
-        self.problems.append(InputProblem(self.display, f"{record.address}: {message}",
+        self.problems.append(InputProblem(record.location.path, f"{record.address}: {message}",
                                           record.location.line, kind="not-understood"))
 
     def link_one(self, record: PlanResource, path: tuple, find: Callable[[str], Any],
@@ -74,7 +81,7 @@ class PlanIndex:
         service's cluster. "As written" is the known value, or the address of
         the one resource the expression refers to."""
         value = record.get(*path)
-        where = record.location
+        where = record.locate(path)
         if value.known:
             if value.value is None:
                 return value, value
@@ -107,14 +114,14 @@ class PlanIndex:
             if value.value is None:
                 return value
             linked = [find(v) or missing(v, False) for v in _strings(value.value)]
-            return Value(unique_by_address(linked), record.location)
+            return Value(unique_by_address(linked), value.location)
         resolved = self.resolve(record, dotted(path))
         known_part = _strings(record.raw(path) or [])
         if resolved.blockers or not resolved.addresses:
             return value
         linked = [find(v) or missing(v, False) for v in known_part]
         linked += [built.get(a) or missing(a, True) for a in resolved.addresses]
-        return Value(unique_by_address(linked), record.location)
+        return Value(unique_by_address(linked), record.locate(path))
 
 
 def parse_json(text: Any, attribute: str) -> Any:

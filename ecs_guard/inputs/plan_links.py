@@ -81,6 +81,15 @@ class Instance(NamedTuple):
     index: object
 
 
+def instances_of(records: Iterable) -> dict[tuple[str, str], list[Instance]]:
+    """(module instance, local address) -> the instances of these records
+    (anything with address, module, local and index)."""
+    found: dict[tuple[str, str], list[Instance]] = {}
+    for record in records:
+        found.setdefault((record.module, record.local), []).append(Instance(record.address, record.index))
+    return found
+
+
 class Links:
     """Follows references through the plan's configuration.
 
@@ -88,14 +97,20 @@ class Links:
     ``aws_subnet.private``) to the instances in the plan; ``calls`` maps
     (module path, call name) to the call's flattened argument expressions;
     ``outputs`` maps (module path, output name) to the output's references.
+    ``unexpanded`` lists the (module instance, local address) pairs whose
+    instances are not known (Terraform source whose count or for_each is
+    not known: one record stands for all of them); a reference to one
+    cannot be followed, since which and how many objects it means is not known.
     """
 
     def __init__(self, instances: dict[tuple[str, str], list[Instance]],
                  calls: dict[tuple[str, str], dict[str, list[str]]],
-                 outputs: dict[tuple[str, str], list[str]]):
+                 outputs: dict[tuple[str, str], list[str]],
+                 unexpanded: frozenset[tuple[str, str]] = frozenset()):
         self.instances = instances
         self.calls = calls
         self.outputs = outputs
+        self.unexpanded = unexpanded
         # Many resources write the same expression (every service of a module
         # passes var.subnet_ids): each one is followed once.
         self._resolved: dict[tuple, Resolved] = {}
@@ -134,6 +149,9 @@ class Links:
             else:
                 blockers.append(reference)
         for local, keys in by_resource.items():
+            if (module, local) in self.unexpanded:
+                blockers.append(join(module, local))
+                continue
             addresses.extend(self._instances(module, local, keys, own_key))
         return Resolved(tuple(dict.fromkeys(addresses)), tuple(blockers))
 

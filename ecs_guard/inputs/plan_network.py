@@ -9,6 +9,7 @@ it off.
 """
 from __future__ import annotations
 
+from ..location import Location
 from ..model import Subnet, TargetGroup, Value
 from .plan_index import PlanIndex, unique_by_address
 from .plan_records import PlanResource
@@ -37,9 +38,11 @@ class Network:
             return blocks
         if not blocks.value:
             return record.absent
+        path = ("network_configuration", 0, "subnets")
+        where = record.locate(path)  # a subnet outside the input is located where the service names it
         return self.index.link_many(
-            record, ("network_configuration", 0, "subnets"), self._subnet_by_id.get, self.subnets,
-            lambda text, is_address: _subnet_not_in_plan(text, is_address, record))
+            record, path, self._subnet_by_id.get, self.subnets,
+            lambda text, is_address: _subnet_not_in_plan(text, is_address, where, self.index.holder))
 
     def target_groups_of(self, record: PlanResource) -> Value:
         """The target groups (and classic ELBs) of a service's load_balancer blocks."""
@@ -47,7 +50,8 @@ class Network:
         if not blocks.known:
             return blocks
         groups: list[TargetGroup] = []
-        follow_references = False
+        unknown_arn: Value | None = None
+        holder = self.index.holder
         for i in range(len(blocks.value)):
             elb_name = record.get("load_balancer", i, "elb_name")
             arn = record.get("load_balancer", i, "target_group_arn")
@@ -55,16 +59,16 @@ class Network:
                 groups.append(_classic_elb(elb_name, record))
             elif arn.is_set:
                 groups.append(self._target_group_by_arn.get(arn.value)
-                              or _target_group_not_in_plan(arn.value, False, record))
+                              or _target_group_not_in_plan(arn.value, False, arn.location, holder))
             else:  # unknown until apply (a block names a target group or an ELB: never neither)
-                follow_references = True
-        if follow_references:
+                unknown_arn = unknown_arn or record.unknown_value(("load_balancer", i, "target_group_arn"))
+        if unknown_arn is not None:
             resolved = self.index.resolve(record, "load_balancer.target_group_arn")
             if resolved.blockers or not resolved.addresses:
-                return Value.unknown("load_balancer.target_group_arn is unknown until apply", record.location)
-            groups += [self.target_groups.get(a) or _target_group_not_in_plan(a, True, record)
+                return unknown_arn
+            groups += [self.target_groups.get(a) or _target_group_not_in_plan(a, True, unknown_arn.location, holder)
                        for a in resolved.addresses]
-        return Value(unique_by_address(groups), record.location)
+        return Value(unique_by_address(groups), blocks.location)
 
 
 def _subnet(record: PlanResource) -> Subnet:
@@ -75,9 +79,8 @@ def _subnet(record: PlanResource) -> Subnet:
                   availability_zone=zone)
 
 
-def _subnet_not_in_plan(text: str, is_address: bool, referrer: PlanResource) -> Subnet:
-    where = referrer.location  # a resource outside the plan is located where the plan names it
-    reason = f"subnet {text} is not in the plan"
+def _subnet_not_in_plan(text: str, is_address: bool, where: Location, holder: str) -> Subnet:
+    reason = f"subnet {text} is not in {holder}"
     return Subnet(address=text, location=where,
                   subnet_id=Value.unknown(reason, where) if is_address else Value(text, where),
                   availability_zone=Value.unknown(reason, where))
@@ -104,9 +107,8 @@ def _health_check_enabled(record: PlanResource) -> Value:
     return Value(target_type.value != "lambda", record.location)
 
 
-def _target_group_not_in_plan(text: str, is_address: bool, referrer: PlanResource) -> TargetGroup:
-    where = referrer.location
-    reason = f"target group {text} is not in the plan"
+def _target_group_not_in_plan(text: str, is_address: bool, where: Location, holder: str) -> TargetGroup:
+    reason = f"target group {text} is not in {holder}"
     return TargetGroup(address=text, location=where,
                        arn=Value.unknown(reason, where) if is_address else Value(text, where),
                        health_check_enabled=Value.unknown(reason, where))

@@ -18,6 +18,19 @@ once), and a ``PlanResource`` turns them into model Values:
 An attribute the configuration writes but the planned values lack
 altogether counts as unknown, never as absent: Terraform writes every
 known attribute, so it can only be missing when something went wrong.
+
+The builders (plan_ecs, plan_iam, plan_network, plan_scaling) read every
+record through the methods of ``PlanResource``: get / computed / known /
+raw / is_unknown / blocks / references answer from the values, the
+after_unknown tree and the configuration's references; ``locate(path)``,
+``literal(path)``, ``unknown_value(path)``, ``document(path)`` and
+``derived_from(attribute)`` say where a value was written, whether
+literally, why it is not known, what a JSON attribute holds when its string
+is not known, and which resources a value comes from through locals. A
+plan knows none of that beyond the resource's entry, so here they are the
+entry's location, "literal", "unknown until apply" and nothing.
+source_records.py overrides exactly those for records read from (or
+located in) Terraform source, so the same builders make the model from HCL.
 """
 from __future__ import annotations
 
@@ -26,7 +39,7 @@ from typing import Any
 from ..location import Location
 from ..model import Value
 from .errors import InputError
-from .plan_links import Instance, config_path, module_of
+from .plan_links import Instance, config_path, instances_of, module_of
 from .plan_stream import PlanEntry
 
 Path = tuple  # of attribute names (str) and block indexes (int)
@@ -70,7 +83,7 @@ class PlanResource:
             if self.expressions and name in self.expressions and name not in self.values:
                 return self.unknown_value(path)  # written, yet missing from the planned values
             return self.absent
-        return Value(value, self.location)
+        return self.value(value, path)
 
     def computed(self, *path) -> Value:
         """An attribute AWS always sets (arn, id, availability_zone): unknown
@@ -78,7 +91,7 @@ class PlanResource:
         if self.unknown.get(path[0]) and self.is_unknown(path):
             return self.unknown_value(path)
         value = self.raw(path)
-        return self.absent if value is None else Value(value, self.location)
+        return self.absent if value is None else self.value(value, path)
 
     def known(self, *path) -> Any:
         """The planned value at `path` when it is known, else None (no Value
@@ -87,8 +100,36 @@ class PlanResource:
             return None
         return self.raw(path)
 
+    # ----------------------------------------------------------------- where and how it was written
+
+    def value(self, value: Any, path: Path) -> Value:
+        """A known value read at `path`."""
+        return Value(value, self.location)
+
     def unknown_value(self, path: Path) -> Value:
         return Value.unknown(f"{dotted(path)} is unknown until apply", self.location)
+
+    def locate(self, path: Path) -> Location:
+        """Where the value at `path` is written: in a plan, the resource's entry."""
+        return self.location
+
+    def literal(self, path: Path) -> bool:
+        """Whether the value at `path` was written literally; a plan cannot tell."""
+        return True
+
+    def document(self, path: Path) -> Any:
+        """The parsed JSON of a string attribute whose text is not known, as
+        far as it is known (parts not known are ``Unknown`` markers); None
+        when nothing of it is known. A plan holds such a string as one
+        unknown value."""
+        return None
+
+    def derived_from(self, attribute: str) -> tuple[str, ...]:
+        """The resource instances the value of `attribute` (dotted) really
+        comes from, through variables, locals and module outputs, when the
+        references alone cannot tell (``local.role_arn``). A plan's
+        configuration does not show locals: nothing."""
+        return ()
 
     def raw(self, path: Path) -> Any:
         """The planned value at `path`, None where it is missing."""
@@ -130,7 +171,7 @@ class PlanResource:
             return Value([], self.location)
         if value.__class__ is not list or any(b.__class__ is not dict for b in value):
             raise InputError(f"{name} is not a list of blocks")
-        return Value(value, self.location)
+        return Value(value, self.locate((name,)))
 
     def references(self, attribute: str) -> list[str] | None:
         """The references of the expression written for `attribute` (dotted
@@ -144,6 +185,18 @@ class PlanResource:
 def dotted(path: Path) -> str:
     """An attribute path as the configuration names it: network_configuration.subnets."""
     return path[0] if len(path) == 1 else ".".join([step for step in path if step.__class__ is str])
+
+
+def unknown_paths(tree: Any, path: Path = ()):
+    """The paths marked True in an after_unknown tree."""
+    if tree is True:
+        yield path
+    elif isinstance(tree, dict):
+        for key, inner in tree.items():
+            yield from unknown_paths(inner, path + (key,))
+    elif isinstance(tree, list):
+        for index, inner in enumerate(tree):
+            yield from unknown_paths(inner, path + (index,))
 
 
 def _has_unknown(node: Any) -> bool:
@@ -201,10 +254,7 @@ class PlanRecords:
 
     def instances(self) -> dict[tuple[str, str], list[Instance]]:
         """(module instance, local address) -> its instances, for plan_links."""
-        found: dict[tuple[str, str], list[Instance]] = {}
-        for record in self.resources.values():
-            found.setdefault((record.module, record.local), []).append(Instance(record.address, record.index))
-        return found
+        return instances_of(self.resources.values())
 
     # ----------------------------------------------------------------- entries
 

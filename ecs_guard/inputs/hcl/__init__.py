@@ -3,25 +3,32 @@ hold, as far as the configuration alone decides them, with exact lines.
 
 For a pre-commit hook (no plan, no provider, no network). The records are
 shaped like a plan's, so the linking into the model (roles, subnets,
-target groups, scaling) can be shared with the plan adapter.
+target groups, scaling) is shared with the plan adapter: ../hcl_adapter.py
+reads them through ../source_records.py into the plan adapter's builders.
 
 API
 ---
-``load_root(directory, var_files=(), use_cache=True) -> HclRoot``
+``load_root(directory, var_files=(), use_cache=True, modules=None) -> HclRoot``
 
     Evaluates the root module in `directory`: its .tf files,
     terraform.tfvars(.json), *.auto.tfvars(.json) in lexical order, then
     `var_files` in order (each overriding the previous; defaults lowest),
     and every local child module it calls (``source = "./modules/x"``),
-    expanding count and for_each where they are known.
+    expanding count and for_each where they are known. ``modules``: a dict
+    of parsed module directories to share between the roots of one scan.
 
 ``HclRoot``
     ``resources``: list[HclResource], one per resource instance (managed
     and data); ``problems``: list[model.InputProblem] (bad HCL: one line
     with file and line, the rest of the root still evaluated; remote module
     sources: "module "vpc" not scanned: its source ... is not a local path";
-    arguments the provider rejects; for_each on a plain list ...);
-    ``files``; ``parse_seconds`` / ``parse_cached`` per .tf file.
+    arguments the provider rejects; for_each on a plain list; a module
+    call whose count or for_each is not known ...);
+    ``files`` (.tf files, var files, and ``read_files``: the files read by
+    file() and templatefile());
+    ``parse_seconds`` / ``parse_cached`` per .tf file;
+    ``calls`` / ``outputs``: the references of module call arguments and of
+    outputs by module path, as a plan's configuration lists them.
 
 ``HclResource`` (records.py)
     ``address``      full Terraform address: ``module.api["blue"].aws_ecs_service.this[0]``

@@ -59,6 +59,12 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
     return "single", [(None, None)]
 
 
+def unknown_expansion_problem(reason: str, address: str, file: str, line: int) -> InputProblem:
+    """What is said when count or for_each is not known: one stand-in instance
+    is evaluated, without an instance key, for all of them."""
+    return InputProblem(file, f"{reason}: its instances are checked as one, {address}", line, "not-understood")
+
+
 def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):
     """(instance, None) for `address[key]`, or (None, a Val saying why not)."""
     if not key.known:

@@ -35,16 +35,21 @@ from .variables import declared_type, default_value
 class Evaluation:
     """State shared by every module instance of one root module."""
 
-    def __init__(self, root_dir: Path, var_values: dict[str, Val], use_cache: bool = True):
+    def __init__(self, root_dir: Path, var_values: dict[str, Val], use_cache: bool = True,
+                 modules: dict[Path, ModuleSource] | None = None):
         self.root_dir = root_dir
         self.var_values = var_values
         self.use_cache = use_cache
+        # Parsed module directories, shared by the roots of one scan (they
+        # are only read once parsed): a module two roots call is parsed once.
+        self.modules = modules if modules is not None else {}
         self.problems: list[InputProblem] = []
         self._problem_keys: set = set()
         self._sources: dict[Path, ModuleSource] = {}
         self._in_progress: set = set()
         self.parse_seconds: dict[str, float] = {}
         self.parse_cached: dict[str, bool] = {}
+        self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
 
     def problem(self, problem: InputProblem) -> None:
         key = (problem.path, problem.line, problem.message)
@@ -55,7 +60,9 @@ class Evaluation:
     def module_source(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()
         if directory not in self._sources:
-            source = load_module(directory, self.use_cache)
+            source = self.modules.get(directory)
+            if source is None:
+                source = self.modules[directory] = load_module(directory, self.use_cache)
             for problem in source.problems:
                 self.problem(problem)
             for parsed in source.files:
@@ -75,12 +82,6 @@ class Evaluation:
             yield True
         finally:
             self._in_progress.discard(key)
-
-
-def instance_key_text(key) -> str:
-    if key is None:
-        return ""
-    return f"[{key}]" if isinstance(key, int) else f"[{json.dumps(key)}]"
 
 
 class ModuleInstance:
@@ -143,7 +144,9 @@ class ModuleInstance:
 
     def read_file(self, path: str, scope: Scope) -> tuple[str, str]:
         resolved = Path(path) if os.path.isabs(path) else self.evaluation.root_dir / path
-        return read_text(resolved), display_path(resolved)
+        text, display = read_text(resolved), display_path(resolved)
+        self.evaluation.read_files.setdefault(display)
+        return text, display
 
     def parse_template(self, text: str):
         try:

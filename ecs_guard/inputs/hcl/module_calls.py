@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ...model import InputProblem
 from .evaluate import Scope, Step, evaluate
-from .expansion import expand, instance_key_text, iteration_names, select_instance
+from .expansion import expand, instance_key_text, iteration_names, select_instance, unknown_expansion_problem
 from .module import Declaration, ModuleSource
 from .render import render
 from .values import Val, deep_mark
@@ -63,6 +63,9 @@ class ModuleGroup:
             scope = self.parent.scope(file)
             kind, detail = expand(self.address, self.declaration.block.body, scope, self.parent.evaluation, file)
             self._instances = {}
+            if kind == "unknown":
+                self.parent.evaluation.problem(unknown_expansion_problem(
+                    detail, self.address, file, self.declaration.block.line))
             pairs = [(None, None)] if kind == "unknown" else detail
             for key, each_value in pairs:
                 names = iteration_names(kind, key, each_value, file, self.declaration.block.line,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ...model import InputProblem
 from .evaluate import Scope, Step
-from .expansion import expand, instance_key_text, iteration_names, select_instance
+from .expansion import expand, instance_key_text, iteration_names, select_instance, unknown_expansion_problem
 from .module import Declaration
 from .policy_document import PolicyDocumentError, policy_document_values
 from .records import HclResource, fill_record
@@ -51,6 +51,8 @@ class ResourceGroup:
         if self._instances is None:
             kind, detail = self.expansion()
             if kind == "unknown":
+                self.module.evaluation.problem(unknown_expansion_problem(
+                    detail, self.address, self.declaration.file, self.declaration.block.line))
                 self._instances = {None: ResourceInstance(self, None, None, "unknown", detail)}
             else:
                 self._instances = {key: ResourceInstance(self, key, value, kind) for key, value in detail}

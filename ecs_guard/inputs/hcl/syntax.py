@@ -189,17 +189,23 @@ def to_json(node: Any) -> Any:
     return node
 
 
+_ARITY = {name: (cls, len(fields(cls))) for name, cls in _NODES.items()}
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def from_json(data: Any) -> Any:
     """Inverse of to_json (lists come back as tuples). Raises ValueError on
-    anything that is not such a form, so a damaged cache entry is a miss."""
-    if isinstance(data, dict):
-        cls = _NODES.get(data.get("@"))
+    anything that is not such a form, so a damaged cache entry is a miss.
+    (It runs for every node of every cached file: kept tight.)"""
+    kind = data.__class__
+    if kind is dict:
+        entry = _ARITY.get(data.get("@"))
         values = data.get("f")
-        if cls is None or not isinstance(values, list) or len(values) != len(fields(cls)):
+        if entry is None or values.__class__ is not list or len(values) != entry[1]:
             raise ValueError("not a syntax node")
-        return cls(*(from_json(value) for value in values))
-    if isinstance(data, list):
-        return tuple(from_json(item) for item in data)
-    if data is None or isinstance(data, (str, int, float, bool)):
+        return entry[0](*[from_json(value) for value in values])
+    if kind is list:
+        return tuple([from_json(item) for item in data])
+    if kind in _SCALARS:
         return data
     raise ValueError("not a syntax node")

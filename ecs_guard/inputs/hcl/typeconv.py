@@ -91,8 +91,9 @@ def convert(value: Val, type_spec) -> Val:
         failed = next((item for item in items if item.error), None)
         if failed is not None:
             return failed
-        if kind == "set":
-            return make_set(items, value.file, value.line, value.literal).copy(sources=value.sources)
+        if kind == "set":  # an unknown set keeps its elements' sources
+            made = make_set(items, value.file, value.line, value.literal)
+            return made.copy(sources=tuple(dict.fromkeys(value.sources + made.sources)))
         return value.copy(value=items, is_set=False)
     if kind == "tuple":
         if not isinstance(value.value, list) or len(value.value) != len(inner):

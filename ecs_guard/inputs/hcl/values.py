@@ -32,23 +32,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
-
-class Unknown:
-    """Marks an unknown part in plain Python data (Val.to_python)."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        return f"Unknown({self.reason!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Unknown) and other.reason == self.reason
-
-    def __hash__(self) -> int:
-        return hash(self.reason)
+from ..unknown import Unknown
 
 
 class Val:

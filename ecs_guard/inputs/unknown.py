@@ -1,0 +1,28 @@
+"""The marker for a part of a JSON document that is not known before apply.
+
+Terraform source can know most of a ``jsonencode([...])`` and not all of
+it (one environment value is a resource's ARN). The HCL front end keeps
+such documents as plain data with ``Unknown(reason)`` where a part is not
+known, and ecs_json turns each marker into a Value that is not known. A
+module of its own so that ecs_json can recognise the marker without
+importing the HCL front end.
+"""
+from __future__ import annotations
+
+
+class Unknown:
+    """Marks an unknown part in plain Python data."""
+
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.reason!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and other.reason == self.reason
+
+    def __hash__(self) -> int:
+        return hash(self.reason)
