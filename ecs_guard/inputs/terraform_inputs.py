@@ -12,6 +12,7 @@ front end until there is Terraform source to read.
 """
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -74,6 +75,14 @@ class TerraformInputs:
                     _add(inventory, self._root_inventory(folder))
         read = {file for root in self._evaluated.values() for file in root.files if file.endswith(".json")}
         inventory.problems[:] = [p for p in inventory.problems if p.kind != "not-understood" or p.path not in read]
+        if self._evaluated:
+            # The evaluation (module instances and their resource groups)
+            # refers to itself, and load() runs with the collector paused and
+            # then freezes what is left: collect it now, or a long-running
+            # caller (a test session, an editor) would keep every evaluation.
+            self._evaluated.clear()
+            self._parsed.clear()
+            gc.collect(0)
 
     # ----------------------------------------------------------------- reading
 
