@@ -134,8 +134,6 @@ def run_scan(args: argparse.Namespace) -> int:
     from .reporters import renderer
     from .scan import configured_scan
 
-    from .inputs.options import terraform_options as reading_terraform
-
     config = scan_config(args, baseline=args.baseline)
     options = terraform_options(args)
     try:
@@ -143,8 +141,8 @@ def run_scan(args: argparse.Namespace) -> int:
     except BaselineError as error:
         raise UsageError(str(error)) from None
     render = renderer(args.format)
-    with output_stream(args.output) as stream, reading_terraform(options):
-        report = configured_scan(scan_paths(args), config)
+    with output_stream(args.output) as stream:
+        report = configured_scan(scan_paths(args), config, options=options)
         if known is not None:
             apply_baseline(report, known, config.baseline)
         render(report, stream, verbose=args.verbose)
@@ -223,6 +221,7 @@ def add_baseline_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the baseline file to write (default: the config's `baseline`, "
                              "else .ecs-guard-baseline.json)")
     add_rule_arguments(parser)
+    add_terraform_arguments(parser)
 
 
 def run_baseline(args: argparse.Namespace) -> int:
@@ -234,7 +233,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise UsageError(f"cannot write {target}: no folder {display_path(folder)}")
-    report = configured_scan(args.paths, config, target)
+    report = configured_scan(args.paths, config, target, options=terraform_options(args))
     try:
         written = write_baseline(report, target)
     except OSError as error:

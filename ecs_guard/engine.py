@@ -12,7 +12,6 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .location import Location
 from .model import Cluster, Container, Inventory, InputProblem, Resource, Service, TaskDefinition, TaskSet
 from .results import Finding, NotEvaluated, RuleError, Severity
 from .rule import Rule
@@ -31,9 +30,6 @@ class Report:
     problems: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
-    # Where each checked resource is defined (HCL: the block's first and last
-    # line), so an inline suppression above a resource can cover its findings.
-    resources: dict[str, Location] = field(default_factory=dict)
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
     # ecs_guard.baseline): shown as such, never counted toward the exit code.
     suppressed: list["Suppressed"] = field(default_factory=list)
@@ -92,24 +88,25 @@ def run(inventory: Inventory, rules: list[Rule]) -> Report:
 
 def _check_containers(report: Report, rule: Rule, inventory: Inventory) -> None:
     for td in inventory.task_definitions:
-        report.resources.setdefault(td.address, td.location)
         if not td.containers.known:
             _add(report, rule, td, [td.containers.not_evaluated(
                 f"container definitions not known: {td.containers.reason}")])
             continue
         for container in td.containers.value or ():
-            _check(report, rule, container)
+            _check(report, rule, container, owner=td)
 
 
-def _check(report: Report, rule: Rule, resource: Resource) -> None:
-    if not isinstance(resource, Container):  # a container's resource is its task definition
-        report.resources.setdefault(resource.address, resource.location)
+def _check(report: Report, rule: Rule, checked: Resource, owner: Resource | None = None) -> None:
+    """Run the rule on one object; `owner` is the resource its results
+    belong to (a container's task definition), by default the object itself."""
+    owner = owner or checked
     try:
-        results = list(rule.check(resource) or ())
+        results = list(rule.check(checked) or ())
     except Exception as error:  # a broken rule must not stop the scan
-        report.errors.append(RuleError(rule.id, resource.address, resource.location, _describe(error)))
+        report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
         return
-    _add(report, rule, resource, results)
+    container = checked.name.value if isinstance(checked, Container) else None
+    _add(report, rule, owner, results, container)
 
 
 def _describe(error: Exception) -> str:
@@ -120,22 +117,20 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}{where}"
 
 
-def _add(report: Report, rule: Rule, resource: Resource, results: list) -> None:
+def _add(report: Report, rule: Rule, owner: Resource, results: list, container: str | None = None) -> None:
     for result in results:
         if not isinstance(result, (Finding, NotEvaluated)):
-            report.errors.append(RuleError(rule.id, resource.address, resource.location,
+            report.errors.append(RuleError(rule.id, owner.address, owner.location,
                                            f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated"))
             continue
-        container = result.container
-        if container is None and isinstance(resource, Container):
-            container = resource.name.value
         # built field by field, not with dataclasses.replace: a large estate has tens of thousands
         if isinstance(result, Finding):
-            report.findings.append(Finding(result.message, result.location, container,
-                                           result.severity or rule.severity, rule.id, resource.address))
+            report.findings.append(Finding(result.message, result.location, result.container or container,
+                                           result.severity or rule.severity, rule.id, owner.address,
+                                           owner.location))
         else:
-            report.not_evaluated.append(NotEvaluated(result.reason, result.location, container,
-                                                     rule.id, resource.address))
+            report.not_evaluated.append(NotEvaluated(result.reason, result.location, result.container or container,
+                                                     rule.id, owner.address))
 
 
 def _order(result) -> tuple:

@@ -67,6 +67,9 @@ class Finding:
     severity: Severity | None = None
     rule_id: str = ""
     resource: str = ""
+    # Where the resource is defined (HCL: its block's first and last line): an
+    # inline suppression on the resource's line covers all its findings.
+    resource_location: Location | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,22 +9,25 @@ from .rule import Rule, select_rules
 
 if TYPE_CHECKING:
     from .config import Config
+    from .inputs.options import TerraformOptions
 
 
-def scan(paths: list[str], rules: list[Rule] | None = None) -> Report:
+def scan(paths: list[str], rules: list[Rule] | None = None, options: "TerraformOptions | None" = None) -> Report:
+    """`options`: var files and a plan's source for Terraform inputs."""
     from .inputs import load  # adapters import their parsers lazily
 
-    inventory = load(paths)
+    inventory = load(paths, options)
     return run(inventory, rules if rules is not None else select_rules())
 
 
-def configured_scan(paths: list[str], config: "Config", baseline_file: str | None = None) -> Report:
+def configured_scan(paths: list[str], config: "Config", baseline_file: str | None = None,
+                    options: "TerraformOptions | None" = None) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
     Used by `scan`, `baseline` and `audit`, so all three report alike."""
     from .baseline import DEFAULT_FILE, drop_baseline_inputs
     from .suppress import apply_suppressions
 
-    report = scan(paths, config.rules())
+    report = scan(paths, config.rules(), options)
     drop_baseline_inputs(report, [config.baseline, baseline_file, DEFAULT_FILE])
     config.apply_severities(report)
     apply_suppressions(report, config)

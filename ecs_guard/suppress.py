@@ -114,7 +114,7 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
 
     kept = []
     for finding in report.findings:
-        suppression = (_inline(finding, by_line, report.resources)
+        suppression = (_inline(finding, by_line)
                        or _configured(finding, ignores, config.directory, config.file or ""))
         if suppression is None:
             kept.append(finding)
@@ -204,7 +204,7 @@ def _source_text(path: str) -> str | None:
 
 def _files_to_read(report) -> set[str]:
     files = {f.location.path for f in report.findings}
-    files |= {report.resources[f.resource].path for f in report.findings if f.resource in report.resources}
+    files |= {f.resource_location.path for f in report.findings if f.resource_location is not None}
     return files
 
 
@@ -214,10 +214,10 @@ def _known_rule_ids(report) -> set[str]:
     return {r.id for r in all_rules()} | {r.id for r in report.rules}
 
 
-def _inline(finding: Finding, by_line: dict[tuple[str, int], list[Comment]], resources: dict) -> Suppression | None:
+def _inline(finding: Finding, by_line: dict[tuple[str, int], list[Comment]]) -> Suppression | None:
     """The comment on the finding's line, else on its resource's first line."""
     places = [(finding.location.path, finding.location.line)]
-    resource = resources.get(finding.resource)
+    resource = finding.resource_location
     if resource is not None:
         places.append((resource.path, resource.line))
     for place in places:

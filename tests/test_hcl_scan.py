@@ -252,7 +252,9 @@ def test_plan_findings_are_reported_at_the_lines_of_its_source(tree):
         assert finding.location.path.endswith(".tf"), finding
         text = line_of(finding.location.path, finding.location.line)
         assert any(expected in text for expected in _expected_text(finding.rule_id)), (finding, text)
-    assert with_source.resources["module.api.aws_ecs_task_definition.this"].path.endswith("modules/service/main.tf")
+    resource_files = {f.resource_location.path for f in with_source.findings
+                      if f.resource == "module.api.aws_ecs_task_definition.this"}
+    assert resource_files and all(p.endswith("modules/service/main.tf") for p in resource_files)
     assert inventory.files[0].endswith("plan.json") and len(inventory.files) == 4
 
 
@@ -390,8 +392,26 @@ def test_inline_suppressions_on_resource_and_attribute_lines(tree):
         ("EG602", "aws_ecs_task_definition.web", 31, "needs the host's GPU devices")]
     assert [(f.rule_id, f.resource, f.location.line) for f in report.findings] == [
         ("EG101", "aws_ecs_service.api", 22)]
-    assert report.resources["aws_ecs_service.edge"].line == 2
-    assert report.resources["aws_ecs_service.edge"].end_line == 12
+    edge = next(s.finding.resource_location for s in report.suppressed if s.finding.resource == "aws_ecs_service.edge")
+    assert (edge.line, edge.end_line) == (2, 12)
+
+
+def test_a_suppression_covers_its_own_root_only_when_two_roots_share_an_address(tree):
+    """envs/prod and envs/staging both define aws_ecs_service.web: a comment
+    above staging's block suppresses staging's finding, not prod's."""
+    service = '''resource "aws_ecs_service" "web" {
+  name = "web"
+  network_configuration {
+    subnets          = ["subnet-0a1b2c3d4e5f60718", "subnet-0f9e8d7c6b5a40321"]
+    assign_public_ip = true
+  }
+}
+'''
+    write(tree, {"envs/prod/main.tf": service,
+                 "envs/staging/main.tf": "# ecs-guard:ignore EG101 staging is reachable for QA (QA-7)\n" + service})
+    report = configured_scan(["."], _selecting("EG101"))
+    assert [(f.location.path, f.resource) for f in report.findings] == [("envs/prod/main.tf", "aws_ecs_service.web")]
+    assert [s.finding.location.path for s in report.suppressed] == ["envs/staging/main.tf"]
 
 
 def test_inline_suppressions_in_the_source_apply_to_a_plan_inside_it(tree):

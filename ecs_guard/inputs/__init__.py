@@ -31,7 +31,7 @@ from ..model import InputProblem, Inventory
 from . import detect
 from .errors import InputError
 from .jsonlines import JsonText
-from .options import TerraformOptions, current_options
+from .options import TerraformOptions
 from .snapshot import load_estate
 from .snapshot_shapes import Document
 from .terraform_inputs import TerraformInputs
@@ -45,9 +45,8 @@ _CHUNK_BYTES = 1 << 20
 
 def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
     """Every input under `paths`, read and linked; problems are in ``.problems``.
-    `options`: var files and a plan source for Terraform (default: the ones
-    the command line set, options.terraform_options)."""
-    options = options if options is not None else current_options()
+    `options`: var files and a plan's source for Terraform (default: none)."""
+    options = options if options is not None else TerraformOptions()
     if not gc.isenabled():  # the caller manages the collector
         return _load(paths, options)
     # Loading builds hundreds of thousands of small objects that live until
