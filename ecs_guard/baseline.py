@@ -106,11 +106,3 @@ def apply_baseline(report, fingerprints: set[str], path: str) -> None:
         (report.baselined if prints[id(finding)] in fingerprints else kept).append(finding)
     report.findings[:] = kept
     report.baseline_file = path
-
-
-def drop_baseline_inputs(report, paths: list[str | None]) -> None:
-    """A baseline file inside a scanned folder is read as an input and is no
-    ECS input: do not report it as "not understood" (it is ecs-guard's own)."""
-    baselines = {os.path.abspath(p) for p in paths if p}
-    report.problems[:] = [p for p in report.problems
-                          if not (p.kind == "not-understood" and os.path.abspath(p.path) in baselines)]

@@ -233,7 +233,7 @@ def run_baseline(args: argparse.Namespace) -> int:
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise UsageError(f"cannot write {target}: no folder {display_path(folder)}")
-    report = configured_scan(args.paths, config, target, options=terraform_options(args))
+    report = configured_scan(args.paths, config, options=terraform_options(args))
     try:
         written = write_baseline(report, target)
     except OSError as error:

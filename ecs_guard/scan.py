@@ -20,15 +20,12 @@ def scan(paths: list[str], rules: list[Rule] | None = None, options: "TerraformO
     return run(inventory, rules if rules is not None else select_rules())
 
 
-def configured_scan(paths: list[str], config: "Config", baseline_file: str | None = None,
-                    options: "TerraformOptions | None" = None) -> Report:
+def configured_scan(paths: list[str], config: "Config", options: "TerraformOptions | None" = None) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
     Used by `scan`, `baseline` and `audit`, so all three report alike."""
-    from .baseline import DEFAULT_FILE, drop_baseline_inputs
     from .suppress import apply_suppressions
 
     report = scan(paths, config.rules(), options)
-    drop_baseline_inputs(report, [config.baseline, baseline_file, DEFAULT_FILE])
     config.apply_severities(report)
     apply_suppressions(report, config)
     return report

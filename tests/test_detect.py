@@ -135,3 +135,30 @@ def test_a_cloudformation_template_is_recognised_as_such():
     assert detect.classify(template) is detect.CLOUDFORMATION
     cdk_output = {"Resources": {"Service": {"Type": "AWS::ECS::Service"}}}
     assert detect.classify(cdk_output) is detect.CLOUDFORMATION
+
+
+def test_reports_of_scanners_are_recognised_not_inputs(tmp_path, monkeypatch):
+    """A JSON report, a baseline or a SARIF log left beside the code is no
+    ECS input, and is not reported as one ecs-guard does not understand."""
+    from ecs_guard.cli import main
+    from ecs_guard.scan import scan
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "web.json").write_text('{"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx"}]}')
+    for fmt in ("json", "sarif"):
+        assert main(["scan", "web.json", "--format", fmt, "-o", f"report.{fmt}"]) == 1
+    assert main(["baseline", "web.json"]) == 0
+    (tmp_path / "other-tool.sarif.json").write_text('{"version": "2.1.0", "runs": []}')
+    report = scan(["."])
+    assert report.problems == [] and report.files == ["web.json"]
+
+
+def test_json_with_comments_found_in_a_folder_is_not_understood_not_unreadable(tmp_path):
+    from ecs_guard.scan import scan
+
+    (tmp_path / "tsconfig.json").write_text('{\n  // the compiler\n  "compilerOptions": {}\n}\n')
+    (tmp_path / "broken.json").write_text('{"family": "web",\n}\n')
+    problems = {p.path.rsplit("/", 1)[-1]: p for p in scan([str(tmp_path)]).problems}
+    assert problems["tsconfig.json"].kind == "not-understood"
+    assert "comments" in problems["tsconfig.json"].message
+    assert problems["broken.json"].kind == "unreadable" and problems["broken.json"].line == 2

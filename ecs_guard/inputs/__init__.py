@@ -186,12 +186,18 @@ def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]],
         problems.append(InputProblem(display, error.message, error.line))
         return
     except json.JSONDecodeError as error:
-        problems.append(InputProblem(display, f"invalid JSON: {error.msg}", error.lineno))
+        if detect.has_comment_lines(text):
+            problems.append(_not_understood(display, named, "JSON with comments (like tsconfig.json): "
+                                                            "not an ECS input ecs-guard understands"))
+        else:
+            problems.append(InputProblem(display, f"invalid JSON: {error.msg}", error.lineno))
         return
     except RecursionError:
         problems.append(InputProblem(display, "invalid JSON: nested too deeply"))
         return
     shape = detect.classify(data)
+    if shape is detect.REPORT:
+        return  # a report of this or another scanner: recognised, nothing to check
     if shape is None:
         problems.append(_not_understood(display, named, NOT_UNDERSTOOD + detect.hint_for_unknown(data)))
     elif shape.kind == "plan":

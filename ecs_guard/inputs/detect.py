@@ -45,8 +45,17 @@ def mentions_plan_keys(text: str) -> bool:
     return _PLAN_KEYS.search(text) is not None
 
 
+# Reports that scanners write, ecs-guard's own included (a JSON report, a
+# baseline, SARIF): they are often committed or left beside the code they
+# describe, and they are recognised, not inputs.
+REPORT = Shape("report", "a scanner's report")
+_COMMENT_LINE = re.compile(r"^[ \t]*(?://|/\*)", re.M)
+
+
 def classify(data: Any) -> Shape | None:
     """The shape of a parsed JSON input, or None for JSON ecs-guard does not know."""
+    if is_report(data):
+        return REPORT
     if is_task_definition_file(data):
         return TASKDEF
     shape = snapshot_shapes.shape_of(data)
@@ -68,6 +77,22 @@ def is_task_definition_file(data: Any) -> bool:
     definitions is not one of these forms."""
     return (isinstance(data, dict) and isinstance(data.get("containerDefinitions"), list)
             and (isinstance(data.get("family"), str) or isinstance(data.get("taskDefinitionArn"), str)))
+
+
+def is_report(data: Any) -> bool:
+    """ecs-guard's JSON report or baseline, or any SARIF log."""
+    if not isinstance(data, dict):
+        return False
+    tool = data.get("tool")
+    if isinstance(tool, dict) and tool.get("name") == "ecs-guard" and "schema_version" in data:
+        return True
+    return isinstance(data.get("runs"), list) and str(data.get("version", "")).startswith("2.1")
+
+
+def has_comment_lines(text: str) -> bool:
+    """JSON with comments (tsconfig.json, VS Code settings, devcontainer.json):
+    a line that starts with // or /*. No AWS or Terraform output has one."""
+    return _COMMENT_LINE.search(text) is not None
 
 
 def hint_for_unknown(data: Any) -> str:
