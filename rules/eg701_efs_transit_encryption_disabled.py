@@ -66,5 +66,5 @@ def efs_transit_encryption_disabled(td: TaskDefinition):
         if not encryption.known:
             yield encryption.not_evaluated()
         elif str(encryption.value or "").upper() != "ENABLED":
-            state = "does not enable" if encryption.value is None else f"sets {encryption.value}"
+            state = f"sets {encryption.value}" if encryption.value else "does not enable"  # a plan writes "" when unset
             yield encryption.finding(f"EFS volume '{label}' {state} transit encryption")

@@ -543,3 +543,11 @@ def test_eg101_runs_on_task_sets_through_the_engine():
     from ecs_guard.rule import get_rule
     report = run(Inventory(task_sets=[make_task_set(assign_public_ip=True)]), [get_rule("EG101")])
     assert len(report.findings) == 1
+
+
+@pytest.mark.parametrize("unset", [None, ""])
+def test_eg701_unset_transit_encryption_says_so(unset):
+    """A plan holds "" for an unset transit_encryption: the message must not read 'sets  transit encryption'."""
+    td = make_task_definition(volumes=(make_volume(transit_encryption=unset),))
+    [finding] = findings("EG701", td)
+    assert "does not enable transit encryption" in finding.message
