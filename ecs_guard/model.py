@@ -228,8 +228,10 @@ class ScalableTarget(Resource):
     resource_id: Value[str | None]
     min_capacity: Value[int | None]
     max_capacity: Value[int | None]
-    policies: tuple[ScalingPolicy, ...] = ()
-    scheduled_actions: tuple[ScheduledAction, ...] = ()
+    # not known when the input has the target but not its policies or actions
+    # (a snapshot without describe-scaling-policies)
+    policies: Value[tuple[ScalingPolicy, ...]]
+    scheduled_actions: Value[tuple[ScheduledAction, ...]]
 
 
 @dataclass(frozen=True, slots=True)

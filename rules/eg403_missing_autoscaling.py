@@ -81,10 +81,16 @@ def missing_autoscaling(s: Service):
 
 
 def _target_problems(target: ScalableTarget):
-    idle = not target.policies and not target.scheduled_actions
-    if idle:
+    scalers = (target.policies, target.scheduled_actions)
+    if any(v.known and v.value for v in scalers):
+        idle = False  # one policy or scheduled action is enough
+    elif all(v.known for v in scalers):
+        idle = True
         yield target.finding("the service's scalable target has no scaling policy and no scheduled action: "
                              "nothing ever changes its task count")
+    else:
+        yield next(v for v in scalers if not v.known).not_evaluated()
+        return
     low, high = target.min_capacity, target.max_capacity
     if low.is_set and high.is_set:
         if high.value <= low.value:

@@ -178,7 +178,7 @@ def make_scheduled_action(**overrides) -> ScheduledAction:
 def make_scalable_target(**overrides) -> ScalableTarget:
     """service/main/web scaling 2..10 with one target tracking policy."""
     defaults = dict(resource_id="service/main/web", min_capacity=2, max_capacity=10,
-                    policies=(make_scaling_policy(),), scheduled_actions=())
+                    policies=(make_scaling_policy(),), scheduled_actions=())  # wrapped in known Values
     return _build(ScalableTarget, defaults, overrides, "aws_appautoscaling_target.web")
 
 

@@ -172,14 +172,14 @@ def test_scalable_targets_carry_their_policies_and_scheduled_actions():
     green = targets['module.api.aws_appautoscaling_target.this["green"]']
     worker = targets["module.worker.aws_appautoscaling_target.worker"]
     assert (blue.resource_id.value, blue.min_capacity.value, blue.max_capacity.value) == ("service/web/api-blue", 2, 6)
-    assert addresses(blue.policies) == ['module.api.aws_appautoscaling_policy.cpu["blue"]']
-    assert [p.name.value for p in blue.policies] == ["api-blue-cpu"]
-    assert addresses(blue.scheduled_actions) == ["module.api.aws_appautoscaling_scheduled_action.night"]
-    assert addresses(green.policies) == ['module.api.aws_appautoscaling_policy.cpu["green"]']
-    assert green.scheduled_actions == ()
+    assert addresses(blue.policies.value) == ['module.api.aws_appautoscaling_policy.cpu["blue"]']
+    assert [p.name.value for p in blue.policies.value] == ["api-blue-cpu"]
+    assert addresses(blue.scheduled_actions.value) == ["module.api.aws_appautoscaling_scheduled_action.night"]
+    assert addresses(green.policies.value) == ['module.api.aws_appautoscaling_policy.cpu["green"]']
+    assert green.scheduled_actions.value == ()
     assert (worker.resource_id.value, worker.min_capacity.value, worker.max_capacity.value) == (
         "service/web/worker", 1, 1)
-    assert (worker.policies, worker.scheduled_actions) == ((), ())
+    assert (worker.policies.value, worker.scheduled_actions.value) == ((), ())
 
 
 def test_worker_service_with_capacity_providers_and_a_subnet_outside_the_plan():
@@ -500,4 +500,4 @@ def test_synthetic_plan_links_every_app(tmp_path):
         assert len(service.target_groups.value) == i % 2
         assert (service.scalable_target.value is not None) == (i % 8 != 0)
         if i % 8:
-            assert [p.name.value for p in service.scalable_target.value.policies] == [f"{name}-cpu"]
+            assert [p.name.value for p in service.scalable_target.value.policies.value] == [f"{name}-cpu"]

@@ -547,3 +547,13 @@ def test_eg702_passes_services(overrides):
 def test_eg702_services_with_unknown_facts_are_not_evaluated(overrides):
     [result] = check("EG702", make_service(**overrides))
     assert isinstance(result, NotEvaluated)
+
+
+def test_eg403_policies_not_captured_are_not_evaluated_unless_a_scheduled_action_scales():
+    not_captured = unknown("application-autoscaling describe-scaling-policies not in the snapshot")
+    target = make_scalable_target(policies=not_captured, scheduled_actions=())
+    [result] = check("EG403", make_service(scalable_target=target))
+    assert isinstance(result, NotEvaluated) and "describe-scaling-policies" in result.reason
+    scheduled = make_scalable_target(policies=not_captured, scheduled_actions=(make_scheduled_action(),))
+    assert passes("EG403", make_service(scalable_target=scheduled))
+    assert findings("EG403", make_service(scalable_target=make_scalable_target(policies=(), scheduled_actions=())))

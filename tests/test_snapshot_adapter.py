@@ -99,8 +99,8 @@ def test_a_well_configured_service_and_its_links(shop):
     target = web.scalable_target.value
     assert target is shop.scalable_targets[0]
     assert (target.min_capacity.value, target.max_capacity.value) == (2, 12)
-    assert [p.name.value for p in target.policies] == ["web-cpu60"]
-    assert target.scheduled_actions == ()
+    assert [p.name.value for p in target.policies.value] == ["web-cpu60"]
+    assert target.scheduled_actions.value == ()
 
 
 def test_target_group_subnet_and_scaling_addresses_and_lines(shop):
@@ -121,7 +121,7 @@ def test_target_group_subnet_and_scaling_addresses_and_lines(shop):
     assert web_target.address == arn("application-autoscaling", "scalable-target/0ec57a1b2c3d4e5f6a7b8c9d0e1f2a3b")
     assert _where(web_target) == (file, line_of(SHOP / file, '"ScalableTargetARN"'))
     assert worker_target.max_capacity.location.line == line_of(SHOP / file, '"MaxCapacity": 1,')
-    (policy,) = web_target.policies
+    (policy,) = web_target.policies.value
     assert policy.address.endswith(":policyName/web-cpu60")
     assert _where(policy) == ("describe-scaling-policies.json",
                               line_of(SHOP / "describe-scaling-policies.json", '"PolicyARN"'))
@@ -139,8 +139,8 @@ def test_worker_capacity_providers_schedule_and_exec(shop):
     assert [s.availability_zone.value for s in worker.subnets.value] == ["eu-west-1a", "eu-west-1a"]
     assert worker.target_groups.value == ()
     target = worker.scalable_target.value
-    assert target.policies == ()
-    assert [a.name.value for a in target.scheduled_actions] == ["worker-nightly-batch"]
+    assert target.policies.value == ()
+    assert [a.name.value for a in target.scheduled_actions.value] == ["worker-nightly-batch"]
     # the policy file's policy and the action file's action belong to other targets
     assert (target.min_capacity.value, target.max_capacity.value) == (1, 1)
 
@@ -303,15 +303,17 @@ def test_no_file_of_a_kind_makes_what_needs_it_not_known(tmp_path, monkeypatch):
     assert worker.task_definition.reason == f"task definition {arn('ecs', 'task-definition/worker:4')} not in the snapshot"
 
 
-def test_a_target_without_policy_needs_both_policy_and_schedule_outputs(tmp_path, monkeypatch):
+def test_scheduled_actions_not_captured_are_not_known_while_the_target_is(tmp_path, monkeypatch):
     folder = copy_fixture("shop-account", tmp_path, skip=("describe-scheduled-actions.json",))
     monkeypatch.chdir(folder)
     services = _by_name(load(["."]).services)
     # the web target has a policy: it is scaled, whatever the schedules are
-    assert services["web"].scalable_target.value.policies
-    # the worker target has no policy, and its scheduled actions were not captured
-    assert not services["worker"].scalable_target.known
-    assert services["worker"].scalable_target.reason == \
+    assert services["web"].scalable_target.value.policies.value
+    # the worker's target is known (its capacities count for EG406); only its schedules are not
+    worker_target = services["worker"].scalable_target.value
+    assert worker_target.min_capacity.known and worker_target.policies.value == ()
+    assert not worker_target.scheduled_actions.known
+    assert worker_target.scheduled_actions.reason == \
         "application-autoscaling describe-scheduled-actions not in the snapshot"
 
 
@@ -379,7 +381,7 @@ def test_same_resource_ids_in_two_regions_link_to_their_own_region(tmp_path, mon
     assert services["eu-west-1"].scalable_target.value.min_capacity.value == 2
     assert services["us-east-1"].scalable_target.value.min_capacity.value == 3
     # each region's own policy
-    assert services["us-east-1"].scalable_target.value.policies[0].address.startswith("arn:aws:autoscaling:us-east-1:")
+    assert services["us-east-1"].scalable_target.value.policies.value[0].address.startswith("arn:aws:autoscaling:us-east-1:")
 
 
 def test_an_iam_failure_makes_every_role_not_known(tmp_path, monkeypatch):

@@ -36,7 +36,8 @@ class Scaling:
         self.targets = index.build_each(records, lambda r: ScalableTarget(
             address=r.address, location=r.location, resource_id=r.get("resource_id"),
             min_capacity=r.get("min_capacity"), max_capacity=r.get("max_capacity"),
-            policies=tuple(policies.get(r.address, ())), scheduled_actions=tuple(actions.get(r.address, ()))))
+            policies=Value(tuple(policies.get(r.address, ())), r.location),
+            scheduled_actions=Value(tuple(actions.get(r.address, ())), r.location)))
 
     def _by_target(self, kind: str, model: type) -> dict[str, list]:
         """{target address: [model objects]} for the policies or scheduled actions of `kind`."""

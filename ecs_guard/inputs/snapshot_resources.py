@@ -83,23 +83,22 @@ class Scaling:
             self._by_resource.setdefault(target.resource_id.value, []).append((region, target))
 
     def for_service(self, resource_id: str, region: str | None, location: Location) -> Value:
-        """Value[ScalableTarget | None] of the service with this resource id.
-
-        Known None when the estate has scalable targets but none for the
-        service. A target with neither a policy nor a scheduled action is
-        only known when the estate also has both kinds of output: the model
-        cannot say "no policy" and "policies not captured" apart, so the
-        whole target is not known then."""
+        """Value[ScalableTarget | None] of the service with this resource id:
+        known None when the estate has scalable targets but none for the service."""
         target = in_region(self._by_resource.get(resource_id, []), region)
         if target is None:
             gap = self.sources.gap(SCALABLE_TARGET_DATA, region)
             return Value.unknown(gap, location) if gap else Value(None, location)
-        if not target.policies and not target.scheduled_actions:
-            gap = (self.sources.gap(SCALING_POLICY_DATA, region)
-                   or self.sources.gap(SCHEDULED_ACTION_DATA, region))
-            if gap:
-                return Value.unknown(gap, location)
         return Value(target, location)
+
+    def _captured(self, data, entries: dict, resource_id: str, region: str | None, owner: Location) -> Value:
+        """The target's policies (or scheduled actions): not known when the
+        estate lacks that output for the region ("no policy" and "policies
+        not captured" are different answers)."""
+        gap = self.sources.gap(data, region)
+        if gap:
+            return Value.unknown(gap, owner)
+        return Value(tuple(_same_resource(entries, resource_id, region)), owner)
 
     def _target(self, record: Record) -> tuple[str | None, ScalableTarget] | None:
         d = record.data
@@ -110,8 +109,8 @@ class Scaling:
         region = region_of(arn)
         locate = record.locator(arn or resource_id)
         owner = locate(("ScalableTargetARN",) if arn else ("ResourceId",))
-        policies = tuple(_same_resource(self.policies, resource_id, region))
-        actions = tuple(_same_resource(self.actions, resource_id, region))
+        policies = self._captured(SCALING_POLICY_DATA, self.policies, resource_id, region, owner)
+        actions = self._captured(SCHEDULED_ACTION_DATA, self.actions, resource_id, region, owner)
         return region, ScalableTarget(
             address=arn or resource_id, location=owner,
             resource_id=attribute(d, "ResourceId", locate, (), owner),
