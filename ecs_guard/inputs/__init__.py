@@ -17,6 +17,29 @@ its source, and that root is not reported a second time on its own.
 
 Whatever cannot be read or is not understood becomes an InputProblem that
 names the file (and the line when known), and the scan goes on.
+
+The modules of this package, by job:
+
+  reading files     detect (what a file is), jsonlines (lines in JSON, on
+                    demand), errors, unknown, options (--var-file, --source)
+  ECS JSON          ecs_json: container definitions, volumes and task
+                    definitions in ECS's camelCase, for every JSON input
+  task definitions  taskdef
+  snapshots         snapshot (one estate), snapshot_shapes (which CLI output a
+                    file is), snapshot_records, snapshot_links (references and
+                    missing data), snapshot_services, snapshot_resources,
+                    snapshot_iam
+  Terraform         plan (the plan adapter) and plan_stream (its reader);
+                    hcl/ (the HCL front end: parse, evaluate, expand),
+                    terraform_roots, terraform_inputs, hcl_adapter (source to
+                    records); plan_records and source_records (one resource's
+                    facts, from a plan or from source), plan_source and
+                    set_positions (a plan reported at its source lines);
+                    plan_links and plan_index (references between
+                    resources), plan_ecs, plan_iam, plan_network,
+                    plan_scaling and terraform_model (records to the model:
+                    shared by plans and source, which is why both give the
+                    same findings)
 """
 from __future__ import annotations
 
