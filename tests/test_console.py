@@ -35,7 +35,19 @@ def test_findings_are_grouped_by_file_and_resource_with_line_severity_rule_and_c
     lines = text.splitlines()
     header = lines.index("web.json  family:web")
     assert lines[header + 1] == "  2  LOW      EG991  family 'web' is flagged"
-    assert lines[header + 2] == "  7  HIGH     EG602  container 'web' runs privileged  (container web)"
+    assert lines[header + 2] == "  7  HIGH     EG602  container 'web' runs privileged"  # named once
+
+
+def test_the_container_is_named_when_the_message_does_not_name_it():
+    from ecs_guard.engine import Report
+    from ecs_guard.location import Location
+    from ecs_guard.results import Finding, Severity
+    from ecs_guard.rule import get_rule
+
+    finding = Finding("image 'nginx' runs whatever 'latest' points to", Location("web.json", 4), "web",
+                      Severity.HIGH, "EG201", "family:web")
+    text = plain(Report(findings=[finding], rules=[get_rule("EG201")]))
+    assert "  4  HIGH     EG201  image 'nginx' runs whatever 'latest' points to  (container web)" in text.splitlines()
 
 
 def test_summary_counts_every_kind_of_entry():

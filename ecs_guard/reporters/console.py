@@ -111,7 +111,7 @@ def _finding_lines(report: Report) -> list[Line]:
             line: Line = [(f"  {start_line(f.location):>{width}}  ", "dim"),
                           (f"{f.severity.value.upper():<8}", SEVERITY_STYLES[f.severity]),
                           (f" {f.rule_id}  ", "bold"), (f.message, "")]
-            if f.container:
+            if f.container and f"'{f.container}'" not in f.message:  # most messages name it already
                 line.append((f"  (container {f.container})", "dim"))
             lines.append(line)
         lines.append([])
