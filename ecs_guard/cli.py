@@ -132,7 +132,7 @@ def terraform_options(args: argparse.Namespace):
 def run_scan(args: argparse.Namespace) -> int:
     from .baseline import BaselineError, apply_baseline, read_baseline
     from .reporters import renderer
-    from .scan import configured_scan
+    from .scan import collector_paused, configured_scan
 
     config = scan_config(args, baseline=args.baseline)
     options = terraform_options(args)
@@ -141,7 +141,7 @@ def run_scan(args: argparse.Namespace) -> int:
     except BaselineError as error:
         raise UsageError(str(error)) from None
     render = renderer(args.format)
-    with output_stream(args.output) as stream:
+    with output_stream(args.output) as stream, collector_paused():  # rendering too: the same objects
         report = configured_scan(scan_paths(args), config, options=options)
         if known is not None:
             apply_baseline(report, known, config.baseline)

@@ -105,8 +105,9 @@ def _check(report: Report, rule: Rule, checked: Resource, owner: Resource | None
     except Exception as error:  # a broken rule must not stop the scan
         report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
         return
-    container = checked.name.value if isinstance(checked, Container) else None
-    _add(report, rule, owner, results, container)
+    if results:  # most checks pass: nothing to add
+        container = checked.name.value if isinstance(checked, Container) else None
+        _add(report, rule, owner, results, container)
 
 
 def _describe(error: Exception) -> str:

@@ -114,8 +114,10 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
 
     kept = []
     for finding in report.findings:
-        suppression = (_inline(finding, by_line)
-                       or _configured(finding, ignores, config.directory, config.file or ""))
+        # Without comments (JSON inputs never have any) no line needs finding.
+        suppression = _inline(finding, by_line) if by_line else None
+        if suppression is None:
+            suppression = _configured(finding, ignores, config.directory, config.file or "")
         if suppression is None:
             kept.append(finding)
         else:

@@ -230,7 +230,7 @@ def test_scan_defaults_to_the_current_folder_and_console(capsys, project):
     code, out, _ = ecs_guard(capsys, "scan", "--select", "EG602")
     assert code == 1
     assert "taskdef.json  family:web" in out
-    assert "  7  HIGH     EG602  container 'web' runs privileged  (container web)" in out
+    assert "  7  HIGH     EG602  container 'web' runs privileged\n" in out
 
 
 @pytest.mark.parametrize("fail_on, expected", [("critical", 0), ("high", 1), ("info", 1), ("none", 0)])

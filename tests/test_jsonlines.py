@@ -88,3 +88,52 @@ def test_locations_are_lazy_and_keep_the_address():
     text = JsonText("x.json", '{\n  "a": {\n    "b": true\n  }\n}')
     location = text.location(("a", "b"), address="family:web")
     assert (location.path, location.address, location.line) == ("x.json", "family:web", 3)
+
+
+# ----------------------------------------------------------------- remembered members
+
+_KEYS = ["name", "user", "image", "essential", "environment", "value", "a b", "x:y", "name2", "0",
+         "K\"ey", "back\\slash", "é", "a/b", ""]
+
+
+def _random_value(rng: random.Random, depth: int = 0):
+    kind = rng.random()
+    if depth > 4 or kind < 0.35:
+        return rng.choice([None, True, False, 0, -1.5, 12, "v", "x, y: {z}\n\"", "}", "]\n", ""])
+    if kind < 0.65:
+        return [_random_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
+    return {rng.choice(_KEYS): _random_value(rng, depth + 1) for _ in range(rng.randrange(0, 6))}
+
+
+def _paths(value, path=()):
+    """Every path of `value`, and some that are absent below each container."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+        yield from (path + (key,) for key in _KEYS if key not in value)
+        yield path + (0,)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, path + (index,))
+        yield path + (len(value),)
+        yield path + ("name",)
+    else:
+        yield path + ("name",)
+
+
+def test_remembered_members_give_the_same_answers_in_any_order_on_random_documents():
+    """What a walk learns is kept for later questions: asked in any order,
+    on any layout, every path (present or absent) gets the answer a fresh
+    walk gives."""
+    for seed in range(200):
+        rng = random.Random(seed)
+        document = {rng.choice(_KEYS): _random_value(rng) for _ in range(rng.randrange(1, 6))}
+        if rng.random() < 0.2:
+            document = [document, _random_value(rng), [[1, [2]], []]]
+        text = json.dumps(document, indent=rng.choice([None, 1, 2, 4, "\t"]), ensure_ascii=rng.random() < 0.5)
+        paths = list(_paths(document))
+        expected = {p: JsonText("x.json", text).offset_of(p) for p in paths}  # a fresh walk per question
+        rng.shuffle(paths)
+        remembering = JsonText("x.json", text)
+        assert {p: remembering.offset_of(p) for p in paths} == expected, seed

@@ -215,14 +215,20 @@ def test_a_plan_the_plan_adapter_rejects_is_reported_and_the_scan_goes_on(tree, 
     assert inventory.files == ["taskdef.json"]
 
 
-def test_the_collector_is_paused_while_loading_and_left_as_it_was(tree):
+def test_the_collector_is_paused_while_a_scan_runs_and_left_as_it_was(tree, monkeypatch):
+    from ecs_guard import scan as scanning
+    from ecs_guard.config import Config
+
     _write(tree / "taskdef.json", TASKDEF)
+    states = []
+    real_scan = scanning.scan
+    monkeypatch.setattr(scanning, "scan", lambda *a: states.append(gc.isenabled()) or real_scan(*a))
     assert gc.isenabled()
-    load(["."])
-    assert gc.isenabled()
+    scanning.configured_scan(["."], Config())
+    assert states == [False] and gc.isenabled()
     gc.disable()
     try:
-        assert len(load(["."]).task_definitions) == 1
+        scanning.configured_scan(["."], Config())
         assert not gc.isenabled()  # a caller that manages the collector keeps managing it
     finally:
         gc.enable()

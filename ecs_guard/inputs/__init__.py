@@ -44,7 +44,6 @@ The modules of this package, by job:
 from __future__ import annotations
 
 import codecs
-import gc
 import json
 import os
 from typing import BinaryIO, Iterator
@@ -70,27 +69,6 @@ def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory
     """Every input under `paths`, read and linked; problems are in ``.problems``.
     `options`: var files and a plan's source for Terraform (default: none)."""
     options = options if options is not None else TerraformOptions()
-    if not gc.isenabled():  # the caller manages the collector
-        return _load(paths, options)
-    # Loading builds hundreds of thousands of small objects that live until
-    # the scan ends and form no cycles. The cyclic collector would only walk
-    # them again and again: while the heap grows, and then at every
-    # collection the rules and reporters trigger (together several times the
-    # cost of loading a large snapshot). So it is paused while they are built,
-    # and they are then frozen (gc.freeze: never walked again, still freed by
-    # reference counting when no longer used). Young garbage is collected
-    # first rather than frozen; a full collection would cost a long-running
-    # caller (a test session) a walk of its whole heap at every load.
-    gc.collect(1)
-    gc.disable()
-    try:
-        return _load(paths, options)
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
-def _load(paths: list[str], options: TerraformOptions) -> Inventory:
     inventory = Inventory()
     terraform = TerraformInputs(options)
     seen: set[tuple[int, int]] = set()  # (device, inode): a file reached twice (a symlink, two arguments) is read once

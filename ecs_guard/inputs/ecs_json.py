@@ -18,6 +18,7 @@ from typing import Any, Callable
 from ..location import Location
 from ..model import Container, EnvVar, Role, TaskDefinition, Value, Volume
 from .errors import InputError
+from .jsonlines import JsonValue, Locator
 from .unknown import Unknown
 
 Locate = Callable[[tuple], Location]
@@ -35,6 +36,8 @@ def attribute(obj: dict, key: str, locate: Locate, path: tuple, owner: Location,
     if found is None:
         return Value(None, owner)
     if literal is None and found.__class__ is not Unknown:  # every input but Terraform source: kept fast
+        if locate.__class__ is Locator:  # JSON files: the location is made only if a report needs it
+            return JsonValue(found, locate, path + (key,))
         return Value(found, locate(path + (key,)))
     return _read(found, locate(path + (key,)), path + (key,), literal)
 
@@ -180,13 +183,22 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
         pid_mode=get("pidMode"),
         os_family=os_family,
         containers=containers(td.get("containerDefinitions") or [], address, os_family,
-                              lambda p: locate(("containerDefinitions",) + p)),
-        volumes=volumes(td.get("volumes"), address, lambda p: locate(("volumes",) + p), owner),
+                              under(locate, ("containerDefinitions",))),
+        volumes=volumes(td.get("volumes"), address, under(locate, ("volumes",)), owner),
         execution_role_ref=execution_ref,
         task_role_ref=task_ref,
         execution_role=execution_role,
         task_role=task_role,
     )
+
+
+def under(locate: Locate, prefix: tuple) -> Locate:
+    """`locate` for paths relative to `prefix`. A JSON Locator narrows itself
+    (jsonlines.Locator.under); any other callable is wrapped."""
+    narrow = getattr(locate, "under", None)
+    if narrow is not None:
+        return narrow(prefix)
+    return lambda relative: locate(prefix + relative)
 
 
 def as_text(value: Value) -> Value:

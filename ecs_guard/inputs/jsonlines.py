@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import re
-from functools import partial
 from json.decoder import scanstring
 from typing import Iterable
 
 from ..location import Location
+from ..model import Value
 
 _SCAN = json.JSONDecoder().scan_once
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -43,8 +43,11 @@ class JsonText:
 
     def location(self, json_path: Iterable, address: str = "") -> Location:
         path = json_path if type(json_path) is tuple else tuple(json_path)
-        # a partial, not a lambda: adapters make one per value read (100,000s)
-        return Location(self.path, 1, None, address, partial(self.line_of, path))
+        return JsonLocation(Locator(self, (), address), path)
+
+    def locator(self, base: JsonPath, address: str = "") -> "Locator":
+        """Locations of paths relative to the value at `base`."""
+        return Locator(self, base, address)
 
     def line_of(self, json_path: JsonPath) -> int:
         return self.text.count("\n", 0, self.offset_of(json_path)) + 1
@@ -66,6 +69,85 @@ class JsonText:
                 return best
             best, value = found
         return best
+
+
+class JsonLocation(Location):
+    """A Location in a JsonText whose line is found when first asked for.
+
+    Adapters make one per value they read (100,000s for a large snapshot)
+    and a report asks for the lines of a few, so creating one must cost
+    little: it keeps only its Locator (shared by every location of the
+    record, which holds the file and the address) and its path below the
+    Locator's; the two paths are joined only when the line is needed."""
+
+    __slots__ = ("_locator", "_relative")
+    end_line = None  # a JSON value is reported at one line
+
+    def __init__(self, locator: "Locator", relative: JsonPath):
+        self._locator = locator
+        self._relative = relative
+        self._line = 0  # 0: not found yet
+
+    @property
+    def path(self) -> str:
+        return self._locator.text.path
+
+    @property
+    def address(self) -> str:
+        return self._locator.address
+
+    @property
+    def line(self) -> int:
+        if not self._line:
+            locator = self._locator
+            self._line = locator.text.line_of(locator.base + self._relative)
+        return self._line
+
+
+class Locator:
+    """Hands out the Locations of paths relative to one object of a JsonText
+    (a record, a task definition): ``locate(("image",))``. Callable, so an
+    adapter takes it wherever it takes a ``Callable[[tuple], Location]``;
+    ``under(prefix)`` narrows it to a nested object without stacking closures
+    (every level of lambdas was paid again for every value read)."""
+
+    __slots__ = ("text", "base", "address")
+
+    def __init__(self, text: JsonText, base: JsonPath, address: str = ""):
+        self.text = text
+        self.base = base
+        self.address = address
+
+    def __call__(self, relative: JsonPath) -> JsonLocation:
+        return JsonLocation(self, relative)
+
+    def under(self, prefix: JsonPath) -> "Locator":
+        return Locator(self.text, self.base + prefix, self.address)
+
+    def value(self, value, relative: JsonPath) -> "JsonValue":
+        """``Value(value, self(relative))``, its Location made only if asked for."""
+        return JsonValue(value, self, relative)
+
+
+class JsonValue(Value):
+    """A known, literal value read from a JSON text, whose Location is made
+    only when asked for: adapters read some 100,000 values from a large
+    snapshot and a report needs the locations of a few thousand. Equal to
+    the plain Value with the same location."""
+
+    __slots__ = ("_locator", "_relative")
+
+    def __init__(self, value, locator: Locator, relative: JsonPath):
+        self.value = value
+        self.known = True
+        self.reason = ""
+        self.literal = True
+        self._locator = locator
+        self._relative = relative
+
+    @property
+    def location(self) -> JsonLocation:
+        return JsonLocation(self._locator, self._relative)
 
 
 def _skip(text: str, pos: int) -> int:

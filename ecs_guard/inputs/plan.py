@@ -21,7 +21,6 @@ source, at the line of the attribute in the .tf file.
 """
 from __future__ import annotations
 
-import gc
 import mmap
 
 from ..location import Location
@@ -40,16 +39,6 @@ def load_plan(path: str, display: str, source=None) -> Inventory:
     cannot be read becomes an InputProblem in the returned Inventory.
     `source`: the plan's Terraform root module as the HCL front end read it
     (an hcl.HclRoot), to report at its lines (plan_source.py)."""
-    collecting = gc.isenabled()
-    gc.disable()  # the entries are trees without cycles: the collector would only rescan them
-    try:
-        return _load(path, display, source)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _load(path: str, display: str, source) -> Inventory:
     inventory = Inventory(files=[display])
     try:
         text = _read_text(path)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
-from ..location import Location
 from ..model import InputProblem
 from .errors import InputError
-from .jsonlines import JsonText
+from .jsonlines import JsonText, Locator
 
 T = TypeVar("T")
 
@@ -19,10 +18,9 @@ class Record(NamedTuple):
     path: tuple
     data: dict
 
-    def locator(self, address: str) -> Callable[[tuple], Location]:
+    def locator(self, address: str) -> Locator:
         """Maps a JSON path relative to the record to its lazy Location."""
-        text, path = self.text, self.path
-        return lambda relative: text.location(path + relative, address)
+        return Locator(self.text, self.path, address)
 
 
 def read_each(records: Iterable[Record], read: Callable[[Record], T | None],

@@ -29,4 +29,4 @@ def read_task_definition(td: dict, text: JsonText, path: tuple,
     """The TaskDefinition of the object at `path` in `text` (``()`` for a
     task definition file, ``("taskDefinition",)`` for describe-task-definition)."""
     address = address_of(td)
-    return ecs_json.task_definition(td, address, lambda p: text.location(path + p, address), resolve_role)
+    return ecs_json.task_definition(td, address, text.locator(path, address), resolve_role)

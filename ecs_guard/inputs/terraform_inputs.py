@@ -77,9 +77,9 @@ class TerraformInputs:
         inventory.problems[:] = [p for p in inventory.problems if p.kind != "not-understood" or p.path not in read]
         if self._evaluated:
             # The evaluation (module instances and their resource groups)
-            # refers to itself, and load() runs with the collector paused and
-            # then freezes what is left: collect it now, or a long-running
-            # caller (a test session, an editor) would keep every evaluation.
+            # refers to itself, and a scan runs with the collector paused
+            # (ecs_guard.scan): collect it now, or a long-running caller (a
+            # test session, an editor) would keep every evaluation.
             self._evaluated.clear()
             self._parsed.clear()
             gc.collect(0)

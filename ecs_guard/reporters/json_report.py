@@ -18,6 +18,9 @@ from ..results import Severity
 from . import location_key, start_line
 
 SCHEMA_VERSION = 1
+# json.dumps(value, ensure_ascii=False), with one encoder for every entry:
+# json.dumps makes a new one per call when given any option.
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
@@ -32,10 +35,10 @@ def one_entry_per_line(doc: dict) -> str:
     members = []
     for key, value in doc.items():
         if isinstance(value, list) and value:
-            entries = ",\n    ".join(json.dumps(entry, ensure_ascii=False) for entry in value)
+            entries = ",\n    ".join(map(_encode, value))
             members.append(f"  {json.dumps(key)}: [\n    {entries}\n  ]")
         else:
-            members.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}")
+            members.append(f"  {json.dumps(key)}: {_encode(value)}")
     return "{\n" + ",\n".join(members) + "\n}\n"
 
 
