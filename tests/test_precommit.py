@@ -8,7 +8,6 @@ beside a snapshot; an audit snapshot; a plan; JSON that is no input."""
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 from pathlib import Path
 
