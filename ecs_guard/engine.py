@@ -81,8 +81,8 @@ def run(inventory: Inventory, rules: list[Rule]) -> Report:
             else:
                 for resource in targets(inventory, target):
                     _check(report, rule, resource)
-    report.findings.sort(key=_order)
-    report.not_evaluated.sort(key=_order)
+    report.findings.sort(key=document_order)
+    report.not_evaluated.sort(key=document_order)
     return report
 
 
@@ -134,6 +134,7 @@ def _add(report: Report, rule: Rule, owner: Resource, results: list, container: 
                                                      rule.id, owner.address))
 
 
-def _order(result) -> tuple:
+def document_order(result) -> tuple:
+    """The order results are reported in: file, line, rule, resource, container."""
     loc = result.location
     return (loc.path, loc.line or 0, result.rule_id, result.resource, result.container or "")

@@ -24,7 +24,7 @@ import hashlib
 import re
 from typing import Iterable
 
-from .reporters import location_key
+from .engine import document_order
 from .results import Finding
 
 _DIGITS = re.compile(r"\d+")
@@ -36,7 +36,7 @@ def fingerprinted(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     ``:n``, does not depend on the order the findings were given in)."""
     seen: dict[str, int] = {}
     result = []
-    for f in sorted(findings, key=lambda f: location_key(f) + (f.message,)):
+    for f in sorted(findings, key=lambda f: document_order(f) + (f.message,)):
         digest = _digest(f)
         seen[digest] = seen.get(digest, 0) + 1
         result.append((f, f"{digest}:{seen[digest]}"))

@@ -44,16 +44,12 @@ def subject(resource: str, container: str | None) -> str:
     return f"{resource} (container '{container}')" if container else resource
 
 
-def location_key(result) -> tuple:
-    """Document order: file, line, rule, resource, container."""
-    loc = result.location
-    return (loc.path, loc.line or 0, result.rule_id, result.resource, result.container or "")
-
-
 def severity_key(finding) -> tuple:
     """Worst first, then document order: the order in which results are kept
     when a format has to drop some."""
-    return (-finding.severity.rank,) + location_key(finding)
+    from ..engine import document_order  # not at import: `ecs-guard --version` loads this package
+
+    return (-finding.severity.rank,) + document_order(finding)
 
 
 def start_line(location) -> int:

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Iterable, TextIO
 
-from ..engine import Report
+from ..engine import Report, document_order
 from ..results import Severity
 from ..rule import Rule
 from ..suppress import IN_SOURCE
-from . import location_key, start_line, subject
+from . import start_line, subject
 
 # A line is a list of (text, style) segments; style is a rich style or "".
 Segment = tuple[str, str]
@@ -89,7 +89,7 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines.append([])
     if verbose and report.suppressed:
         lines += [[("Suppressed (not counted toward the exit code):", "bold")]]
-        lines += [_suppressed_line(s) for s in sorted(report.suppressed, key=lambda s: location_key(s.finding))]
+        lines += [_suppressed_line(s) for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))]
         lines.append([])
     if verbose and report.notices:
         lines += [[("Notices:", "bold yellow")]] + [[(f"  {n.message}", "")] for n in report.notices] + [[]]

@@ -13,9 +13,9 @@ import json
 from typing import TextIO
 
 from .. import __version__
-from ..engine import Report
+from ..engine import Report, document_order
 from ..results import Severity
-from . import location_key, start_line
+from . import start_line
 
 SCHEMA_VERSION = 1
 # json.dumps(value, ensure_ascii=False), with one encoder for every entry:
@@ -73,7 +73,7 @@ def document(report: Report) -> dict:
             {**_finding(s.finding, names),
              "suppression": {"kind": s.suppression.kind, "reason": s.suppression.justification,
                              "file": s.suppression.path, "line": s.suppression.line}}
-            for s in sorted(report.suppressed, key=lambda s: location_key(s.finding))],
+            for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))],
         "baseline": None if report.baseline_file is None else {
             "file": report.baseline_file, "findings_not_shown": len(report.baselined)},
         "notices": [{"kind": n.kind, "message": n.message, "file": n.path, "line": n.line}

@@ -23,12 +23,12 @@ from typing import TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..engine import Report
+from ..engine import Report, document_order
 from ..fingerprint import fingerprints_by_identity
 from ..results import Finding
 from ..rule import Rule, section
 from ..suppress import Suppressed, Suppression
-from . import location_key, rule_category, severity_key, start_line, subject
+from . import rule_category, severity_key, start_line, subject
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -147,7 +147,7 @@ def _suppression(s: Suppression) -> dict:
 
 def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
     notes = []
-    for n in sorted(report.not_evaluated, key=location_key):
+    for n in sorted(report.not_evaluated, key=document_order):
         notes.append(_notification(
             "not-evaluated", "note",
             f"{n.rule_id} not evaluated for {subject(n.resource, n.container)}: {n.reason}",
