@@ -295,7 +295,7 @@ def run_audit(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [
-    Command("scan", "scan Terraform plans, task definitions and AWS snapshots", add_scan_arguments,
+    Command("scan", "scan Terraform source and plans, task definitions and AWS snapshots", add_scan_arguments,
             run_scan),
     Command("baseline", "write the current findings to a baseline file, so that later scans report only new ones",
             add_baseline_arguments, run_baseline),
