@@ -4,6 +4,7 @@ from __future__ import annotations
 from ecs_guard.model import ScalableTarget, Service
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._service import is_replica
 
 
 @rule(id="EG403", name="missing-autoscaling", severity=Severity.MEDIUM, target=Service)
@@ -69,7 +70,7 @@ def missing_autoscaling(s: Service):
     strategy = s.scheduling_strategy
     if not strategy.known:
         yield strategy.not_evaluated()
-    elif strategy.value in (None, "REPLICA"):
+    elif is_replica(strategy.value):
         if not s.scalable_target.known:
             yield s.scalable_target.not_evaluated()
         elif s.scalable_target.value is None:

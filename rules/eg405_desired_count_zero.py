@@ -2,6 +2,7 @@
 from ecs_guard.model import Service
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._service import is_replica
 
 
 @rule(id="EG405", name="desired-count-zero", severity=Severity.LOW, target=Service,
@@ -51,7 +52,7 @@ def desired_count_zero(s: Service):
     strategy = s.scheduling_strategy
     if not strategy.known:
         yield strategy.not_evaluated()
-    elif strategy.value in (None, "REPLICA"):
+    elif is_replica(strategy.value):
         if not s.desired_count.known:
             yield s.desired_count.not_evaluated()
         elif s.desired_count.value == 0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ecs_guard.model import Service
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
+from ecs_guard.rules._service import is_replica
 
 
 @rule(id="EG406", name="single-task-service", severity=Severity.LOW, target=Service)
@@ -53,7 +54,7 @@ def single_task_service(s: Service):
     strategy = s.scheduling_strategy
     if not strategy.known:
         yield strategy.not_evaluated()
-    elif strategy.value in (None, "REPLICA"):
+    elif is_replica(strategy.value):
         yield from _too_few_tasks(s)
 
 
