@@ -1,6 +1,4 @@
 """`python -m ecs_guard` runs the command line, like the `ecs-guard` script."""
-import sys
+from .cli import entry
 
-from .cli import main
-
-sys.exit(main())
+entry()

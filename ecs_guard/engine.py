@@ -36,6 +36,9 @@ class Report:
     baselined: list[Finding] = field(default_factory=list)
     baseline_file: str | None = None  # the baseline compared against, as given
     notices: list["Notice"] = field(default_factory=list)  # expired ignores, suppressions without a reason
+    # The model the rules ran on. Kept with the report so that the command
+    # line can exit without freeing either (ecs_guard.cli.entry).
+    inventory: Inventory | None = field(default=None, repr=False, compare=False)
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -60,54 +63,61 @@ class Report:
         return [p for p in self.problems if p.kind == "unreadable"]
 
 
-def targets(inventory: Inventory, target: type) -> Iterable[Resource]:
-    """The model objects a rule with this target type runs on."""
+def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, Resource]]:
+    """(object checked, resource its results belong to) for every model
+    object a rule with this target type runs on. A container's results
+    belong to its task definition; (None, task definition) stands for
+    containers that are not known, which the engine reports not evaluated."""
     if target is Container:
-        raise TypeError("containers are walked by run()")
-    return {
+        pairs: list[tuple[Resource | None, Resource]] = []
+        for td in inventory.task_definitions:
+            if td.containers.known:
+                pairs += ((container, td) for container in td.containers.value or ())
+            else:
+                pairs.append((None, td))
+        return pairs
+    resources = {
         Cluster: inventory.clusters,
         Service: inventory.services,
         TaskSet: inventory.task_sets,
         TaskDefinition: inventory.task_definitions,
     }[target]
+    return [(resource, resource) for resource in resources]
 
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
-    report = Report(rules=list(rules), files=list(inventory.files), problems=list(inventory.problems))
+    report = Report(rules=list(rules), files=list(inventory.files), problems=list(inventory.problems),
+                    inventory=inventory)
+    subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:
         for target in rule.targets:
-            if target is Container:
-                _check_containers(report, rule, inventory)
-            else:
-                for resource in targets(inventory, target):
-                    _check(report, rule, resource)
+            if target not in subjects:
+                subjects[target] = targets(inventory, target)
+            _run_rule(report, rule, subjects[target])
     report.findings.sort(key=document_order)
     report.not_evaluated.sort(key=document_order)
     return report
 
 
-def _check_containers(report: Report, rule: Rule, inventory: Inventory) -> None:
-    for td in inventory.task_definitions:
-        if not td.containers.known:
-            _add(report, rule, td, [td.containers.not_evaluated(
-                f"container definitions not known: {td.containers.reason}")])
+def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, Resource]]) -> None:
+    """Run one rule on each (object, owner) pair; most checks pass and add nothing."""
+    check = rule.check
+    for checked, owner in subjects:
+        if checked is None:
+            _add(report, rule, owner, [owner.containers.not_evaluated(
+                f"container definitions not known: {owner.containers.reason}")])
             continue
-        for container in td.containers.value or ():
-            _check(report, rule, container, owner=td)
-
-
-def _check(report: Report, rule: Rule, checked: Resource, owner: Resource | None = None) -> None:
-    """Run the rule on one object; `owner` is the resource its results
-    belong to (a container's task definition), by default the object itself."""
-    owner = owner or checked
-    try:
-        results = list(rule.check(checked) or ())
-    except Exception as error:  # a broken rule must not stop the scan
-        report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
-        return
-    if results:  # most checks pass: nothing to add
-        container = checked.name.value if isinstance(checked, Container) else None
-        _add(report, rule, owner, results, container)
+        try:
+            results = check(checked)
+            if results is None:
+                continue
+            results = list(results)
+        except Exception as error:  # a broken rule must not stop the scan
+            report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
+            continue
+        if results:
+            container = checked.name.value if checked is not owner else None
+            _add(report, rule, owner, results, container)
 
 
 def _describe(error: Exception) -> str:

@@ -15,6 +15,11 @@ it came from. Three states matter and rules must keep them apart:
 - not known:          ``Value.unknown("unknown until apply", loc)``; a rule
                       that depends on it yields NotEvaluated, never a pass.
 
+Model objects are slotted dataclasses, not frozen ones: a large estate has
+tens of thousands of them, and a frozen dataclass costs twice as much to
+create (and to import). Treat them as immutable all the same: adapters
+build them whole and nothing assigns to them afterwards.
+
 Defaults that AWS applies (essential=true, REPLICA, the ECS deployment
 controller) are the rules' business, not the adapters': an absent value
 stays None.
@@ -79,7 +84,7 @@ class Value(Generic[T]):
         return f"Value({self.value!r}, {self.location!r}{state}{literal})"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resource:
     """Base of every model object: its logical name and where it is defined."""
 
@@ -96,7 +101,7 @@ class Resource:
 
 # ----------------------------------------------------------------- IAM
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Statement(Resource):
     """One statement of an identity policy. ``actions`` is the Action list
     (empty when the statement uses NotAction); ``not_actions`` is None when
@@ -107,7 +112,7 @@ class Statement(Resource):
     not_actions: Value[tuple[str, ...] | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Policy(Resource):
     """An inline or attached policy. ``statements`` is not known when the
     document is not in the input (a customer policy defined elsewhere, an
@@ -121,7 +126,7 @@ class Policy(Resource):
     aws_managed: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Role(Resource):
     """An IAM role with every policy that applies to it, inline and attached.
     ``policies`` is not known when the input has the role but not the list
@@ -134,7 +139,7 @@ class Role(Resource):
 
 # ----------------------------------------------------------------- task definitions
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EnvVar(Resource):
     """An `environment` entry. ``value.literal`` is False when the value is a
     reference (HCL var.x, CloudFormation Ref); EG501 exempts those."""
@@ -143,7 +148,7 @@ class EnvVar(Resource):
     value: Value[str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Container(Resource):
     """A container definition. ``address`` is the task definition's address,
     so findings on a container belong to its task definition."""
@@ -160,14 +165,14 @@ class Container(Resource):
     os_family: Value[str | None]           # the task definition's runtimePlatform.operatingSystemFamily
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Volume(Resource):
     name: Value[str | None]
     efs: bool                              # has an EFS volume configuration
     transit_encryption: Value[str | None]  # ENABLED / DISABLED / None (not written)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskDefinition(Resource):
     family: Value[str | None]
     network_mode: Value[str | None]
@@ -191,20 +196,20 @@ class TaskDefinition(Resource):
 
 # ----------------------------------------------------------------- clusters and services
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cluster(Resource):
     name: Value[str | None]
     container_insights: Value[str | None]  # enabled / enhanced / disabled / None (not set)
     exec_logging: Value[str | None]        # NONE / DEFAULT / OVERRIDE / None (no exec configuration)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Subnet(Resource):
     subnet_id: Value[str | None]
     availability_zone: Value[str | None]   # not known when the subnet is not in the input
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TargetGroup(Resource):
     """A load balancer target of a service. A classic ELB is modelled as a
     target group whose health checking is always enabled (ELB cannot turn it off)."""
@@ -213,17 +218,17 @@ class TargetGroup(Resource):
     health_check_enabled: Value[bool | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScalingPolicy(Resource):
     name: Value[str | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScheduledAction(Resource):
     name: Value[str | None]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScalableTarget(Resource):
     resource_id: Value[str | None]
     min_capacity: Value[int | None]
@@ -234,7 +239,7 @@ class ScalableTarget(Resource):
     scheduled_actions: Value[tuple[ScheduledAction, ...]]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Service(Resource):
     name: Value[str | None]
     cluster: Value[Cluster | None]                   # None: the default cluster, not in the input
@@ -254,7 +259,7 @@ class Service(Resource):
     scalable_target: Value[ScalableTarget | None]    # None: no ecs:service:DesiredCount target
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TaskSet(Resource):
     service: Value[str | None]                       # the owning service's address or ARN
     task_definition: Value[TaskDefinition | None]

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from .location import Location
 
+# Results are slotted dataclasses, not frozen ones (a large scan makes tens
+# of thousands; see ecs_guard.model): treat them as immutable all the same.
+
 
 class Severity(enum.Enum):
     """Severities of RULES.md, with their SARIF level and security-severity."""
@@ -50,7 +53,7 @@ _SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.M
                       Severity.LOW: "3.0", Severity.INFO: "1.0"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     """A rule's verdict that a resource breaks it.
 
@@ -72,7 +75,7 @@ class Finding:
     resource_location: Location | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NotEvaluated:
     """A rule could not decide (value unknown until apply, role defined
     elsewhere, API call denied). Never a pass: it is counted and reported."""
@@ -84,7 +87,7 @@ class NotEvaluated:
     resource: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RuleError:
     """A rule raised on a resource: reported as an internal error, the scan goes on."""
 
