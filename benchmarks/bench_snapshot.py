@@ -2,7 +2,7 @@
 """How long a scan of a large live-account snapshot takes, against the time
 to merely json.load its files.
 
-    python benchmarks/bench_snapshot.py [--services 2000] [--runs 5] [--check] [--gen PATH]
+    python benchmarks/bench_snapshot.py [--services 2000] [--runs 5] [--check] [--phases] [--gen PATH]
 
 Generates the snapshot with shared/bench/gen.py (2,000 services: about
 2,200 files, 18 MB) into a temporary folder, then times, each in a fresh
@@ -17,6 +17,12 @@ Runs alternate between the two, so a busy machine slows both alike. Prints
 both times and their ratio (wall time; CPU time too); the budget is a wall
 time ratio of 3. With --check the exit code is 1 when the ratio is above
 it (and 2 when the generator is missing or a run failed).
+
+With --phases it also prints where a scan's time goes, measured inside one
+fresh interpreter per run (best of --runs), each phase as a multiple of the
+same process's json.load of every file: importing ecs-guard and its rules,
+reading the files into the model (inputs.load), running the rules (with the
+lines that sorting the findings needs), and writing the JSON report.
 """
 from __future__ import annotations
 
@@ -43,6 +49,34 @@ for folder, _dirs, files in os.walk(sys.argv[1]):
                 json.load(stream)
 """
 SCAN_FROM_PYTHON = "import sys; from ecs_guard.scan import scan; scan([sys.argv[1]])"
+PHASES = """
+import gc, io, json, os, sys, time
+gc.disable()  # as a scan runs (ecs_guard.scan.collector_paused)
+clock = time.perf_counter
+start = clock()
+parsed = []  # kept, as a scan keeps them: the memory grows alike
+for folder, _dirs, files in os.walk(sys.argv[1]):
+    for name in files:
+        if name.endswith(".json"):
+            with open(os.path.join(folder, name), "rb") as stream:
+                parsed.append(json.load(stream))
+json_loaded = clock()
+from ecs_guard.engine import run
+from ecs_guard.inputs import load
+from ecs_guard.reporters.json_report import render
+from ecs_guard.rule import select_rules
+rules = select_rules()
+imported = clock()
+inventory = load([sys.argv[1]])
+loaded = clock()
+report = run(inventory, rules)
+ran = clock()
+render(report, io.StringIO())
+rendered = clock()
+print(json.dumps({"json.load of every file": json_loaded - start, "imports and rules": imported - json_loaded,
+                  "read into the model": loaded - imported, "rules, lines, sort": ran - loaded,
+                  "JSON report": rendered - ran}))
+"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -51,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio is above {BUDGET:g}")
     parser.add_argument("--gen", type=Path, default=DEFAULT_GEN, help="path of shared/bench/gen.py")
+    parser.add_argument("--phases", action="store_true", help="also print where a scan's time goes")
     args = parser.parse_args(argv)
     if not args.gen.is_file():
         print(f"bench_snapshot: generator not found at {args.gen} (use --gen)", file=sys.stderr)
@@ -68,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             baseline_runs.append(_timed(baseline_command))
             scan_runs.append(_timed(scan_command))
+        phases = _phases(snapshot, args.runs) if args.phases else None
 
     baseline, scan = min(w for w, _ in baseline_runs), min(w for w, _ in scan_runs)
     baseline_cpu, scan_cpu = min(c for _, c in baseline_runs), min(c for _, c in scan_runs)
@@ -77,6 +113,11 @@ def main(argv: list[str] | None = None) -> int:
           f"(runs: {_list(w for w, _ in baseline_runs)})")
     print(f"scan ({how}): {scan:.3f} s wall, {scan_cpu:.3f} s CPU   (runs: {_list(w for w, _ in scan_runs)})")
     print(f"ratio: {ratio:.2f} wall, {scan_cpu / baseline_cpu:.2f} CPU (budget {BUDGET:g}, on wall time)")
+    if phases:
+        unit = phases["json.load of every file"]
+        print("phases, inside one process (best of each):")
+        for name, seconds in phases.items():
+            print(f"  {name:<26} {seconds:.3f} s  {seconds / unit:5.2f}x")
     if args.check and ratio > BUDGET:
         print(f"bench_snapshot: over budget: {ratio:.2f} > {BUDGET:g}", file=sys.stderr)
         return 1
@@ -99,6 +140,19 @@ def _scan_command(snapshot: Path, tmp: Path) -> tuple[list[str], str]:
             return [cli, "scan", "--format", "json", "--output", os.devnull, str(snapshot)], \
                 "ecs-guard scan --format json --output /dev/null"
     return [sys.executable, "-c", SCAN_FROM_PYTHON, str(snapshot)], "scan() from Python"
+
+
+def _phases(snapshot: Path, runs: int) -> dict[str, float]:
+    """The best time of each phase over `runs` fresh interpreters."""
+    best: dict[str, float] = {}
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", PHASES, str(snapshot)], capture_output=True, text=True)
+        if done.returncode != 0:
+            print(f"bench_snapshot: the phases run failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
+            raise SystemExit(2)
+        for name, seconds in json.loads(done.stdout).items():
+            best[name] = min(seconds, best.get(name, seconds))
+    return best
 
 
 def _timed(command: list[str]) -> tuple[float, float]:

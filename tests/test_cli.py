@@ -63,6 +63,21 @@ def test_json_scan_does_not_import_rich(tmp_path):
     assert done.stderr.splitlines()[-1] == "False", done.stderr
 
 
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output-file"])
+def test_the_command_exits_without_freeing_but_with_all_its_output(capsys, tmp_path, to_file):
+    """`ecs-guard` (cli.entry) ends with os._exit: what it wrote must be whole
+    all the same, and its exit code the one main() returns."""
+    args = ["scan", str(TESTS.parent / "examples" / "insecure-fargate"), "--format", "json"]
+    code, expected, _ = ecs_guard(capsys, *args)
+    assert cli._kept_until_exit is None  # main() from Python keeps nothing
+    output = tmp_path / "report.json"
+    done = subprocess.run([sys.executable, "-m", "ecs_guard", *args, *(["-o", str(output)] if to_file else [])],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == code == 1, done.stderr
+    written = output.read_text() if to_file else done.stdout
+    assert written == expected and json.loads(written)["summary"]["findings"] > 20
+
+
 def test_no_command_is_a_usage_error(capsys):
     code, _, err = ecs_guard(capsys)
     assert code == 2

@@ -94,3 +94,17 @@ def test_each_finding_is_on_a_line_of_its_own():
     lines = text.splitlines()
     assert '    {"rule_id": "EG101", "line": 3},' in lines and '    {"rule_id": "EG201", "line": 9}' in lines
     assert '  "notices": []' in lines
+
+
+ODD_VALUES = {"message": 'quotes " and \\ backslashes, tabs\t, é, 日本, \u2028', "line": 7, "container": None,
+              "ratio": 0.1, "flags": [True, False], "nested": {"k": ["v", 1]}}
+
+
+@pytest.mark.parametrize("c_encoder", [True, False], ids=["C encoder", "pure Python"])
+def test_entries_are_encoded_as_json_dumps_would(monkeypatch, c_encoder):
+    if not c_encoder:
+        monkeypatch.setattr(json.encoder, "c_make_encoder", None)
+    encode = json_report._entry_encoder()
+    assert encode(ODD_VALUES) == json.dumps(ODD_VALUES, ensure_ascii=False)
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        encode({"where": object()})

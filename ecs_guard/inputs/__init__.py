@@ -164,12 +164,12 @@ def _load_file(path: str, display: str, named: bool, seen: set[tuple[int, int]],
                 return
             seen.add((status.st_dev, status.st_ino))
             head = stream.read(detect.HEAD_BYTES)
-            head_text = head.decode("utf-8", "ignore")
+            head_text = head.decode("utf-8", "ignore") if b'"format_version"' in head else ""
             if detect.looks_like_terraform_json(head_text):
                 is_plan = detect.mentions_plan_keys(head_text) or _rest_mentions_plan_keys(stream, head_text)
                 raw = None
             else:
-                raw = head + stream.read()
+                raw = head + stream.read() if len(head) == detect.HEAD_BYTES else head
     except OSError as error:
         problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
         return
