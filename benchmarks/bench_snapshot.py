@@ -146,7 +146,10 @@ def _phases(snapshot: Path, runs: int) -> dict[str, float]:
     """The best time of each phase over `runs` fresh interpreters."""
     best: dict[str, float] = {}
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-c", PHASES, str(snapshot)], capture_output=True, text=True)
+        # run from the snapshot's folder: from a checkout, `python -c` would
+        # import the checkout's ecs_guard rather than the installed one
+        done = subprocess.run([sys.executable, "-c", PHASES, str(snapshot)], capture_output=True, text=True,
+                              cwd=snapshot.parent)
         if done.returncode != 0:
             print(f"bench_snapshot: the phases run failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
             raise SystemExit(2)
