@@ -49,8 +49,6 @@ DEFAULT_FAIL_ON = Severity.INFO.value
 _kept_until_exit: list | None = None
 
 
-
-
 class UsageError(Exception):
     """A problem with how ecs-guard was called: one line on stderr, exit code 2."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .model import Cluster, Container, Inventory, InputProblem, Resource, Service, TaskDefinition, TaskSet
 from .results import Finding, NotEvaluated, RuleError, Severity
