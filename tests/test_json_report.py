@@ -102,9 +102,10 @@ ODD_VALUES = {"message": 'quotes " and \\ backslashes, tabs\t, é, 日本, \u202
 
 @pytest.mark.parametrize("c_encoder", [True, False], ids=["C encoder", "pure Python"])
 def test_entries_are_encoded_as_json_dumps_would(monkeypatch, c_encoder):
+    expected = json.dumps(ODD_VALUES, ensure_ascii=False)
     if not c_encoder:
         monkeypatch.setattr(json.encoder, "c_make_encoder", None)
     encode = json_report._entry_encoder()
-    assert encode(ODD_VALUES) == json.dumps(ODD_VALUES, ensure_ascii=False)
+    assert encode(ODD_VALUES) == expected
     with pytest.raises(TypeError, match="not JSON serializable"):
         encode({"where": object()})

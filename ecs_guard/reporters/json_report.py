@@ -25,13 +25,15 @@ def _entry_encoder():
     """json.dumps(value, ensure_ascii=False) for one entry at a time, with one
     encoder made for them all: json.dumps sets up a new C encoder per call,
     which costs more than encoding a finding (a large estate has 10,000s).
-    Python builds without the C encoder use the pure-Python one."""
+    Python builds without the C encoder (or with one whose arguments have
+    changed) use the pure-Python one."""
     python_encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
+    try:
+        encode_entry = make(None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
+                            False, False, True)
+    except TypeError:  # no C encoder, or one that takes other arguments
         return python_encoder.encode
-    encode_entry = make(None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
-                        False, False, True)
     return lambda value: "".join(encode_entry(value, 0))
 
 
