@@ -53,8 +53,11 @@ def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | 
     when we do not carry it."""
     key = (mode, resource_type)
     if key not in _CACHE:
-        from .aws_schema import DATA_SOURCES, RESOURCES
-        raw = (RESOURCES if mode == "managed" else DATA_SOURCES).get(resource_type)
+        from .aws_schema import ALIASES, DATA_SOURCES, RESOURCES
+        if mode == "managed":
+            raw = RESOURCES.get(ALIASES.get(resource_type, resource_type))
+        else:
+            raw = DATA_SOURCES.get(resource_type)
         _CACHE[key] = _block(raw) if raw is not None else None
     return _CACHE[key]
 
