@@ -125,7 +125,7 @@ def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
 
 def terraform_options(args: argparse.Namespace):
     """--var-file and --source, checked, as ecs_guard.inputs takes them."""
-    from .inputs.options import TerraformOptions
+    from ecs_guard.inputs.terraform.options import TerraformOptions
 
     if args.source is not None and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source}: no such folder")

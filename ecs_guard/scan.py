@@ -11,7 +11,7 @@ from .rule import Rule, select_rules
 
 if TYPE_CHECKING:
     from .config import Config
-    from .inputs.options import TerraformOptions
+    from ecs_guard.inputs.terraform.options import TerraformOptions
 
 
 def scan(paths: list[str], rules: list[Rule] | None = None, options: "TerraformOptions | None" = None) -> Report:

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from ecs_guard.inputs import detect, snapshot_shapes as shapes
+from ecs_guard.inputs import detect
+from ecs_guard.inputs.snapshot import shapes
 from input_helpers import ROOT, SNAPSHOTS, TASKDEFS
 
 PLAN = ROOT / "examples" / "insecure-fargate" / "plan.json"

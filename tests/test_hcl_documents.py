@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.hcl import Unknown, load_root
+from ecs_guard.inputs.terraform.hcl.values import Unknown
+from ecs_guard.inputs.terraform.source.root import load_root
 from test_hcl_root import record, write_module
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ecs_guard.inputs.hcl import load_root
+from ecs_guard.inputs.terraform.source.root import load_root
 from test_hcl_root import record, write_module
 
 PROBE = "terraform_data.probe"   # a type outside the provider schema: values as evaluated

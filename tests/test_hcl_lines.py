@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.hcl import load_root
+from ecs_guard.inputs.terraform.source.root import load_root
 from ecs_guard.location import Location
 from test_hcl_root import record
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.hcl import load_root
-from ecs_guard.inputs.hcl.cache import ContentCache
-from ecs_guard.inputs.hcl.parse import HclSyntaxError, parse_cache, parse_file, parse_hcl
-from ecs_guard.inputs.hcl.syntax import Call, Literal, ObjectExpr, Template, TemplateFor, TupleExpr
+from ecs_guard.inputs.terraform.source.root import load_root
+from ecs_guard.inputs.terraform.hcl.cache import ContentCache
+from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_file, parse_hcl
+from ecs_guard.inputs.terraform.hcl.syntax import Call, Literal, ObjectExpr, Template, TemplateFor, TupleExpr
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = textwrap.dedent('''\
@@ -137,7 +137,7 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path):
 
 def test_parallel_processes_share_a_cold_cache(tmp_path):
     code = """
-        from ecs_guard.inputs.hcl import load_root
+        from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/ecs_stack")
         assert not root.problems, root.problems
         print(len(root.resources))
@@ -157,7 +157,7 @@ def test_a_warm_run_does_not_import_hcl2_and_the_grammar_cache_is_in_the_user_ca
     cold = _run("""
         import sys
         import hcl2.parser
-        from ecs_guard.inputs.hcl import load_root
+        from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/modules")
         print(hcl2.parser.PARSER_FILE)
         print(all(not cached for cached in root.parse_cached.values()))
@@ -168,7 +168,7 @@ def test_a_warm_run_does_not_import_hcl2_and_the_grammar_cache_is_in_the_user_ca
     assert all_parsed == "True"
     warm = _run("""
         import sys
-        from ecs_guard.inputs.hcl import load_root
+        from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/modules")
         print("hcl2" in sys.modules, "lark" in sys.modules, all(root.parse_cached.values()), len(root.resources))
     """, cache)
@@ -182,7 +182,7 @@ def test_checkovs_hcl2_fork_is_refused_with_a_clear_message(tmp_path):
     (fork / "__init__.py").write_text("def loads(text):\n    return {}\n")
     (fork / "parser.py").write_text("PARSER_FILE = None\n")
     result = _run("""
-        from ecs_guard.inputs.hcl import load_root
+        from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/bad_hcl")
         print(root.resources)
         for problem in root.problems:

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.hcl import load_root
-from ecs_guard.inputs.hcl.schema import resource_schema
-from ecs_guard.inputs.plan_records import unknown_paths
+from ecs_guard.inputs.terraform.source.root import load_root
+from ecs_guard.inputs.terraform.provider.schema import resource_schema
+from ecs_guard.inputs.terraform.build.records import unknown_paths
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 PLANNED = sorted(path.parent.name for path in FIXTURES.glob("*/plan.json"))

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.hcl import HclResource, Unknown, load_root
+from ecs_guard.inputs.terraform.hcl.values import Unknown
+from ecs_guard.inputs.terraform.source.resource import HclResource
+from ecs_guard.inputs.terraform.source.root import load_root
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 

@@ -15,7 +15,7 @@ from ecs_guard import cli
 from ecs_guard.config import Config
 from ecs_guard.engine import run
 from ecs_guard.inputs import load
-from ecs_guard.inputs.options import TerraformOptions
+from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.rule import all_rules, get_rule
 from ecs_guard.scan import configured_scan, scan
 from fixture_cases import ROOT, all_cases
@@ -438,7 +438,7 @@ def test_a_scan_without_tf_files_does_not_import_the_hcl_front_end(tmp_path):
         {"name": "web", "image": "nginx:1.27"}]}))
     script = (f"import sys; from ecs_guard.scan import scan; scan([{str(tmp_path)!r}, {str(plan)!r}]); "
               "print(sorted(m for m in sys.modules if m.split('.')[0] in ('hcl2', 'lark') "
-              "or m.startswith('ecs_guard.inputs.hcl')))")
+              "or m.startswith(('ecs_guard.inputs.terraform.hcl', 'ecs_guard.inputs.terraform.source.root'))))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"

@@ -1,8 +1,8 @@
 """The carried AWS provider schema: aliases are written once and read as their target."""
 from __future__ import annotations
 
-from ecs_guard.inputs.hcl.schema import resource_schema
-from ecs_guard.inputs.hcl.schema_gen import split_aliases
+from ecs_guard.inputs.terraform.provider.schema import resource_schema
+from ecs_guard.inputs.terraform.provider.schema_gen import split_aliases
 
 
 def test_a_type_with_an_earlier_types_schema_is_written_as_its_alias():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import random
 
-from ecs_guard.inputs.jsonlines import JsonText
+from ecs_guard.inputs.jsondocs.lines import JsonText
 
 
 def _emit(value, path=(), lines=None, out=None, indent=0):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.plan import load_plan
-from ecs_guard.inputs.plan_links import Instance, Links, config_path, module_of
+from ecs_guard.inputs.terraform.plan.adapter import load_plan
+from ecs_guard.inputs.terraform.build.links import Instance, Links, config_path, module_of
 from ecs_guard.model import Inventory, Resource, Value
 from ecs_guard.rule import get_rule
 from ecs_guard.scan import scan

@@ -168,8 +168,8 @@ def test_terraform_state_and_cloudformation_are_reported_not_scanned(tree):
 def _use_plan_adapter(monkeypatch, load_plan):
     """Stands in for the plan adapter (another module): here only the hand-over is under test."""
     adapter = types.SimpleNamespace(load_plan=load_plan)
-    monkeypatch.setitem(sys.modules, "ecs_guard.inputs.plan", adapter)
-    monkeypatch.setattr("ecs_guard.inputs.plan", adapter, raising=False)
+    monkeypatch.setitem(sys.modules, "ecs_guard.inputs.terraform.plan.adapter", adapter)
+    monkeypatch.setattr("ecs_guard.inputs.terraform.plan.adapter", adapter, raising=False)
 
 
 @pytest.fixture
@@ -201,7 +201,7 @@ def test_plans_go_to_the_plan_adapter_even_when_variables_fill_the_head(tree, pl
 
 
 def test_a_plan_the_plan_adapter_rejects_is_reported_and_the_scan_goes_on(tree, monkeypatch):
-    from ecs_guard.inputs.errors import InputError
+    from ecs_guard.inputs.problems import InputError
 
     def load_plan(path, display, source=None):
         raise InputError("resource_changes is not a list", 1)

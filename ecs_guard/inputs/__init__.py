@@ -51,12 +51,12 @@ from typing import BinaryIO, Iterator
 from ..location import display_path
 from ..model import InputProblem, Inventory
 from . import detect
-from .errors import InputError
-from .jsonlines import JsonText
-from .options import TerraformOptions
-from .snapshot import load_estate
-from .snapshot_shapes import Document
-from .terraform_inputs import TerraformInputs
+from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.jsondocs.lines import JsonText
+from ecs_guard.inputs.terraform.options import TerraformOptions
+from ecs_guard.inputs.snapshot.estate import load_estate
+from ecs_guard.inputs.snapshot.shapes import Document
+from ecs_guard.inputs.terraform.inputs import TerraformInputs
 
 SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
 NOT_UNDERSTOOD = "not an ECS input ecs-guard understands"
@@ -241,7 +241,7 @@ def _not_understood(display: str, named: bool, message: str) -> InputProblem:
 
 def _load_plan(path: str, display: str, inventory: Inventory, source=None) -> None:
     try:
-        from . import plan  # lazily: only plans need it
+        from ecs_guard.inputs.terraform.plan import adapter as plan  # lazily: only plans need it
 
         found = plan.load_plan(path, display, source)
     except InputError as error:

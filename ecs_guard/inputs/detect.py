@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import snapshot_shapes
-from .snapshot_shapes import Shape
+from ecs_guard.inputs.snapshot import shapes as snapshot_shapes
+from ecs_guard.inputs.snapshot.shapes import Shape
 
 HEAD_BYTES = 8192
 

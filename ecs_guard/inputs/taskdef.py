@@ -11,9 +11,9 @@ is where its roles are found).
 """
 from __future__ import annotations
 
-from . import ecs_json
+from ecs_guard.inputs.jsondocs import ecs as ecs_json
 from ..model import TaskDefinition
-from .jsonlines import JsonText
+from ecs_guard.inputs.jsondocs.lines import JsonText
 
 
 def address_of(td: dict) -> str:

@@ -1,0 +1,53 @@
+"""One record of a snapshot file (a service, a role, a subnet...) and the
+guard that keeps one malformed record from stopping the rest."""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, NamedTuple, TypeVar
+
+from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.jsondocs.lines import JsonText, Locator
+
+T = TypeVar("T")
+
+
+class Record(NamedTuple):
+    """The object at `path` in a file's text."""
+
+    text: JsonText
+    path: tuple
+    data: dict
+
+    def locator(self, address: str) -> Locator:
+        """Maps a JSON path relative to the record to its lazy Location."""
+        return Locator(self.text, self.path, address)
+
+
+def read_each(records: Iterable[Record], read: Callable[[Record], T | None],
+              problems: list[InputProblem]) -> list[T]:
+    """read(record) for every record, skipping (and reporting, with the
+    record's line) those it cannot make sense of. An unexpected error is
+    reported by its type only: its message might quote a secret from the input."""
+    results = []
+    for record in records:
+        try:
+            result = read(record)
+        except InputError as error:
+            problems.append(_problem(record, error.message, error.line))
+            continue
+        except Exception as error:  # malformed input must not stop the scan
+            problems.append(_problem(record, f"could not read this entry ({type(error).__name__})", None))
+            continue
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def _problem(record: Record, message: str, line: int | None) -> InputProblem:
+    return InputProblem(record.text.path, message, line or record.text.line_of(record.path), kind="unreadable")
+
+
+def as_dict(value: Any) -> dict:
+    """`value` when it is an object, else an empty one: optional nested
+    objects (networkConfiguration, deploymentConfiguration) may be absent."""
+    return value if isinstance(value, dict) else {}

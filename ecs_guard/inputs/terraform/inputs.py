@@ -1,0 +1,122 @@
+"""The Terraform source side of one scan: root modules and plans' sources.
+
+The walk hands over every .tf file (and every .tf/.tfvars file named on the
+command line) as it finds it, and asks for the source of every plan. At
+the end, ``load`` reads each folder that is a root module (terraform_roots)
+and not already the source of a plan: a plan inside a root that is also
+walked is reported once, by the plan, at the source's lines.
+
+Each root is evaluated once however many plans use it, and the parsed
+module folders are shared between roots. Nothing here imports the HCL
+front end until there is Terraform source to read.
+"""
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+from ecs_guard.location import display_path
+from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.terraform.options import TerraformOptions
+from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
+
+
+class TerraformInputs:
+    def __init__(self, options: TerraformOptions):
+        self.options = options
+        self.folders: list[Path] = []          # folders with .tf files, as found
+        self.sources: set[Path] = set()        # roots read as the source of a plan
+        self.problems: list[InputProblem] = []  # sources that could not be evaluated
+        self._evaluated: dict[Path, object] = {}
+        self._parsed: dict = {}                # module folder -> ModuleSource, shared by the roots
+
+    def add_file(self, path: str, display: str, named: bool, problems: list[InputProblem]) -> None:
+        """A .tf file found in the walk, or a .tf/.tfvars file named on the
+        command line (which must exist, in a folder with .tf files)."""
+        folder = Path(path).parent.resolve()
+        if named and not os.path.isfile(path):
+            problems.append(InputProblem(display, "cannot read the file: no such file"))
+        elif named and not holds_tf_files(folder):
+            problems.append(InputProblem(display, "no .tf file in its folder: not part of a Terraform root module",
+                                         kind="not-understood"))
+        elif folder not in self.folders:
+            self.folders.append(folder)
+
+    def source_of_plan(self, plan: str, walked_from: str | None):
+        """The root module (hcl.HclRoot) a plan was made from: --source, else
+        the root the plan file lies in; None when there is none."""
+        if self.options.source is not None:
+            folder = Path(self.options.source).resolve()
+        else:
+            folder = root_of_plan(Path(plan), Path(walked_from) if walked_from is not None else None)
+        if folder is None:
+            return None
+        self.sources.add(folder)
+        try:
+            return self._evaluate(folder)
+        except Exception as error:  # the plan is still scanned, at its own lines
+            problem = InputProblem(display_path(folder), "could not evaluate this Terraform source "
+                                   f"({type(error).__name__}): the plan is reported at its own lines",
+                                   kind="not-understood")
+            if problem not in self.problems:
+                self.problems.append(problem)
+            return None
+
+    def load(self, inventory: Inventory) -> None:
+        """Scan every root module found that is not a plan's source. A JSON
+        file a root reads (a .tfvars.json, container definitions read with
+        file()) is part of the source: the walk's note that it is no input of
+        its own is dropped."""
+        _add(inventory, Inventory(problems=self.problems))
+        if self.folders:
+            for folder in root_folders(self.folders, self._module):
+                if folder not in self.sources:
+                    _add(inventory, self._root_inventory(folder))
+        read = {file for root in self._evaluated.values() for file in root.files if file.endswith(".json")}
+        inventory.problems[:] = [p for p in inventory.problems if p.kind != "not-understood" or p.path not in read]
+        if self._evaluated:
+            # The evaluation (module instances and their resource groups)
+            # refers to itself, and a scan runs with the collector paused
+            # (ecs_guard.scan): collect it now, or a long-running caller (a
+            # test session, an editor) would keep every evaluation.
+            self._evaluated.clear()
+            self._parsed.clear()
+            gc.collect(0)
+
+    # ----------------------------------------------------------------- reading
+
+    def _evaluate(self, folder: Path):
+        if folder not in self._evaluated:
+            from ecs_guard.inputs.terraform.source.adapter import evaluate_root
+
+            self._evaluated[folder] = evaluate_root(folder, self.options.var_files, self._parsed)
+        return self._evaluated[folder]
+
+    def _module(self, folder: Path):
+        """A folder's parsed module (to see which modules it calls)."""
+        if folder not in self._parsed:
+            from ecs_guard.inputs.terraform.source.module import ModuleSource, load_module
+
+            try:
+                self._parsed[folder] = load_module(folder)
+            except Exception:  # the evaluation of the root reports it (no python-hcl2, ...)
+                return ModuleSource(folder)
+        return self._parsed[folder]
+
+    def _root_inventory(self, folder: Path) -> Inventory:
+        from ecs_guard.inputs.terraform.source.adapter import load_root_module
+
+        try:
+            return load_root_module(self._evaluate(folder))
+        except Exception as error:  # one root must not stop the scan; the message may quote input
+            return Inventory(problems=[InputProblem(display_path(folder), "could not evaluate this Terraform "
+                                                    f"root module ({type(error).__name__})")])
+
+
+def _add(inventory: Inventory, found: Inventory) -> None:
+    """Add a root's model; a problem of a module that several roots call is reported once."""
+    reported = set(inventory.problems)
+    found.problems = [problem for problem in found.problems if problem not in reported]
+    found.files = [file for file in found.files if file not in inventory.files]
+    inventory.extend(found)
