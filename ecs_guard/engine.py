@@ -12,11 +12,12 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Cluster, Container, Inventory, InputProblem, Resource, Service, TaskDefinition, TaskSet
+from .model import Cluster, Container, Inventory, Resource, Service, TaskDefinition, TaskSet
 from .results import Finding, NotEvaluated, RuleError, Severity
 from .rule import Rule
 
 if TYPE_CHECKING:
+    from .inputs.problems import InputProblem
     from .suppress import Notice, Suppressed
 
 

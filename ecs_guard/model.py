@@ -27,10 +27,13 @@ stays None.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .location import Location
 from .results import Finding, NotEvaluated, Severity
+
+if TYPE_CHECKING:
+    from .inputs.problems import InputProblem
 
 T = TypeVar("T")
 
@@ -270,25 +273,6 @@ class TaskSet(Resource):
 
 
 # ----------------------------------------------------------------- the whole input
-
-@dataclass(frozen=True, slots=True)
-class InputProblem:
-    """Something the user gave that was not scanned in full.
-
-    kind "unreadable": the file could not be read or parsed (exit code 3);
-    kind "not-understood": the file was read but is no input ecs-guard knows,
-    or part of it was skipped; always reported, never silently dropped.
-    """
-
-    path: str
-    message: str
-    line: int | None = None
-    kind: str = "unreadable"
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.message}"
-
 
 @dataclass
 class Inventory:

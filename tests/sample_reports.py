@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from ecs_guard.engine import Report, run
 from ecs_guard.location import Location
-from ecs_guard.model import InputProblem, Inventory, TaskDefinition, Value
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory, TaskDefinition, Value
 from ecs_guard.results import Severity
 from ecs_guard.rule import Rule, get_rule
 from model_factory import loc, make_container, make_task_definition

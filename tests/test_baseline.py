@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from ecs_guard import cli
+from ecs_guard.cli import common as cli
 from ecs_guard.baseline import (BaselineError, apply_baseline, baseline_document, read_baseline,
                                 write_baseline)
 from ecs_guard.config import Config, Ignore

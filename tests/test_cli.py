@@ -13,8 +13,10 @@ import jsonschema
 import pytest
 
 from ecs_guard import __version__, cli
+from ecs_guard.cli import common
 from ecs_guard.engine import run
-from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory
 from ecs_guard.results import Severity
 from ecs_guard.rule import all_rules, get_rule
 from ecs_guard.reporters import FORMATS, renderer
@@ -69,7 +71,7 @@ def test_the_command_exits_without_freeing_but_with_all_its_output(capsys, tmp_p
     all the same, and its exit code the one main() returns."""
     args = ["scan", str(TESTS.parent / "examples" / "insecure-fargate"), "--format", "json"]
     code, expected, _ = ecs_guard(capsys, *args)
-    assert cli._kept_until_exit is None  # main() from Python keeps nothing
+    assert common.kept_until_exit is None  # main() from Python keeps nothing
     output = tmp_path / "report.json"
     done = subprocess.run([sys.executable, "-m", "ecs_guard", *args, *(["-o", str(output)] if to_file else [])],
                           capture_output=True, text=True, timeout=120)
@@ -105,8 +107,8 @@ def test_unknown_rule_code_is_exit_2(capsys, option):
 
 
 def test_rule_codes_are_comma_separated_repeatable_and_case_insensitive():
-    assert cli.rule_codes(["eg6, EG101", "EG40"]) == ["EG6", "EG101", "EG40"]
-    assert cli.rule_codes([]) == []
+    assert common.rule_codes(["eg6, EG101", "EG40"]) == ["EG6", "EG101", "EG40"]
+    assert common.rule_codes([]) == []
 
 
 def test_unwritable_output_is_exit_2_before_scanning(capsys, tmp_path):
@@ -167,24 +169,24 @@ def report_with(severities=(), unreadable=False, crash=False):
     ((Severity.CRITICAL,), None, 0),
 ])
 def test_exit_code_for_findings(findings, fail_on, expected):
-    assert cli.exit_code(report_with(findings), fail_on) == expected
+    assert common.exit_code(report_with(findings), fail_on) == expected
 
 
 def test_unreadable_input_is_3_and_wins_over_findings():
-    assert cli.exit_code(report_with((Severity.CRITICAL,), unreadable=True), Severity.INFO) == 3
-    assert cli.exit_code(report_with((), unreadable=True), None) == 3
+    assert common.exit_code(report_with((Severity.CRITICAL,), unreadable=True), Severity.INFO) == 3
+    assert common.exit_code(report_with((), unreadable=True), None) == 3
 
 
 def test_a_crashed_rule_makes_the_scan_incomplete():
     report = report_with((Severity.LOW,), crash=True)
     assert report.errors
-    assert cli.exit_code(report, Severity.INFO) == 3
+    assert common.exit_code(report, Severity.INFO) == 3
 
 
 def test_not_understood_input_alone_does_not_fail():
     report = report_with(())
     report.problems.append(InputProblem("notes.json", "not an input ecs-guard knows", None, "not-understood"))
-    assert cli.exit_code(report, Severity.INFO) == 0
+    assert common.exit_code(report, Severity.INFO) == 0
 
 
 # ----------------------------------------------------------------- secrets

@@ -22,19 +22,19 @@ def _load(path):
 
 def test_a_real_plan_is_recognised_from_its_first_kilobytes():
     head = PLAN.read_bytes()[:detect.HEAD_BYTES].decode("utf-8", "ignore")
-    assert detect.looks_like_plan(head)
+    assert detect.looks_like_terraform_json(head) and detect.mentions_plan_keys(head)
 
 
 def test_a_terraform_state_is_terraform_json_but_not_a_plan():
     head = '{"format_version":"1.0","terraform_version":"1.11.4","values":{"root_module":{"resources":[]}}}'
     assert detect.looks_like_terraform_json(head)
-    assert not detect.looks_like_plan(head)
+    assert not detect.mentions_plan_keys(head)
 
 
 def test_plan_keys_beyond_the_head_are_not_seen_in_the_head():
     head = '{"format_version":"1.2","terraform_version":"1.9.5","variables":{"big":{"value":"' + "x" * 9000
     assert detect.looks_like_terraform_json(head[:detect.HEAD_BYTES])
-    assert not detect.looks_like_plan(head[:detect.HEAD_BYTES])
+    assert not detect.mentions_plan_keys(head[:detect.HEAD_BYTES])
     assert detect.mentions_plan_keys('..."}},"planned_values":{"root_module":{}}')
 
 
@@ -44,7 +44,7 @@ def test_plan_keys_beyond_the_head_are_not_seen_in_the_head():
     'format_version terraform_version planned_values',
 ])
 def test_other_text_is_not_a_plan(text):
-    assert not detect.looks_like_plan(text)
+    assert not detect.mentions_plan_keys(text)
 
 
 def test_a_plan_with_sorted_keys_is_recognised_once_parsed():

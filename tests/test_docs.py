@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ecs_guard import cli, docs_gen
+from ecs_guard import docs_gen
+from ecs_guard.cli import common as cli
 from ecs_guard.reporters import json_report
 from ecs_guard.rule import all_rules
 

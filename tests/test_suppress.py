@@ -13,7 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from ecs_guard import cli
+from ecs_guard.cli import common as cli
 from ecs_guard.config import Config, Ignore
 from ecs_guard.engine import run
 from ecs_guard.location import Location

@@ -12,7 +12,8 @@ import types
 
 import pytest
 
-from ecs_guard.inputs import NOT_UNDERSTOOD, load
+from ecs_guard.inputs import load
+from ecs_guard.inputs.jsondocs.files import NOT_UNDERSTOOD
 from input_helpers import TASKDEFS
 
 TASKDEF = (TASKDEFS / "register-input.json").read_text()

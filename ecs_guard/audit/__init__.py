@@ -6,6 +6,7 @@ read-only), writes what it read exactly as the AWS CLI would print it
 path. So one normaliser serves code and live accounts, and a saved audit
 rescans offline to the same result.
 
-Nothing here is imported on the `ecs-guard scan` start-up path: the CLI
-imports command.py, which imports boto3 and rich only when an audit runs.
+This package is library code with no argument parsing (run.py is one
+audit; ecs_guard.cli.audit is the command). Nothing here is imported on the
+`ecs-guard scan` start-up path, and boto3 and rich only when an audit runs.
 """

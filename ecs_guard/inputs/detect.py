@@ -1,7 +1,8 @@
 """What kind of input a file is, decided by its content, never by its name.
 
 Two steps, because plans are big: a Terraform plan is recognised from the
-first few KB of its text (``looks_like_plan``), so a 25 MB plan is never
+first few KB of its text (``looks_like_terraform_json`` and
+``mentions_plan_keys``), so a 25 MB plan is never
 parsed here, only by the plan adapter, once. Everything else is parsed and
 recognised from the parsed object (``classify``).
 """
@@ -31,13 +32,6 @@ def looks_like_terraform_json(head: str) -> bool:
     return (_OPENS_OBJECT.match(head) is not None
             and re.search(r'"format_version"\s*:', head) is not None
             and re.search(r'"terraform_version"\s*:', head) is not None)
-
-
-def looks_like_plan(head: str) -> bool:
-    """A plan from `terraform show -json`, judged from the start of its text.
-    A plan whose `variables` fill the head is not recognised here; the
-    caller looks further with ``mentions_plan_keys``."""
-    return looks_like_terraform_json(head) and mentions_plan_keys(head)
 
 
 def mentions_plan_keys(text: str) -> bool:

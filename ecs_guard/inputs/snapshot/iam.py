@@ -19,7 +19,8 @@ import re
 from typing import Any, Callable
 
 from ecs_guard.location import Location
-from ecs_guard.model import InputProblem, Policy, Role, Statement, Value
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Policy, Role, Statement, Value
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.jsondocs.ecs import attribute
 from ecs_guard.inputs.problems import InputError

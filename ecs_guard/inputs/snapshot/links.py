@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Iterable, TypeVar
 
 from ecs_guard.location import Location
-from ecs_guard.model import InputProblem, Value
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Value
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.detect import TASKDEF
 from ecs_guard.inputs.problems import InputError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, NamedTuple, TypeVar
 
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.jsondocs.lines import JsonText, Locator
 

@@ -5,7 +5,8 @@ policies and scheduled actions."""
 from __future__ import annotations
 
 from ecs_guard.location import Location
-from ecs_guard.model import Cluster, InputProblem, ScalableTarget, ScalingPolicy, ScheduledAction, Subnet, TargetGroup, Value
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Cluster, ScalableTarget, ScalingPolicy, ScheduledAction, Subnet, TargetGroup, Value
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.jsondocs.ecs import attribute
 from ecs_guard.inputs.problems import InputError

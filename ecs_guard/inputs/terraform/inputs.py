@@ -17,7 +17,8 @@ import os
 from pathlib import Path
 
 from ecs_guard.location import display_path
-from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
 

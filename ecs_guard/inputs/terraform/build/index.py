@@ -22,7 +22,8 @@ from __future__ import annotations
 import json
 from typing import Any, Callable, Iterable, TypeVar
 
-from ecs_guard.model import InputProblem, Value
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Value
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.links import Links, Resolved
 from ecs_guard.inputs.terraform.build.records import PlanResource, dotted

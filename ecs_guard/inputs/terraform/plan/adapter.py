@@ -24,7 +24,8 @@ from __future__ import annotations
 import mmap
 
 from ecs_guard.location import Location
-from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links

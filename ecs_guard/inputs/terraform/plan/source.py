@@ -12,7 +12,8 @@ plan's own known values always win. Resources the source does not have
 """
 from __future__ import annotations
 
-from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.build.records import PlanResource
 from ecs_guard.inputs.terraform.source.records import with_source
 

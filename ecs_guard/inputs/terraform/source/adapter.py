@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ecs_guard.model import InputProblem, Inventory
+from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of
 from ecs_guard.inputs.terraform.source.records import SourcedResource, from_hcl

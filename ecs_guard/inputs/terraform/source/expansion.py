@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate, iterate
 from ecs_guard.inputs.terraform.hcl.render import render

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ecs_guard.location import display_path
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step, evaluate
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text

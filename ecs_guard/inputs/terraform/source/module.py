@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecs_guard.location import display_path
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, ParsedFile, parse_file
 from ecs_guard.inputs.terraform.hcl.syntax import Attribute, Block
 

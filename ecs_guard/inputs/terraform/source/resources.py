@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step
 from ecs_guard.inputs.terraform.source.expansion import expand, instance_key_text, iteration_names, select_instance, unknown_expansion_problem
 from ecs_guard.inputs.terraform.source.module import Declaration

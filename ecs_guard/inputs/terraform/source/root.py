@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecs_guard.location import display_path
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs, module_references
 from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
 from ecs_guard.inputs.terraform.hcl.library import HclLibraryError

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ecs_guard.location import display_path
-from ecs_guard.model import InputProblem
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate
 from ecs_guard.inputs.terraform.hcl.jsondoc import parse_document
 from ecs_guard.inputs.terraform.source.module import Declaration, read_text

@@ -1,0 +1,177 @@
+"""What every command of the `ecs-guard` command line shares: exit codes,
+UsageError, the flags several commands take (paths, rules, report,
+Terraform), the configured options they make, the exit code of a report
+and where its output goes.
+
+Exit codes (docs/exit-codes.md), highest precedence first:
+  2  usage or configuration error (an invalid config or baseline file), or ecs-guard itself failed
+  3  the scan is incomplete: an input could not be read, or a rule crashed
+  1  a finding at or above --fail-on
+  0  none of the above
+Every error is one line ``ecs-guard: error: ...`` on stderr, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import os
+import sys
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, TextIO
+
+from ecs_guard.config import FAIL_ON_NONE
+from ecs_guard.reporters import FORMATS
+from ecs_guard.results import Severity
+
+if TYPE_CHECKING:
+    from ecs_guard.config import Config
+    from ecs_guard.engine import Report
+    from ecs_guard.inputs.terraform.options import TerraformOptions
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+DEFAULT_FAIL_ON = Severity.INFO.value
+
+# What the command keeps until the process ends when it runs as `ecs-guard`
+# (ecs_guard.cli.entry): None when main() is called from Python, which frees as usual.
+kept_until_exit: list | None = None
+
+
+class UsageError(Exception):
+    """A problem with how ecs-guard was called: one line on stderr, exit code 2."""
+
+
+def add_paths_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
+                        help="files or folders to scan (default: the current folder)")
+
+
+def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which rules run, and the config file that may say so."""
+    parser.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="run only these rules: IDs or prefixes (EG6, EG40), comma-separated, repeatable")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="do not run these rules: IDs or prefixes, comma-separated, repeatable")
+    parser.add_argument("--config", metavar="FILE",
+                        help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
+                             "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)")
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """The report's options, shared by `scan` and `audit`."""
+    parser.add_argument("--format", choices=list(FORMATS), default="console",
+                        help="output format (default: console)")
+    parser.add_argument("-o", "--output", metavar="FILE",
+                        help="write the report to FILE instead of standard output")
+    parser.add_argument("--fail-on", metavar="SEVERITY", choices=[s.value for s in Severity] + [FAIL_ON_NONE],
+                        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
+                             f"info, or {FAIL_ON_NONE} to never fail on findings (default: the config's "
+                             f"fail-on, else {DEFAULT_FAIL_ON})")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list not-evaluated checks with their reasons, inputs not understood, "
+                             "suppressed findings and notices")
+    add_rule_arguments(parser)
+
+
+def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files",
+                        help="a .tfvars file for the Terraform root modules scanned, after terraform.tfvars "
+                             "and *.auto.tfvars (repeatable: later files win)")
+    parser.add_argument("--source", metavar="DIR",
+                        help="the Terraform root module the scanned plans were made from: plan findings are "
+                             "reported at its .tf lines (default: the root module a plan file lies in)")
+
+
+def terraform_options(args: argparse.Namespace):
+    """--var-file and --source, checked, as ecs_guard.inputs takes them."""
+    from ecs_guard.inputs.terraform.options import TerraformOptions
+
+    if args.source is not None and not os.path.isdir(args.source):
+        raise UsageError(f"--source {args.source}: no such folder")
+    return TerraformOptions(tuple(args.var_files), args.source)
+
+
+def keep_until_exit(report) -> None:
+    """Leave the report (and the model it holds) for the operating system to
+    reclaim when the `ecs-guard` command ends (entry). Its objects are also
+    moved out of the cyclic collector's sight (gc.freeze, called while the
+    collector is paused): they were made with it off, and its first pass
+    after the scan would walk every one of them for nothing."""
+    if kept_until_exit is not None:
+        kept_until_exit.append(report)
+        gc.freeze()
+
+
+def read_known_findings(path: str):
+    """The baseline file's findings (ecs_guard.baseline, imported only when one is used)."""
+    from ecs_guard.baseline import BaselineError, read_baseline
+
+    try:
+        return read_baseline(path)
+    except BaselineError as error:
+        raise UsageError(str(error)) from None
+
+
+def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config:
+    """The config file's settings with the command line's flags on top (a flag replaces the key)."""
+    from ecs_guard.config import ConfigError, load_config
+
+    select, ignore = rule_codes(args.select), rule_codes(args.ignore)
+    try:
+        config = load_config(args.config)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    return config.with_flags(select=select, ignore=ignore, baseline=baseline, fail_on=getattr(args, "fail_on", None))
+
+
+def rule_codes(values: list[str]) -> list[str]:
+    """--select/--ignore values: comma-separated and repeatable; every code must match a rule."""
+    from ecs_guard.rule import unknown_rule_codes
+
+    codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+    unknown = unknown_rule_codes(codes)
+    if unknown:
+        raise UsageError(f"unknown rule code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
+                         "(`ecs-guard rules` lists them)")
+    return codes
+
+
+def exit_code(report, fail_on: Severity | None) -> int:
+    """3 beats 1: an unread input or a crashed rule must not hide behind findings."""
+    if report.unreadable or report.errors:
+        return EXIT_INCOMPLETE
+    if fail_on is not None and report.has_findings_at(fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def output_stream(path: str | None) -> Iterator[TextIO]:
+    """Standard output, or FILE opened before the scan so a bad path fails fast."""
+    if path is None or path == "-":
+        try:
+            yield sys.stdout
+        except BrokenPipeError:  # `ecs-guard scan | head`: the reader left; the exit code still counts
+            silence_stdout()
+        return
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
+    with stream:
+        yield stream
+
+
+def silence_stdout() -> None:
+    """After a broken pipe, send what is left to /dev/null so Python's exit does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
+        pass
+
+
