@@ -22,6 +22,7 @@ machine wall time measures the neighbours. The budget (issue 12): a whole
 scan within 3x the C loader, so the loader itself within 2x. Exit code: 0,
 or 1 with --check when a ratio exceeds LIMIT, 2 without libyaml.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -219,6 +220,7 @@ def yaml_template(services: int) -> str:
 def _tag_loader() -> type:
     """CSafeLoader with the short-form tags accepted (as a mapping of the
     tag's name), the least a plain yaml.load needs to read a template."""
+
     class Loader(yaml.CSafeLoader):
         pass
 
@@ -258,6 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     yaml_text = yaml_template(args.services)
     json_text = json.dumps(load_template(yaml_text, "bench.yaml").data, indent=2)
     loader = _tag_loader()
+
     def without_gc() -> Any:
         gc.disable()
         try:
@@ -265,25 +268,32 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             gc.enable()
 
-    times = best_cpu({
-        "yaml.load (C)": lambda: yaml.load(yaml_text, Loader=loader),
-        "yaml.load (C) no GC": without_gc,
-        "load_template YAML": lambda: load_template(yaml_text, "bench.yaml"),
-        "json.loads": lambda: json.loads(json_text),
-        "load_template JSON": lambda: load_template(json_text, "bench.json"),
-    }, args.repeat)
+    times = best_cpu(
+        {
+            "yaml.load (C)": lambda: yaml.load(yaml_text, Loader=loader),
+            "yaml.load (C) no GC": without_gc,
+            "load_template YAML": lambda: load_template(yaml_text, "bench.yaml"),
+            "json.loads": lambda: json.loads(json_text),
+            "load_template JSON": lambda: load_template(json_text, "bench.json"),
+        },
+        args.repeat,
+    )
     baseline = times["yaml.load (C)"]
     mb = 1024 * 1024
-    print(f"template: {args.services} services; YAML {len(yaml_text) / mb:.1f} MB, "
-          f"{yaml_text.count(chr(10)):,} lines; JSON {len(json_text) / mb:.1f} MB; best of {args.repeat}, CPU s")
+    print(
+        f"template: {args.services} services; YAML {len(yaml_text) / mb:.1f} MB, "
+        f"{yaml_text.count(chr(10)):,} lines; JSON {len(json_text) / mb:.1f} MB; best of {args.repeat}, CPU s"
+    )
     for name, seconds in times.items():
         print(f"{name:20} {seconds:8.3f}  {seconds / baseline:5.2f}x the C loader")
     yaml_ratio = times["load_template YAML"] / baseline
     json_ratio = times["load_template JSON"] / baseline
-    print(f"load_template / yaml.load (C): YAML {yaml_ratio:.2f}, JSON {json_ratio:.2f} (limit {LIMIT}); "
-          f"YAML {times['load_template YAML'] / times['yaml.load (C) no GC']:.2f}x the C loader with the "
-          f"garbage collector off (load_template turns it off); "
-          f"JSON {times['load_template JSON'] / times['json.loads']:.2f}x json.loads")
+    print(
+        f"load_template / yaml.load (C): YAML {yaml_ratio:.2f}, JSON {json_ratio:.2f} (limit {LIMIT}); "
+        f"YAML {times['load_template YAML'] / times['yaml.load (C) no GC']:.2f}x the C loader with the "
+        f"garbage collector off (load_template turns it off); "
+        f"JSON {times['load_template JSON'] / times['json.loads']:.2f}x json.loads"
+    )
     exceeded = max(yaml_ratio, json_ratio) > LIMIT
     if exceeded:
         print("over the limit", file=sys.stderr)

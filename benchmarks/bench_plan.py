@@ -15,6 +15,7 @@ most 3x the baseline's wall time, and its peak RSS stays under 4x the
 plan's size. Exit code: 0, or 1 with --check when a limit is exceeded, or
 2 when something could not be run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "bench" / "gen.py"
-TIME_LIMIT = 3.0     # x json.load's wall time
-MEMORY_LIMIT = 4.0   # x the plan's size
+TIME_LIMIT = 3.0  # x json.load's wall time
+MEMORY_LIMIT = 4.0  # x the plan's size
 
 
 def measure(command: list[str], repeat: int, ok_codes=(0,)) -> dict:
@@ -83,10 +84,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':10} {'wall s':>8} {'cpu s':>8} {'peak RSS MB':>12}")
     for name, result in (("json.load", baseline), ("scan", scanned)):
         print(f"{name:10} {result['wall']:8.2f} {result['cpu']:8.2f} {result['rss'] / mb:12.1f}")
-    print(f"time:   scan / json.load = {time_ratio:.2f} (limit {TIME_LIMIT}); "
-          f"cpu {scanned['cpu'] / baseline['cpu']:.2f}")
-    print(f"memory: scan peak RSS / plan size = {memory_ratio:.2f} (limit {MEMORY_LIMIT}); "
-          f"json.load's is {baseline['rss'] / size:.2f}")
+    print(
+        f"time:   scan / json.load = {time_ratio:.2f} (limit {TIME_LIMIT}); cpu {scanned['cpu'] / baseline['cpu']:.2f}"
+    )
+    print(
+        f"memory: scan peak RSS / plan size = {memory_ratio:.2f} (limit {MEMORY_LIMIT}); "
+        f"json.load's is {baseline['rss'] / size:.2f}"
+    )
     exceeded = time_ratio > TIME_LIMIT or memory_ratio > MEMORY_LIMIT
     if exceeded:
         print("over the limit", file=sys.stderr)

@@ -36,6 +36,7 @@ Budgets: the hook run at most 1 s wall, ``--version`` at most 0.2 s. Exit
 code: 0, or 1 with --check when a budget is exceeded, or 2 when something
 could not be run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,12 +52,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "bench" / "gen.py"
-HOOK_BUDGET = 1.0      # seconds, one changed .tf file
-VERSION_BUDGET = 0.2   # seconds
+HOOK_BUDGET = 1.0  # seconds, one changed .tf file
+VERSION_BUDGET = 0.2  # seconds
 CHANGED_APP = 42
 
 
 # ----------------------------------------------------------------- the repository
+
 
 def make_repository(top: Path, services: int, gen: Path) -> Path:
     """live/ calling modules/appNNNNN/ for every service; returns the changed module's main.tf."""
@@ -110,6 +112,7 @@ def as_module(text: str) -> str:
 
 # ----------------------------------------------------------------- measuring
 
+
 class CannotRun(Exception):
     """A command failed or did not do what is timed: no numbers, exit code 2."""
 
@@ -123,8 +126,9 @@ def timed(command: list[str], cwd: Path, env: dict, ok_codes=(0, 1)) -> float:
     done = subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     wall = time.perf_counter() - start
     if done.returncode not in ok_codes:
-        raise CannotRun(f"{' '.join(command[:4])}... exited {done.returncode}: "
-                        f"{done.stderr.decode(errors='replace').strip()}")
+        raise CannotRun(
+            f"{' '.join(command[:4])}... exited {done.returncode}: {done.stderr.decode(errors='replace').strip()}"
+        )
     return wall
 
 
@@ -148,18 +152,21 @@ class Edits:
 def measure_hook(top: Path, changed: Path, env: dict, repeat: int) -> tuple[float, float]:
     """(wall with the changed file new, wall with every file cached)."""
     relative = str(changed.relative_to(top))
-    command = ecs_guard_command() + ["scan", "--changed", relative]
+    command = [*ecs_guard_command(), "scan", "--changed", relative]
     edits = Edits(changed)
 
     def changed_run() -> float:
         edits.next()
         return timed(command, top, env)
 
-    warm = subprocess.run(ecs_guard_command() + ["scan", "--format", "json", "live"], cwd=top, env=env,
-                          capture_output=True, text=True)  # warm: parse every file into the cache
+    warm = subprocess.run(
+        [*ecs_guard_command(), "scan", "--format", "json", "live"], cwd=top, env=env, capture_output=True, text=True
+    )  # warm: parse every file into the cache
     if relative not in json.loads(warm.stdout or "{}").get("files", []):
-        raise CannotRun(f"`ecs-guard scan live` did not read {relative}: this ecs-guard does not "
-                        "scan Terraform folders, so there is nothing to time")
+        raise CannotRun(
+            f"`ecs-guard scan live` did not read {relative}: this ecs-guard does not "
+            "scan Terraform folders, so there is nothing to time"
+        )
     changed_wall = best_wall(changed_run, repeat)
     cached_wall = best_wall(lambda: timed(command, top, env), repeat)
     return changed_wall, cached_wall
@@ -177,10 +184,17 @@ def measure_pre_commit(top: Path, changed: Path, env: dict, repeat: int) -> floa
     hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))[0]
     hook.update(language="system", entry=hook["entry"].replace("ecs-guard", " ".join(ecs_guard_command()), 1))
     (top / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}, sort_keys=False), encoding="utf-8")
-    git_env = dict(env, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="bench", GIT_AUTHOR_EMAIL="bench@example.com",
-                   GIT_COMMITTER_NAME="bench", GIT_COMMITTER_EMAIL="bench@example.com",
-                   PRE_COMMIT_HOME=str(top.parent / "pre-commit-home"))
+        yaml.safe_dump({"repos": [{"repo": "local", "hooks": [hook]}]}, sort_keys=False), encoding="utf-8"
+    )
+    git_env = dict(
+        env,
+        GIT_CONFIG_NOSYSTEM="1",
+        GIT_AUTHOR_NAME="bench",
+        GIT_AUTHOR_EMAIL="bench@example.com",
+        GIT_COMMITTER_NAME="bench",
+        GIT_COMMITTER_EMAIL="bench@example.com",
+        PRE_COMMIT_HOME=str(top.parent / "pre-commit-home"),
+    )
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "--no-verify", "-m", "services"]):
         subprocess.run([git, *args], cwd=top, env=git_env, check=True, stdout=subprocess.DEVNULL)
     edits = Edits(changed)
@@ -215,24 +229,30 @@ def main(argv: list[str] | None = None) -> int:
         changed = make_repository(top, args.services, Path(args.gen))
         tf_files = sum(1 for _ in top.rglob("*.tf"))
         try:
-            version = best_wall(lambda: timed(ecs_guard_command() + ["--version"], top, env, ok_codes=(0,)),
-                                args.repeat)
+            version = best_wall(
+                lambda: timed([*ecs_guard_command(), "--version"], top, env, ok_codes=(0,)), args.repeat
+            )
             hook_changed, hook_cached = measure_hook(top, changed, env, args.repeat)
             pre_commit = None if args.no_pre_commit else measure_pre_commit(top, changed, env, args.repeat)
         except CannotRun as error:
             print(f"bench_precommit: {error}", file=sys.stderr)
             return 2
-    print(f"repository: {args.services} service modules called by one root, {tf_files} .tf files; "
-          f"changed: modules/app{CHANGED_APP:05d}/main.tf; best of {args.repeat}")
-    print(f"  hook, changed file       {hook_changed:7.3f} s   {hook_changed / HOOK_BUDGET:5.2f} x budget "
-          f"({HOOK_BUDGET:g} s)")
+    print(
+        f"repository: {args.services} service modules called by one root, {tf_files} .tf files; "
+        f"changed: modules/app{CHANGED_APP:05d}/main.tf; best of {args.repeat}"
+    )
+    print(
+        f"  hook, changed file       {hook_changed:7.3f} s   {hook_changed / HOOK_BUDGET:5.2f} x budget "
+        f"({HOOK_BUDGET:g} s)"
+    )
     print(f"  hook, same content       {hook_cached:7.3f} s")
     if pre_commit is not None:
         print(f"  pre-commit run (whole)   {pre_commit:7.3f} s")
     else:
         print("  pre-commit run (whole)   not measured (--no-pre-commit, or no git / pre-commit)")
-    print(f"  ecs-guard --version      {version:7.3f} s   {version / VERSION_BUDGET:5.2f} x budget "
-          f"({VERSION_BUDGET:g} s)")
+    print(
+        f"  ecs-guard --version      {version:7.3f} s   {version / VERSION_BUDGET:5.2f} x budget ({VERSION_BUDGET:g} s)"
+    )
     over = hook_changed > HOOK_BUDGET or version > VERSION_BUDGET
     if over:
         print("over budget", file=sys.stderr)

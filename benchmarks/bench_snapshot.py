@@ -24,6 +24,7 @@ same process's json.load of every file: importing ecs-guard and its rules,
 reading the files into the model (inputs.load), running the rules (with the
 lines that sorting the findings needs), and writing the JSON report.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -109,8 +110,10 @@ def main(argv: list[str] | None = None) -> int:
     baseline_cpu, scan_cpu = min(c for _, c in baseline_runs), min(c for _, c in scan_runs)
     ratio = scan / baseline
     print(f"snapshot: {args.services} services, {files} files, {size / 1e6:.1f} MB")
-    print(f"baseline (json.load every file): {baseline:.3f} s wall, {baseline_cpu:.3f} s CPU   "
-          f"(runs: {_list(w for w, _ in baseline_runs)})")
+    print(
+        f"baseline (json.load every file): {baseline:.3f} s wall, {baseline_cpu:.3f} s CPU   "
+        f"(runs: {_list(w for w, _ in baseline_runs)})"
+    )
     print(f"scan ({how}): {scan:.3f} s wall, {scan_cpu:.3f} s CPU   (runs: {_list(w for w, _ in scan_runs)})")
     print(f"ratio: {ratio:.2f} wall, {scan_cpu / baseline_cpu:.2f} CPU (budget {BUDGET:g}, on wall time)")
     if phases:
@@ -126,19 +129,30 @@ def main(argv: list[str] | None = None) -> int:
 
 def _scan_command(snapshot: Path, tmp: Path) -> tuple[list[str], str]:
     """The CLI when it writes a JSON report, else the scan function."""
-    cli = shutil.which("ecs-guard", path=os.pathsep.join([str(Path(sys.executable).parent),
-                                                          os.environ.get("PATH", "")]))
+    cli = shutil.which(
+        "ecs-guard", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    )
     if cli:
         probe = tmp / "probe.json"
-        subprocess.run([cli, "scan", "--format", "json", "--output", str(probe), str(snapshot)],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [cli, "scan", "--format", "json", "--output", str(probe), str(snapshot)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         try:
             json.loads(probe.read_text())
         except (OSError, ValueError):
             pass
         else:
-            return [cli, "scan", "--format", "json", "--output", os.devnull, str(snapshot)], \
-                "ecs-guard scan --format json --output /dev/null"
+            return [
+                cli,
+                "scan",
+                "--format",
+                "json",
+                "--output",
+                os.devnull,
+                str(snapshot),
+            ], "ecs-guard scan --format json --output /dev/null"
     return [sys.executable, "-c", SCAN_FROM_PYTHON, str(snapshot)], "scan() from Python"
 
 
@@ -148,8 +162,9 @@ def _phases(snapshot: Path, runs: int) -> dict[str, float]:
     for _ in range(runs):
         # run from the snapshot's folder: from a checkout, `python -c` would
         # import the checkout's ecs_guard rather than the installed one
-        done = subprocess.run([sys.executable, "-c", PHASES, str(snapshot)], capture_output=True, text=True,
-                              cwd=snapshot.parent)
+        done = subprocess.run(
+            [sys.executable, "-c", PHASES, str(snapshot)], capture_output=True, text=True, cwd=snapshot.parent
+        )
         if done.returncode != 0:
             print(f"bench_snapshot: the phases run failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
             raise SystemExit(2)
@@ -171,8 +186,11 @@ def _timed(command: list[str]) -> tuple[float, float]:
         process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode not in (0, 1, 3):
             errors.seek(0)
-            print(f"bench_snapshot: {command[0]} failed (exit {process.returncode}): "
-                  f"{errors.read().decode(errors='replace').strip()[-500:]}", file=sys.stderr)
+            print(
+                f"bench_snapshot: {command[0]} failed (exit {process.returncode}): "
+                f"{errors.read().decode(errors='replace').strip()[-500:]}",
+                file=sys.stderr,
+            )
             raise SystemExit(2)
     return elapsed, usage.ru_utime + usage.ru_stime
 

@@ -17,6 +17,7 @@ The file is JSON, sorted, one entry per finding, so it diffs well in review::
      "findings": [{"fingerprint": "5f1c...:1", "rule_id": "EG201",
                    "resource": "family:web", "file": "taskdef.json"}]}
 """
+
 from __future__ import annotations
 
 import json
@@ -37,11 +38,16 @@ class BaselineError(Exception):
 def baseline_document(report) -> dict:
     """The baseline of a report: its reported findings' fingerprints."""
     prints = fingerprints_by_identity(report.all_findings)
-    entries = [{"fingerprint": prints[id(f)], "rule_id": f.rule_id, "resource": f.resource,
-                "file": f.location.path} for f in report.findings]
+    entries = [
+        {"fingerprint": prints[id(f)], "rule_id": f.rule_id, "resource": f.resource, "file": f.location.path}
+        for f in report.findings
+    ]
     entries.sort(key=lambda e: (e["file"], e["resource"], e["rule_id"], e["fingerprint"]))
-    return {"schema_version": SCHEMA_VERSION, "tool": {"name": "ecs-guard", "version": __version__},
-            "findings": entries}
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "ecs-guard", "version": __version__},
+        "findings": entries,
+    }
 
 
 def write_baseline(report, path: str) -> int:
@@ -87,8 +93,10 @@ def read_baseline(path: str) -> set[str]:
     if not isinstance(document, dict) or not isinstance(document.get("findings"), list):
         raise BaselineError(f"baseline {path}: not an ecs-guard baseline (no findings list)")
     if document.get("schema_version") != SCHEMA_VERSION:
-        raise BaselineError(f"baseline {path}: schema_version {document.get('schema_version')!r} "
-                            f"is not {SCHEMA_VERSION}; write it again with `ecs-guard baseline`")
+        raise BaselineError(
+            f"baseline {path}: schema_version {document.get('schema_version')!r} "
+            f"is not {SCHEMA_VERSION}; write it again with `ecs-guard baseline`"
+        )
     fingerprints = set()
     for index, entry in enumerate(document["findings"]):
         fingerprint = entry.get("fingerprint") if isinstance(entry, dict) else None

@@ -16,6 +16,7 @@ Command-line flags replace the config's value of the same key (`--select`
 replaces ``select``, ...): what is typed wins, and nothing merges in ways
 one has to look up.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -84,12 +85,17 @@ class Config:
     ignores: list[Ignore] = field(default_factory=list)
     baseline: str | None = None  # relative to the working directory (or absolute)
 
-    def with_flags(self, *, select: list[str], ignore: list[str], fail_on: str | None,
-                   baseline: str | None = None) -> "Config":
+    def with_flags(
+        self, *, select: list[str], ignore: list[str], fail_on: str | None, baseline: str | None = None
+    ) -> Config:
         """The settings of a run: each flag given on the command line replaces the config's value."""
         return dataclasses.replace(
-            self, select=select or self.select, ignore=ignore or self.ignore,
-            fail_on=fail_on or self.fail_on, baseline=baseline or self.baseline)
+            self,
+            select=select or self.select,
+            ignore=ignore or self.ignore,
+            fail_on=fail_on or self.fail_on,
+            baseline=baseline or self.baseline,
+        )
 
     def fail_on_severity(self, default: str) -> Severity | None:
         """The --fail-on threshold; None never fails on findings."""
@@ -122,6 +128,7 @@ class Config:
 
 # ----------------------------------------------------------------- finding the file
 
+
 def load_config(explicit: str | None = None, start: str | os.PathLike | None = None) -> Config:
     """The config named by --config, else the nearest one found from `start`
     (default: the working directory) upward, else the defaults."""
@@ -145,7 +152,7 @@ def candidate_files(start: Path):
     from `start` up to the git root (a folder holding .git) or the filesystem root."""
     folder = start.resolve()
     while True:
-        for name in YAML_NAMES + (PYPROJECT,):
+        for name in (*YAML_NAMES, PYPROJECT):
             if (folder / name).is_file():
                 yield folder / name
         if (folder / ".git").exists() or folder.parent == folder:
@@ -193,7 +200,8 @@ def _loader():
 
     Loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
     return Loader
 
 
@@ -222,8 +230,9 @@ def _tomllib(shown: str):
         try:
             import tomli as tomllib
         except ModuleNotFoundError:
-            raise ConfigError(f"{shown}: reading TOML on Python 3.10 needs the tomli package "
-                              "(pip install tomli)") from None
+            raise ConfigError(
+                f"{shown}: reading TOML on Python 3.10 needs the tomli package (pip install tomli)"
+            ) from None
     return tomllib
 
 
@@ -240,31 +249,41 @@ def _dates_as_text(value: Any) -> Any:
 
 # ----------------------------------------------------------------- validating
 
+
 def _config(data: Any, shown: str, prefix: str, directory: str) -> Config:
     _validate(data, shown, prefix)
     _check_rule_codes(data, shown, prefix)
     ignores = [
-        Ignore(rule=entry["rule"].upper(), reason=entry["reason"].strip(), path=entry.get("path"),
-               resource=entry.get("resource"),
-               expires=datetime.date.fromisoformat(entry["expires"]) if "expires" in entry else None,
-               key=f"{prefix}ignores[{i}]")
-        for i, entry in enumerate(data.get("ignores", []))]
+        Ignore(
+            rule=entry["rule"].upper(),
+            reason=entry["reason"].strip(),
+            path=entry.get("path"),
+            resource=entry.get("resource"),
+            expires=datetime.date.fromisoformat(entry["expires"]) if "expires" in entry else None,
+            key=f"{prefix}ignores[{i}]",
+        )
+        for i, entry in enumerate(data.get("ignores", []))
+    ]
     baseline = data.get("baseline")
     return Config(
-        file=shown, directory=directory,
+        file=shown,
+        directory=directory,
         select=[code.upper() for code in data.get("select", [])],
         ignore=[code.upper() for code in data.get("ignore", [])],
         severity={code.upper(): Severity.parse(value) for code, value in data.get("severity", {}).items()},
-        fail_on=data.get("fail-on"), ignores=ignores,
-        baseline=display_path(os.path.join(directory, baseline)) if baseline else None)
+        fail_on=data.get("fail-on"),
+        ignores=ignores,
+        baseline=display_path(os.path.join(directory, baseline)) if baseline else None,
+    )
 
 
 def _validate(data: Any, shown: str, prefix: str) -> None:
     import jsonschema
 
     validator_class = jsonschema.Draft202012Validator
-    validator = validator_class(json.loads(SCHEMA.read_text(encoding="utf-8")),
-                                format_checker=validator_class.FORMAT_CHECKER)
+    validator = validator_class(
+        json.loads(SCHEMA.read_text(encoding="utf-8")), format_checker=validator_class.FORMAT_CHECKER
+    )
     errors = sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
         key, problem = _explain(errors[0])
@@ -277,14 +296,14 @@ def _explain(error) -> tuple[str, str]:
     path = list(error.absolute_path)
     kind, instance = error.validator, error.instance
     if "propertyNames" in error.schema_path:  # a severity key that is no rule code
-        return _key_path(path + [instance]), "not a rule code (EG followed by digits: EG6, EG602)"
+        return _key_path([*path, instance]), "not a rule code (EG followed by digits: EG6, EG602)"
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = [k for k in instance if k not in allowed]
         return _key_path(path + extra[:1]), f"unknown key (expected one of: {', '.join(allowed)})"
     if kind == "required":
         missing = next(k for k in error.validator_value if k not in instance)
-        return _key_path(path + [missing]), "required, but missing"
+        return _key_path([*path, missing]), "required, but missing"
     if kind == "format":
         return _key_path(path), f"{instance!r} is not a valid date (YYYY-MM-DD)"
     if kind == "pattern" and error.validator_value == "\\S":
@@ -335,5 +354,6 @@ def _check_rule_codes(data: dict, shown: str, prefix: str) -> None:
     places += [(f"ignores[{i}].rule", entry["rule"]) for i, entry in enumerate(data.get("ignores", []))]
     for key, code in places:
         if unknown_rule_codes([code]):
-            raise ConfigError(f"{shown}: {prefix}{key}: unknown rule code {code.upper()} "
-                              "(`ecs-guard rules` lists them)")
+            raise ConfigError(
+                f"{shown}: {prefix}{key}: unknown rule code {code.upper()} (`ecs-guard rules` lists them)"
+            )

@@ -7,6 +7,7 @@ pages of rules that no longer exist. tests/test_docs.py fails when the
 committed pages differ from what this renders, so a rule's docs cannot
 drift from its docstring. ``ecs-guard explain`` prints the same text.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,15 +33,19 @@ def rule_markdown(rule: Rule) -> str:
         ("Closest peer checks", peers),
     ]
     table = "\n".join(f"| {name} | {_cell(value)} |" for name, value in facts)
-    return (f"# {rule.id} {rule.name}\n\n"
-            f"| | |\n|---|---|\n{table}\n\n{rule.doc}\n")
+    return f"# {rule.id} {rule.name}\n\n| | |\n|---|---|\n{table}\n\n{rule.doc}\n"
 
 
 def index_page(rules: list[Rule]) -> str:
-    rows = "\n".join(f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.value} | "
-                     f"{'yes' if r.enabled_by_default else 'no'} | {_cell(r.summary)} |" for r in rules)
-    return (f"{GENERATED}\n\n# Rules\n\n| ID | Name | Severity | Enabled by default | What it does |\n"
-            f"|---|---|---|---|---|\n{rows}\n")
+    rows = "\n".join(
+        f"| [{r.id}]({r.id}.md) | {r.name} | {r.severity.value} | "
+        f"{'yes' if r.enabled_by_default else 'no'} | {_cell(r.summary)} |"
+        for r in rules
+    )
+    return (
+        f"{GENERATED}\n\n# Rules\n\n| ID | Name | Severity | Enabled by default | What it does |\n"
+        f"|---|---|---|---|---|\n{rows}\n"
+    )
 
 
 def pages(rules: list[Rule]) -> dict[str, str]:

@@ -5,6 +5,7 @@ means, fills each result with its rule and resource, and isolates a rule
 that raises (sqlfluff-style: reported as an internal error for that rule
 and resource, the scan goes on).
 """
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,10 @@ class Report:
     files: list[str] = field(default_factory=list)
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
     # ecs_guard.baseline): shown as such, never counted toward the exit code.
-    suppressed: list["Suppressed"] = field(default_factory=list)
+    suppressed: list[Suppressed] = field(default_factory=list)
     baselined: list[Finding] = field(default_factory=list)
     baseline_file: str | None = None  # the baseline compared against, as given
-    notices: list["Notice"] = field(default_factory=list)  # expired ignores, suppressions without a reason
+    notices: list[Notice] = field(default_factory=list)  # expired ignores, suppressions without a reason
     # The model the rules ran on. Kept with the report so that the command
     # line can exit without freeing either (ecs_guard.cli.entry).
     inventory: Inventory | None = field(default=None, repr=False, compare=False)
@@ -51,7 +52,7 @@ class Report:
         return next(r for r in self.rules if r.id == rule_id)
 
     def count_by_severity(self) -> dict[Severity, int]:
-        counts = {s: 0 for s in Severity}
+        counts = dict.fromkeys(Severity, 0)
         for f in self.findings:
             counts[f.severity] += 1
         return counts
@@ -87,8 +88,9 @@ def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, R
 
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
-    report = Report(rules=list(rules), files=list(inventory.files), problems=list(inventory.problems),
-                    inventory=inventory)
+    report = Report(
+        rules=list(rules), files=list(inventory.files), problems=list(inventory.problems), inventory=inventory
+    )
     subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:
         for target in rule.targets:
@@ -105,8 +107,12 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
     check = rule.check
     for checked, owner in subjects:
         if checked is None:
-            _add(report, rule, owner, [owner.containers.not_evaluated(
-                f"container definitions not known: {owner.containers.reason}")])
+            _add(
+                report,
+                rule,
+                owner,
+                [owner.containers.not_evaluated(f"container definitions not known: {owner.containers.reason}")],
+            )
             continue
         try:
             results = check(checked)
@@ -132,17 +138,32 @@ def _describe(error: Exception) -> str:
 def _add(report: Report, rule: Rule, owner: Resource, results: list, container: str | None = None) -> None:
     for result in results:
         if not isinstance(result, (Finding, NotEvaluated)):
-            report.errors.append(RuleError(rule.id, owner.address, owner.location,
-                                           f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated"))
+            report.errors.append(
+                RuleError(
+                    rule.id,
+                    owner.address,
+                    owner.location,
+                    f"rule yielded {type(result).__name__}, not a Finding or NotEvaluated",
+                )
+            )
             continue
         # built field by field, not with dataclasses.replace: a large estate has tens of thousands
         if isinstance(result, Finding):
-            report.findings.append(Finding(result.message, result.location, result.container or container,
-                                           result.severity or rule.severity, rule.id, owner.address,
-                                           owner.location))
+            report.findings.append(
+                Finding(
+                    result.message,
+                    result.location,
+                    result.container or container,
+                    result.severity or rule.severity,
+                    rule.id,
+                    owner.address,
+                    owner.location,
+                )
+            )
         else:
-            report.not_evaluated.append(NotEvaluated(result.reason, result.location, result.container or container,
-                                                     rule.id, owner.address))
+            report.not_evaluated.append(
+                NotEvaluated(result.reason, result.location, result.container or container, rule.id, owner.address)
+            )
 
 
 def document_order(result) -> tuple:

@@ -18,11 +18,12 @@ fingerprints are always computed over every finding it made: reported,
 suppressed and in the baseline alike (``Report.all_findings``). Suppressing
 one finding must not renumber its twins.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from .engine import document_order
 from .results import Finding
@@ -36,7 +37,7 @@ def fingerprinted(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
     ``:n``, does not depend on the order the findings were given in)."""
     seen: dict[str, int] = {}
     result = []
-    for f in sorted(findings, key=lambda f: document_order(f) + (f.message,)):
+    for f in sorted(findings, key=lambda f: (*document_order(f), f.message)):
         digest = _digest(f)
         seen[digest] = seen.get(digest, 0) + 1
         result.append((f, f"{digest}:{seen[digest]}"))
@@ -54,4 +55,3 @@ def _digest(f: Finding) -> str:
     message_key = " ".join(_DIGITS.sub("", f.message).split())
     identity = "|".join((f.rule_id, f.location.path, f.resource, f.container or "", message_key))
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()
-

@@ -10,18 +10,25 @@ The line may be found lazily (``find_line``): an adapter creates a location
 for every value it reads, but only the few that end up in a report need
 their line, and finding a line in JSON text costs a walk of the text.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import Callable
 
 
 class Location:
-    __slots__ = ("path", "_line", "end_line", "address", "_find_line")
+    __slots__ = ("_find_line", "_line", "address", "end_line", "path")
 
-    def __init__(self, path: str, line: int = 1, end_line: int | None = None, address: str = "",
-                 find_line: Callable[[], int] | None = None):
+    def __init__(
+        self,
+        path: str,
+        line: int = 1,
+        end_line: int | None = None,
+        address: str = "",
+        find_line: Callable[[], int] | None = None,
+    ):
         self.path = path
         self._line = line
         self.end_line = end_line
@@ -35,7 +42,7 @@ class Location:
             self._find_line = None
         return self._line
 
-    def at(self, line: int | None) -> "Location":
+    def at(self, line: int | None) -> Location:
         """The same file and resource at another line (unknown lines keep this one)."""
         if line is None or line == self.line:
             return self

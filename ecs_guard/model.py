@@ -24,6 +24,7 @@ Defaults that AWS applies (essential=true, REPLICA, the ECS deployment
 controller) are the rules' business, not the adapters': an absent value
 stays None.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,18 +48,17 @@ class Value(Generic[T]):
     immutable all the same: nothing in ecs-guard assigns to a Value.
     """
 
-    __slots__ = ("value", "location", "known", "reason", "literal")
+    __slots__ = ("known", "literal", "location", "reason", "value")
 
-    def __init__(self, value: T | None, location: Location, known: bool = True, reason: str = "",
-                 literal: bool = True):
+    def __init__(self, value: T | None, location: Location, known: bool = True, reason: str = "", literal: bool = True):
         self.value = value
         self.location = location
         self.known = known
-        self.reason = reason      # why the value is not known
-        self.literal = literal    # False when written as a reference/expression (var.x, Ref, ${...})
+        self.reason = reason  # why the value is not known
+        self.literal = literal  # False when written as a reference/expression (var.x, Ref, ${...})
 
     @classmethod
-    def unknown(cls, reason: str, location: Location) -> "Value":
+    def unknown(cls, reason: str, location: Location) -> Value:
         return cls(None, location, known=False, reason=reason)
 
     @property
@@ -66,8 +66,7 @@ class Value(Generic[T]):
         """Known and not absent."""
         return self.known and self.value is not None
 
-    def finding(self, message: str, container: str | None = None,
-                severity: Severity | None = None) -> Finding:
+    def finding(self, message: str, container: str | None = None, severity: Severity | None = None) -> Finding:
         return Finding(message, self.location, container, severity)
 
     def not_evaluated(self, reason: str | None = None, container: str | None = None) -> NotEvaluated:
@@ -94,8 +93,7 @@ class Resource:
     address: str
     location: Location
 
-    def finding(self, message: str, container: str | None = None,
-                severity: Severity | None = None) -> Finding:
+    def finding(self, message: str, container: str | None = None, severity: Severity | None = None) -> Finding:
         return Finding(message, self.location, container, severity)
 
     def not_evaluated(self, reason: str, container: str | None = None) -> NotEvaluated:
@@ -103,6 +101,7 @@ class Resource:
 
 
 # ----------------------------------------------------------------- IAM
+
 
 @dataclass(slots=True)
 class Statement(Resource):
@@ -142,6 +141,7 @@ class Role(Resource):
 
 # ----------------------------------------------------------------- task definitions
 
+
 @dataclass(slots=True)
 class EnvVar(Resource):
     """An `environment` entry. ``value.literal`` is False when the value is a
@@ -162,16 +162,16 @@ class Container(Resource):
     user: Value[str | None]
     privileged: Value[bool | None]
     readonly_root_filesystem: Value[bool | None]
-    log_driver: Value[str | None]          # None: no logConfiguration
-    health_check: Value[bool]              # a healthCheck with a command is defined
+    log_driver: Value[str | None]  # None: no logConfiguration
+    health_check: Value[bool]  # a healthCheck with a command is defined
     environment: Value[tuple[EnvVar, ...]]
-    os_family: Value[str | None]           # the task definition's runtimePlatform.operatingSystemFamily
+    os_family: Value[str | None]  # the task definition's runtimePlatform.operatingSystemFamily
 
 
 @dataclass(slots=True)
 class Volume(Resource):
     name: Value[str | None]
-    efs: bool                              # has an EFS volume configuration
+    efs: bool  # has an EFS volume configuration
     transit_encryption: Value[str | None]  # ENABLED / DISABLED / None (not written)
 
 
@@ -199,17 +199,18 @@ class TaskDefinition(Resource):
 
 # ----------------------------------------------------------------- clusters and services
 
+
 @dataclass(slots=True)
 class Cluster(Resource):
     name: Value[str | None]
     container_insights: Value[str | None]  # enabled / enhanced / disabled / None (not set)
-    exec_logging: Value[str | None]        # NONE / DEFAULT / OVERRIDE / None (no exec configuration)
+    exec_logging: Value[str | None]  # NONE / DEFAULT / OVERRIDE / None (no exec configuration)
 
 
 @dataclass(slots=True)
 class Subnet(Resource):
     subnet_id: Value[str | None]
-    availability_zone: Value[str | None]   # not known when the subnet is not in the input
+    availability_zone: Value[str | None]  # not known when the subnet is not in the input
 
 
 @dataclass(slots=True)
@@ -245,26 +246,26 @@ class ScalableTarget(Resource):
 @dataclass(slots=True)
 class Service(Resource):
     name: Value[str | None]
-    cluster: Value[Cluster | None]                   # None: the default cluster, not in the input
+    cluster: Value[Cluster | None]  # None: the default cluster, not in the input
     task_definition: Value[TaskDefinition | None]
     launch_type: Value[str | None]
-    capacity_providers: Value[tuple[str, ...]]       # capacity provider strategy, in order
+    capacity_providers: Value[tuple[str, ...]]  # capacity provider strategy, in order
     platform_version: Value[str | None]
-    scheduling_strategy: Value[str | None]           # REPLICA / DAEMON / None (REPLICA by default)
+    scheduling_strategy: Value[str | None]  # REPLICA / DAEMON / None (REPLICA by default)
     desired_count: Value[int | None]
-    assign_public_ip: Value[bool | None]             # None: no awsvpc network configuration
-    subnets: Value[tuple[Subnet, ...] | None]        # None: no awsvpc network configuration
-    target_groups: Value[tuple[TargetGroup, ...]]    # load balancers attached to the service
-    deployment_controller: Value[str | None]         # ECS / CODE_DEPLOY / EXTERNAL / None (ECS)
+    assign_public_ip: Value[bool | None]  # None: no awsvpc network configuration
+    subnets: Value[tuple[Subnet, ...] | None]  # None: no awsvpc network configuration
+    target_groups: Value[tuple[TargetGroup, ...]]  # load balancers attached to the service
+    deployment_controller: Value[str | None]  # ECS / CODE_DEPLOY / EXTERNAL / None (ECS)
     circuit_breaker_enabled: Value[bool | None]
     circuit_breaker_rollback: Value[bool | None]
     enable_execute_command: Value[bool | None]
-    scalable_target: Value[ScalableTarget | None]    # None: no ecs:service:DesiredCount target
+    scalable_target: Value[ScalableTarget | None]  # None: no ecs:service:DesiredCount target
 
 
 @dataclass(slots=True)
 class TaskSet(Resource):
-    service: Value[str | None]                       # the owning service's address or ARN
+    service: Value[str | None]  # the owning service's address or ARN
     task_definition: Value[TaskDefinition | None]
     launch_type: Value[str | None]
     capacity_providers: Value[tuple[str, ...]]
@@ -273,6 +274,7 @@ class TaskSet(Resource):
 
 
 # ----------------------------------------------------------------- the whole input
+
 
 @dataclass
 class Inventory:
@@ -286,9 +288,9 @@ class Inventory:
     target_groups: list[TargetGroup] = field(default_factory=list)
     scalable_targets: list[ScalableTarget] = field(default_factory=list)
     subnets: list[Subnet] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)          # inputs that were scanned
+    files: list[str] = field(default_factory=list)  # inputs that were scanned
     problems: list[InputProblem] = field(default_factory=list)
 
-    def extend(self, other: "Inventory") -> None:
+    def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:
             getattr(self, name).extend(getattr(other, name))

@@ -31,13 +31,14 @@ attribute in them). That costs milliseconds for hundreds of files, where
 parsing them would cost seconds; a false match only makes the hook scan a
 root more. The repository is the folder holding ``.git`` above the file.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .inputs import SKIPPED_DIRECTORIES, detect
 from .location import display_path
@@ -51,8 +52,8 @@ AUDIT_MANIFEST = "ecs-guard-audit.json"
 class Target:
     """One input to scan, and the changed files it was chosen for (for --verbose)."""
 
-    path: str      # display path of the folder or file scanned
-    kind: str      # "Terraform root", "snapshot", "task definition", "Terraform plan"
+    path: str  # display path of the folder or file scanned
+    kind: str  # "Terraform root", "snapshot", "task definition", "Terraform plan"
     changed: tuple[str, ...] = ()
     argument: str = ""  # what the scan is given, when not `path` (see scan_argument)
 
@@ -110,7 +111,7 @@ def scan_argument(target: str, kind: str) -> str:
     return display_path(os.path.join(target, names[0])) if names else ""
 
 
-def _targets_of(path: str, graphs: dict[str, "ModuleGraph"]) -> tuple[list[tuple[str, str]], str]:
+def _targets_of(path: str, graphs: dict[str, ModuleGraph]) -> tuple[list[tuple[str, str]], str]:
     """([(absolute target, kind)], why there is none)."""
     name = os.path.basename(path).lower()
     if _in_skipped_directory(path):
@@ -166,6 +167,7 @@ def _in_skipped_directory(path: str) -> bool:
 
 # ----------------------------------------------------------------- places
 
+
 def repository_top(folder: str) -> str:
     """The nearest folder at or above `folder` that holds .git (a folder in a
     clone, a file in a worktree or submodule); else the working directory
@@ -206,8 +208,9 @@ def audit_snapshot_of(folder: str) -> str | None:
 
 # ----------------------------------------------------------------- JSON inputs
 
+
 def json_input_kind(path: str) -> str | None:
-    """"plan", "taskdef", "snapshot", or None for JSON that is no input (or
+    """ "plan", "taskdef", "snapshot", or None for JSON that is no input (or
     not JSON at all). Decided by content, as the scan decides it; a plan is
     told from a state by its keys, without parsing it."""
     try:
@@ -215,8 +218,9 @@ def json_input_kind(path: str) -> str | None:
             head = stream.read(detect.HEAD_BYTES)
             head_text = head.decode("utf-8", "ignore")
             if detect.looks_like_terraform_json(head_text):
-                is_plan = detect.mentions_plan_keys(head_text) or \
-                    detect.mentions_plan_keys(stream.read().decode("utf-8", "ignore"))
+                is_plan = detect.mentions_plan_keys(head_text) or detect.mentions_plan_keys(
+                    stream.read().decode("utf-8", "ignore")
+                )
                 return "plan" if is_plan else None
             data = json.loads(head + stream.read())  # bytes: UTF-8 with or without a BOM
     except (OSError, ValueError, RecursionError):
@@ -232,8 +236,9 @@ def folder_holds_snapshot(folder: str, but: str) -> bool:
             candidates = sorted(e.path for e in entries if e.name.lower().endswith(".json") and _is_file(e))
     except OSError:
         return False
-    return any(json_input_kind(candidate) == "snapshot" for candidate in candidates
-               if os.path.abspath(candidate) != but)
+    return any(
+        json_input_kind(candidate) == "snapshot" for candidate in candidates if os.path.abspath(candidate) != but
+    )
 
 
 def _is_file(entry: os.DirEntry) -> bool:
@@ -247,8 +252,10 @@ def _is_file(entry: os.DirEntry) -> bool:
 
 _COMMENT_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*|//[^\n]*|/\*.*?\*/', re.S)
 _MODULE_HEADER = re.compile(r'(?m)^\s*module\s+(?:"[^"\n]*"|[A-Za-z_][\w-]*)\s*\{')
-_NEXT_BLOCK = re.compile(r'(?m)^\s*(?:resource|data|module|variable|output|locals|provider|terraform|moved|import|'
-                         r'removed|check)\b[^\n=]*\{')
+_NEXT_BLOCK = re.compile(
+    r"(?m)^\s*(?:resource|data|module|variable|output|locals|provider|terraform|moved|import|"
+    r"removed|check)\b[^\n=]*\{"
+)
 _SOURCE = re.compile(r'(?<![\w.])source\s*=\s*"([^"\n]*)"')
 
 
@@ -260,7 +267,7 @@ def local_module_sources(text: str) -> list[str]:
     sources = []
     for header in _MODULE_HEADER.finditer(code):
         following = _NEXT_BLOCK.search(code, header.end())
-        block = code[header.end():following.start() if following else len(code)]
+        block = code[header.end() : following.start() if following else len(code)]
         source = _SOURCE.search(block)
         if source and _is_local(source.group(1)):
             sources.append(source.group(1))
@@ -277,8 +284,8 @@ def local_module_sources_json(text: str) -> list[str]:
     blocks = modules if isinstance(modules, list) else [modules]  # the block may be a list of objects
     sources = []
     for group in blocks:
-        for call in (group.values() if isinstance(group, dict) else []):
-            for body in (call if isinstance(call, list) else [call]):
+        for call in group.values() if isinstance(group, dict) else []:
+            for body in call if isinstance(call, list) else [call]:
                 source = body.get("source") if isinstance(body, dict) else None
                 if isinstance(source, str) and _is_local(source):
                     sources.append(source)
@@ -344,7 +351,8 @@ class ModuleGraph:
                 except OSError:
                     continue
                 if "module" in text:
-                    sources += local_module_sources_json(text) if lower.endswith(".json") else \
-                        local_module_sources(text)
+                    sources += (
+                        local_module_sources_json(text) if lower.endswith(".json") else local_module_sources(text)
+                    )
             if sources:
                 yield folder, sources

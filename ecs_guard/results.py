@@ -5,6 +5,7 @@ Rules create these from model Values (``value.finding(...)``,
 fills in the rule, the severity and the resource they belong to. A pass is
 saying nothing at all.
 """
+
 from __future__ import annotations
 
 import enum
@@ -40,7 +41,7 @@ class Severity(enum.Enum):
         return _SECURITY_SEVERITY[self]
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         try:
             return cls(text.strip().lower())
         except ValueError:
@@ -49,8 +50,13 @@ class Severity(enum.Enum):
 
 
 _RANK = {Severity.INFO: 0, Severity.LOW: 1, Severity.MEDIUM: 2, Severity.HIGH: 3, Severity.CRITICAL: 4}
-_SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5",
-                      Severity.LOW: "3.0", Severity.INFO: "1.0"}
+_SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "1.0",
+}
 
 
 @dataclass(slots=True)

@@ -14,21 +14,22 @@ with their documentation in the docstring:
         if c.privileged.value is True:
             yield c.privileged.finding(f"container '{c.name.value}' runs privileged")
 """
+
 from __future__ import annotations
 
 import importlib
 import inspect
 import pkgutil
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .results import Severity
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 RULE_ID = re.compile(r"^EG\d{3}$")
 
-_REGISTRY: dict[str, "Rule"] = {}
+_REGISTRY: dict[str, Rule] = {}
 
 
 @dataclass(frozen=True)
@@ -59,8 +60,15 @@ class Rule:
         return self.check.__module__
 
 
-def rule(*, id: str, name: str, severity: Severity, target: type | tuple[type, ...],
-         peers: dict[str, str] | None = None, enabled: bool = True):
+def rule(
+    *,
+    id: str,
+    name: str,
+    severity: Severity,
+    target: type | tuple[type, ...],
+    peers: dict[str, str] | None = None,
+    enabled: bool = True,
+):
     """Register a rule. IDs are stable: once released, an ID never changes meaning.
     ``target`` is a model type, or a tuple of them for a rule that applies to
     several (a public IP on a service or on a task set is the same problem)."""
@@ -70,9 +78,16 @@ def rule(*, id: str, name: str, severity: Severity, target: type | tuple[type, .
     def register(check):
         if id in _REGISTRY and _REGISTRY[id].check.__qualname__ != check.__qualname__:
             raise ValueError(f"rule id {id} is registered twice ({_REGISTRY[id].module} and {check.__module__})")
-        _REGISTRY[id] = Rule(id=id, name=name, severity=severity, target=target, check=check,
-                             peers=dict(peers or {}), enabled_by_default=enabled,
-                             doc=inspect.cleandoc(check.__doc__ or ""))
+        _REGISTRY[id] = Rule(
+            id=id,
+            name=name,
+            severity=severity,
+            target=target,
+            check=check,
+            peers=dict(peers or {}),
+            enabled_by_default=enabled,
+            doc=inspect.cleandoc(check.__doc__ or ""),
+        )
         return check
 
     return register
@@ -95,10 +110,7 @@ def select_rules(select: list[str] | None = None, ignore: list[str] | None = Non
     default runs when selected by its full ID or a prefix."""
     chosen = []
     for r in all_rules():
-        if select:
-            on = any(r.id.startswith(p.upper()) for p in select)
-        else:
-            on = r.enabled_by_default
+        on = any(r.id.startswith(p.upper()) for p in select) if select else r.enabled_by_default
         if on and not any(r.id.startswith(p.upper()) for p in (ignore or [])):
             chosen.append(r)
     return chosen

@@ -1,20 +1,23 @@
 """One scan, start to end: read the inputs into an Inventory, run the rules,
 then apply what the configuration says (severities, suppressions)."""
+
 from __future__ import annotations
 
 import contextlib
 import gc
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from .engine import Report, run
 from .rule import Rule, select_rules
 
 if TYPE_CHECKING:
-    from .config import Config
     from ecs_guard.inputs.terraform.options import TerraformOptions
 
+    from .config import Config
 
-def scan(paths: list[str], rules: list[Rule] | None = None, options: "TerraformOptions | None" = None) -> Report:
+
+def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOptions | None = None) -> Report:
     """`options`: var files and a plan's source for Terraform inputs."""
     from .inputs import load  # adapters import their parsers lazily
 
@@ -22,7 +25,7 @@ def scan(paths: list[str], rules: list[Rule] | None = None, options: "TerraformO
     return run(inventory, rules if rules is not None else select_rules())
 
 
-def configured_scan(paths: list[str], config: "Config", options: "TerraformOptions | None" = None) -> Report:
+def configured_scan(paths: list[str], config: Config, options: TerraformOptions | None = None) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
     Used by `scan`, `baseline` and `audit`, so all three report alike."""
     from .suppress import apply_suppressions

@@ -27,15 +27,16 @@ Only the files that findings point at are read, and only text: never JSON
 no comments). Messages quote no line of input, so a secret on a suppressed
 line never reaches the output.
 """
+
 from __future__ import annotations
 
 import datetime
 import functools
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Iterable
 
 from .results import Finding
 
@@ -100,10 +101,15 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
     ignores = []
     for ignore in config.ignores:
         if ignore.expired(today):
-            report.notices.append(Notice(
-                "expired-ignore",
-                f"{config.file or 'config'}: {ignore.key} ({ignore.describe()}) expired on "
-                f"{ignore.expires.isoformat()} and no longer applies", config.file or "", None))
+            report.notices.append(
+                Notice(
+                    "expired-ignore",
+                    f"{config.file or 'config'}: {ignore.key} ({ignore.describe()}) expired on "
+                    f"{ignore.expires.isoformat()} and no longer applies",
+                    config.file or "",
+                    None,
+                )
+            )
         else:
             ignores.append(ignore)
     comments = read_comments(_files_to_read(report))
@@ -127,6 +133,7 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
 
 # ----------------------------------------------------------------- inline comments
 
+
 def read_comments(paths: Iterable[str]) -> list[Comment]:
     """The suppression comments of these files, skipping any that is not a text source file."""
     comments = []
@@ -145,14 +152,14 @@ def parse_comments(path: str, text: str) -> list[Comment]:
         if match is None:
             continue
         number = index + 1
-        alone = not line[:match.start()].strip()
+        alone = not line[: match.start()].strip()
         target = _next_code_line(lines, index) if alone else number
         codes_match = _CODES.match(match.group("rest"))
         if codes_match is None:
             comments.append(Comment(path, number, target, (), match.group("rest").strip()))
             continue
         codes = tuple(code.strip().upper() for code in codes_match.group("codes").split(","))
-        reason = match.group("rest")[codes_match.end():].strip().lstrip("-:\u2013\u2014 ").strip()
+        reason = match.group("rest")[codes_match.end() :].strip().lstrip("-:\u2013\u2014 ").strip()
         comments.append(Comment(path, number, target, codes, reason))
     return comments
 
@@ -162,17 +169,34 @@ def comment_notices(comments: list[Comment], known_rule_ids: set[str]) -> list[N
     for c in comments:
         where = f"{c.path}:{c.line}"
         if not c.codes:
-            notices.append(Notice("unknown-rule-in-suppression",
-                                  f"suppression at {where} names no rule ID (ecs-guard:ignore EG201 reason)",
-                                  c.path, c.line))
+            notices.append(
+                Notice(
+                    "unknown-rule-in-suppression",
+                    f"suppression at {where} names no rule ID (ecs-guard:ignore EG201 reason)",
+                    c.path,
+                    c.line,
+                )
+            )
             continue
         for code in c.codes:
             if not any(rule_id.startswith(code) for rule_id in known_rule_ids):
-                notices.append(Notice("unknown-rule-in-suppression",
-                                      f"suppression at {where} names unknown rule {code}", c.path, c.line))
+                notices.append(
+                    Notice(
+                        "unknown-rule-in-suppression",
+                        f"suppression at {where} names unknown rule {code}",
+                        c.path,
+                        c.line,
+                    )
+                )
         if not c.reason:
-            notices.append(Notice("suppression-without-reason",
-                                  f"suppression of {', '.join(c.codes)} at {where} has no reason", c.path, c.line))
+            notices.append(
+                Notice(
+                    "suppression-without-reason",
+                    f"suppression of {', '.join(c.codes)} at {where} has no reason",
+                    c.path,
+                    c.line,
+                )
+            )
     return notices
 
 
@@ -231,14 +255,17 @@ def _inline(finding: Finding, by_line: dict[tuple[str, int], list[Comment]]) -> 
 
 # ----------------------------------------------------------------- config ignores
 
+
 def _configured(finding: Finding, ignores: list, directory: str, config_file: str) -> Suppression | None:
     if not ignores:
         return None
     path = _relative_to(finding.location.path, directory)
     for ignore in ignores:
-        if (finding.rule_id.startswith(ignore.rule)
-                and (ignore.path is None or path_glob(ignore.path).match(path))
-                and (ignore.resource is None or resource_glob(ignore.resource).match(finding.resource))):
+        if (
+            finding.rule_id.startswith(ignore.rule)
+            and (ignore.path is None or path_glob(ignore.path).match(path))
+            and (ignore.resource is None or resource_glob(ignore.resource).match(finding.resource))
+        ):
             return Suppression(EXTERNAL, ignore.reason, config_file, None)
     return None
 
@@ -252,7 +279,7 @@ def _relative_to(path: str, directory: str) -> str:
         return PurePath(absolute).as_posix()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def path_glob(glob: str) -> re.Pattern:
     """A path glob as a regex: ``*`` and ``?`` stay within a folder, ``**``
     crosses folders (``**/`` also matches no folder at all); nothing else is special."""
@@ -271,7 +298,7 @@ def path_glob(glob: str) -> re.Pattern:
     return re.compile("".join(parts) + r"\Z")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def resource_glob(glob: str) -> re.Pattern:
     """A resource address glob: ``*`` is any text (addresses hold '/', '.',
     '[' and '"', all literal), ``?`` one character."""

@@ -10,10 +10,11 @@ documents need not be in the input; any other policy whose statements are
 not known leaves the question open (NotEvaluated), unless the role already
 grants a wildcard elsewhere.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from ecs_guard.model import Policy, Role, Statement, Value
 from ecs_guard.results import Finding, NotEvaluated
@@ -69,8 +70,7 @@ def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
     for statement in policy.statements.value or ():
         grant = statement_wildcard_grant(statement)
         if grant is None:
-            unknowns.append(f"a statement of policy '{label}' not known "
-                            f"({_first_unknown_reason(statement)})")
+            unknowns.append(f"a statement of policy '{label}' not known ({_first_unknown_reason(statement)})")
         elif grant:
             grants.append(f"policy '{label}' {grant}")
     return grants, unknowns

@@ -4,6 +4,7 @@ An image reference is `[registry[:port]/]repository[:tag][@digest]`. The
 registry port is why "the part after a colon" is not the tag: in
 `registry.local:5000/web` there is no tag, so the image is `latest`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ImageReference:
-    repository: str          # everything before the tag and digest, registry included
-    tag: str | None          # None: no tag written
-    digest: str | None       # "sha256:..." or None
+    repository: str  # everything before the tag and digest, registry included
+    tag: str | None  # None: no tag written
+    digest: str | None  # "sha256:..." or None
 
     @property
     def is_latest(self) -> bool:
@@ -28,7 +29,7 @@ def parse_image(reference: str) -> ImageReference:
     last_slash = name.rfind("/")
     colon = name.rfind(":")
     if colon > last_slash:  # a colon in the last path segment starts the tag
-        repository, tag = name[:colon], name[colon + 1:]
-    else:                   # no colon, or only the registry's port
+        repository, tag = name[:colon], name[colon + 1 :]
+    else:  # no colon, or only the registry's port
         repository, tag = name, None
     return ImageReference(repository, tag or None, digest or None)

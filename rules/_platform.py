@@ -1,4 +1,5 @@
 """Which operating system a task runs: several rules apply to Linux only."""
+
 from __future__ import annotations
 
 

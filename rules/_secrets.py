@@ -15,6 +15,7 @@ such as MYSQL_ALLOW_EMPTY_PASSWORD=yes. References written as expressions
 Nothing here ever returns or formats the value itself: the reasons name
 only the kind of secret, so they are safe to put in a message.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,8 +23,7 @@ import re
 
 # Matched against the name with separators removed and upper-cased, so that
 # DB_PASSWORD, db-password, dbPassword and DBPASSWORD are all the same name.
-SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY",
-                     "CREDENTIAL")
+SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL")
 ALWAYS_SECRET_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
 
 KNOWN_FORMATS: tuple[tuple[str, re.Pattern], ...] = (
@@ -77,8 +77,13 @@ def not_a_secret(value: str) -> bool:
     """Values that cannot be a literal secret: empty, boolean-like, or a
     pointer to a secret kept elsewhere."""
     text = value.strip()
-    return (not text or text.lower() in BOOLEAN_LIKE or bool(ARN.match(text))
-            or bool(SSM_PARAMETER_PATH.match(text)) or is_placeholder(text))
+    return (
+        not text
+        or text.lower() in BOOLEAN_LIKE
+        or bool(ARN.match(text))
+        or bool(SSM_PARAMETER_PATH.match(text))
+        or is_placeholder(text)
+    )
 
 
 def is_placeholder(text: str) -> bool:

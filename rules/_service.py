@@ -1,4 +1,5 @@
 """Facts about services that several rules rely on."""
+
 from __future__ import annotations
 
 

@@ -1,4 +1,5 @@
 """EG101 public-ip-assigned."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Service, TaskSet
@@ -6,8 +7,13 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG101", name="public-ip-assigned", severity=Severity.HIGH, target=(Service, TaskSet),
-      peers={"Security Hub": "ECS.2 / ECS.16", "checkov": "CKV_AWS_333"})
+@rule(
+    id="EG101",
+    name="public-ip-assigned",
+    severity=Severity.HIGH,
+    target=(Service, TaskSet),
+    peers={"Security Hub": "ECS.2 / ECS.16", "checkov": "CKV_AWS_333"},
+)
 def public_ip_assigned(owner: Service | TaskSet):
     """## What it does
     Flags a service or task set that assigns a public IP address to its tasks.

@@ -1,4 +1,5 @@
 """EG102 non-awsvpc-network-mode."""
+
 from __future__ import annotations
 
 from ecs_guard.model import TaskDefinition
@@ -6,8 +7,13 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG102", name="non-awsvpc-network-mode", severity=Severity.HIGH, target=TaskDefinition,
-      peers={"Security Hub": "ECS.17"})
+@rule(
+    id="EG102",
+    name="non-awsvpc-network-mode",
+    severity=Severity.HIGH,
+    target=TaskDefinition,
+    peers={"Security Hub": "ECS.17"},
+)
 def non_awsvpc_network_mode(td: TaskDefinition):
     """## What it does
     Flags a task definition whose network mode is not `awsvpc`. `host` is
@@ -72,8 +78,7 @@ def non_awsvpc_network_mode(td: TaskDefinition):
     elif not mode.known:
         yield mode.not_evaluated()
     else:
-        yield mode.finding("no network mode: tasks on EC2 use 'bridge' instead of 'awsvpc'",
-                           severity=Severity.LOW)
+        yield mode.finding("no network mode: tasks on EC2 use 'bridge' instead of 'awsvpc'", severity=Severity.LOW)
 
 
 def fargate_only(compatibilities: tuple[str, ...]) -> bool:

@@ -1,4 +1,5 @@
 """EG201 image-latest-tag."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Container

@@ -1,4 +1,5 @@
 """EG202 image-not-pinned-by-digest."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Container
@@ -7,8 +8,7 @@ from ecs_guard.rule import rule
 from ecs_guard.rules._image import parse_image
 
 
-@rule(id="EG202", name="image-not-pinned-by-digest", severity=Severity.INFO, target=Container, peers={},
-      enabled=False)
+@rule(id="EG202", name="image-not-pinned-by-digest", severity=Severity.INFO, target=Container, peers={}, enabled=False)
 def image_not_pinned_by_digest(c: Container):
     """## What it does
     Flags a container image that is referenced by a tag but not pinned by an

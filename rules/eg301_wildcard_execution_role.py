@@ -1,4 +1,5 @@
 """EG301 wildcard-execution-role."""
+
 from __future__ import annotations
 
 from ecs_guard.model import TaskDefinition
@@ -7,8 +8,13 @@ from ecs_guard.rule import rule
 from ecs_guard.rules._iam import wildcard_role_results
 
 
-@rule(id="EG301", name="wildcard-execution-role", severity=Severity.HIGH, target=TaskDefinition,
-      peers={"Security Hub": "IAM.1 (generic)"})
+@rule(
+    id="EG301",
+    name="wildcard-execution-role",
+    severity=Severity.HIGH,
+    target=TaskDefinition,
+    peers={"Security Hub": "IAM.1 (generic)"},
+)
 def wildcard_execution_role(td: TaskDefinition):
     """## What it does
     Flags a task definition whose execution role grants wildcard permissions.

@@ -1,4 +1,5 @@
 """EG302 wildcard-task-role."""
+
 from __future__ import annotations
 
 from ecs_guard.model import TaskDefinition

@@ -1,4 +1,5 @@
 """EG303 shared-task-execution-role."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,13 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG303", name="shared-task-execution-role", severity=Severity.MEDIUM, target=TaskDefinition,
-      peers={"checkov": "CKV_AWS_249"})
+@rule(
+    id="EG303",
+    name="shared-task-execution-role",
+    severity=Severity.MEDIUM,
+    target=TaskDefinition,
+    peers={"checkov": "CKV_AWS_249"},
+)
 def shared_task_execution_role(td: TaskDefinition):
     """## What it does
     Flags a task definition whose task role and execution role are the same role.

@@ -1,16 +1,24 @@
 """EG401 missing-health-check."""
+
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ecs_guard.model import Container, Service, TargetGroup
 from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG401", name="missing-health-check", severity=Severity.MEDIUM, target=Service,
-      peers={"KICS": "d24389b4 ECS Task Definition HealthCheck Missing (CloudFormation only)",
-             "checkov": "CKV_AWS_261 (target group; different test, see below)"})
+@rule(
+    id="EG401",
+    name="missing-health-check",
+    severity=Severity.MEDIUM,
+    target=Service,
+    peers={
+        "KICS": "d24389b4 ECS Task Definition HealthCheck Missing (CloudFormation only)",
+        "checkov": "CKV_AWS_261 (target group; different test, see below)",
+    },
+)
 def missing_health_check(s: Service):
     """## What it does
     Flags a service whose tasks have no health check, and each target group
@@ -79,11 +87,13 @@ def missing_health_check(s: Service):
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-circuit-breaker.html
     """
     target_groups = s.target_groups.value if s.target_groups.known else ()
-    disabled = [tg for tg in target_groups or ()
-                if tg.health_check_enabled.known and tg.health_check_enabled.value is False]
+    disabled = [
+        tg for tg in target_groups or () if tg.health_check_enabled.known and tg.health_check_enabled.value is False
+    ]
     for tg in disabled:
         yield tg.health_check_enabled.finding(
-            f"target group {_name(tg)} attached to the service has health checking disabled")
+            f"target group {_name(tg)} attached to the service has health checking disabled"
+        )
 
     group_answers = list(_target_group_answers(s))
     answers = group_answers + list(_container_answers(s))
@@ -93,8 +103,10 @@ def missing_health_check(s: Service):
     else:
         open_questions = [answer for answer in answers if isinstance(answer, NotEvaluated)]
         if not open_questions:
-            yield s.finding("the service's tasks have no health check: no attached target group checks "
-                            "health and no essential container defines a healthCheck")
+            yield s.finding(
+                "the service's tasks have no health check: no attached target group checks "
+                "health and no essential container defines a healthCheck"
+            )
     if open_questions and not disabled:  # with a finding made, the rest would only add noise
         yield open_questions[0]
 
@@ -117,7 +129,8 @@ def _container_answers(s: Service) -> Iterator[bool | NotEvaluated]:
         yield task_definition.not_evaluated()
     elif task_definition.value is None:
         yield task_definition.not_evaluated(
-            "the service names no task definition (its task sets carry them), so its containers are not known")
+            "the service names no task definition (its task sets carry them), so its containers are not known"
+        )
     elif not task_definition.value.containers.known:
         yield task_definition.value.containers.not_evaluated()
     else:

@@ -1,12 +1,21 @@
 """EG402 missing-logging."""
+
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG402", name="missing-logging", severity=Severity.MEDIUM, target=Container,
-      peers={"Security Hub": "ECS.9", "Prowler": "ecs_task_definitions_logging_enabled",
-             "AWS Config": "ecs-task-definition-log-configuration"})
+@rule(
+    id="EG402",
+    name="missing-logging",
+    severity=Severity.MEDIUM,
+    target=Container,
+    peers={
+        "Security Hub": "ECS.9",
+        "Prowler": "ecs_task_definitions_logging_enabled",
+        "AWS Config": "ecs-task-definition-log-configuration",
+    },
+)
 def missing_logging(c: Container):
     """## What it does
     Flags a container that has no `logConfiguration`, or whose log driver is

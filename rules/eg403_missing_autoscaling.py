@@ -1,4 +1,5 @@
 """EG403 missing-autoscaling."""
+
 from __future__ import annotations
 
 from ecs_guard.model import ScalableTarget, Service
@@ -76,7 +77,8 @@ def missing_autoscaling(s: Service):
         elif s.scalable_target.value is None:
             yield s.scalable_target.finding(
                 "the service has no Application Auto Scaling target (ecs:service:DesiredCount): "
-                "its task count never follows the load")
+                "its task count never follows the load"
+            )
         else:
             yield from _target_problems(s.scalable_target.value)
 
@@ -87,16 +89,20 @@ def _target_problems(target: ScalableTarget):
         idle = False  # one policy or scheduled action is enough
     elif all(v.known for v in scalers):
         idle = True
-        yield target.finding("the service's scalable target has no scaling policy and no scheduled action: "
-                             "nothing ever changes its task count")
+        yield target.finding(
+            "the service's scalable target has no scaling policy and no scheduled action: "
+            "nothing ever changes its task count"
+        )
     else:
         yield next(v for v in scalers if not v.known).not_evaluated()
         return
     low, high = target.min_capacity, target.max_capacity
     if low.is_set and high.is_set:
         if high.value <= low.value:
-            yield high.finding(f"the service's scalable target cannot scale: max_capacity {high.value} "
-                               f"is not above min_capacity {low.value}")
+            yield high.finding(
+                f"the service's scalable target cannot scale: max_capacity {high.value} "
+                f"is not above min_capacity {low.value}"
+            )
     elif not idle:  # with a finding already made, an unknown bound adds nothing
         for bound in (low, high):
             if not bound.known:

@@ -1,4 +1,5 @@
 """EG404 single-az-placement."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Service
@@ -76,5 +77,6 @@ def single_az_placement(s: Service):
         name = unresolved[0].subnet_id.value or unresolved[0].address
         yield zone.not_evaluated(zone.reason or f"the Availability Zone of subnet '{name}' is not in the input")
     else:
-        yield s.subnets.finding(f"all {len(subnets)} subnets of the service are in one Availability Zone "
-                                f"({zones.pop()})")
+        yield s.subnets.finding(
+            f"all {len(subnets)} subnets of the service are in one Availability Zone ({zones.pop()})"
+        )

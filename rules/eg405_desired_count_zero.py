@@ -1,12 +1,18 @@
 """EG405 desired-count-zero."""
+
 from ecs_guard.model import Service
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 from ecs_guard.rules._service import is_replica
 
 
-@rule(id="EG405", name="desired-count-zero", severity=Severity.LOW, target=Service,
-      peers={"KICS": "91f16d09 ECS Service Without Running Tasks (Terraform)"})
+@rule(
+    id="EG405",
+    name="desired-count-zero",
+    severity=Severity.LOW,
+    target=Service,
+    peers={"KICS": "91f16d09 ECS Service Without Running Tasks (Terraform)"},
+)
 def desired_count_zero(s: Service):
     """## What it does
     Flags a REPLICA service whose desired count is 0.

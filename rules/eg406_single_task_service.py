@@ -1,4 +1,5 @@
 """EG406 single-task-service."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Service
@@ -74,8 +75,14 @@ def _too_few_tasks(s: Service):
     elif minimum is not None and not minimum.known:
         yield minimum.not_evaluated()
     else:
-        tasks = ("sets no desired count (Terraform then starts 0 tasks, CloudFormation 1)" if count.value is None
-                 else f"has a desired count of {count.value}")
-        floor = (f"its autoscaling minimum is {minimum.value}" if minimum is not None and minimum.is_set
-                 else "no autoscaling keeps 2 or more tasks")
+        tasks = (
+            "sets no desired count (Terraform then starts 0 tasks, CloudFormation 1)"
+            if count.value is None
+            else f"has a desired count of {count.value}"
+        )
+        floor = (
+            f"its autoscaling minimum is {minimum.value}"
+            if minimum is not None and minimum.is_set
+            else "no autoscaling keeps 2 or more tasks"
+        )
         yield count.finding(f"the service {tasks} and {floor}")

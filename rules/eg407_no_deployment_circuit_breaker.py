@@ -1,4 +1,5 @@
 """EG407 no-deployment-circuit-breaker."""
+
 from ecs_guard.model import Service
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
@@ -58,11 +59,15 @@ def no_deployment_circuit_breaker(s: Service):
         return
     enabled, rollback = s.circuit_breaker_enabled, s.circuit_breaker_rollback
     if enabled.known and enabled.value is not True:
-        yield enabled.finding("the service does not enable the deployment circuit breaker: a failing deployment "
-                              "is never stopped or rolled back")
+        yield enabled.finding(
+            "the service does not enable the deployment circuit breaker: a failing deployment "
+            "is never stopped or rolled back"
+        )
     elif rollback.known and rollback.value is not True:
-        yield rollback.finding("the service's deployment circuit breaker does not roll back: a failed "
-                               "deployment stays on the broken revision")
+        yield rollback.finding(
+            "the service's deployment circuit breaker does not roll back: a failed "
+            "deployment stays on the broken revision"
+        )
     elif not enabled.known:
         yield enabled.not_evaluated()
     elif not rollback.known:

@@ -1,4 +1,5 @@
 """EG408 container-insights-disabled."""
+
 from ecs_guard.model import Cluster
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
@@ -6,9 +7,13 @@ from ecs_guard.rule import rule
 ON = ("enabled", "enhanced")
 
 
-@rule(id="EG408", name="container-insights-disabled", severity=Severity.LOW, target=Cluster,
-      peers={"Security Hub": "ECS.12", "checkov": "CKV_AWS_65",
-             "Prowler": "ecs_cluster_container_insights_enabled"})
+@rule(
+    id="EG408",
+    name="container-insights-disabled",
+    severity=Severity.LOW,
+    target=Cluster,
+    peers={"Security Hub": "ECS.12", "checkov": "CKV_AWS_65", "Prowler": "ecs_cluster_container_insights_enabled"},
+)
 def container_insights_disabled(c: Cluster):
     """## What it does
     Flags a cluster that does not turn Container Insights on.

@@ -1,4 +1,5 @@
 """EG409 outdated-fargate-platform."""
+
 from __future__ import annotations
 
 import re
@@ -14,9 +15,17 @@ FARGATE_CAPACITY_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
 _VERSION = re.compile(r"^\d+(\.\d+)*$")
 
 
-@rule(id="EG409", name="outdated-fargate-platform", severity=Severity.MEDIUM, target=(Service, TaskSet),
-      peers={"Security Hub": "ECS.10", "checkov": "CKV_AWS_332 (flags every value but LATEST)",
-             "Prowler": "ecs_service_fargate_latest_platform_version"})
+@rule(
+    id="EG409",
+    name="outdated-fargate-platform",
+    severity=Severity.MEDIUM,
+    target=(Service, TaskSet),
+    peers={
+        "Security Hub": "ECS.10",
+        "checkov": "CKV_AWS_332 (flags every value but LATEST)",
+        "Prowler": "ecs_service_fargate_latest_platform_version",
+    },
+)
 def outdated_fargate_platform(s: Service | TaskSet):
     """## What it does
     Flags a Fargate service or task set that pins a platform version older
@@ -94,8 +103,9 @@ def outdated_fargate_platform(s: Service | TaskSet):
         if os_family == "Windows":
             return
     newest = ".".join(map(str, NEWEST_LINUX))
-    yield version.finding(f"platform version {version.value} is older than the newest Fargate version "
-                          f"({newest} for Linux); use LATEST")
+    yield version.finding(
+        f"platform version {version.value} is older than the newest Fargate version ({newest} for Linux); use LATEST"
+    )
 
 
 def _known_not_fargate(s: Service | TaskSet) -> bool:
@@ -109,7 +119,7 @@ def _known_not_fargate(s: Service | TaskSet) -> bool:
 
 
 def _os_family(s: Service | TaskSet) -> str | NotEvaluated:
-    """"Windows" or "Linux" (the default runtime platform)."""
+    """ "Windows" or "Linux" (the default runtime platform)."""
     task_definition = s.task_definition
     if not task_definition.known:
         return task_definition.not_evaluated()

@@ -1,4 +1,5 @@
 """EG410 invalid-fargate-size."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,13 @@ WINDOWS_CPU = (1024, 2048, 4096)
 _AMOUNT = re.compile(r"^\s*(?P<number>\d+(?:\.\d+)?)\s*(?P<unit>vcpu|gb)?\s*$", re.IGNORECASE)
 
 
-@rule(id="EG410", name="invalid-fargate-size", severity=Severity.HIGH, target=TaskDefinition,
-      peers={"KICS": "ECS Task Definition Invalid CPU or Memory (CloudFormation only, outdated table)"})
+@rule(
+    id="EG410",
+    name="invalid-fargate-size",
+    severity=Severity.HIGH,
+    target=TaskDefinition,
+    peers={"KICS": "ECS Task Definition Invalid CPU or Memory (CloudFormation only, outdated table)"},
+)
 def invalid_fargate_size(td: TaskDefinition):
     """## What it does
     Flags a Fargate task definition whose task-level `cpu` and `memory` are
@@ -99,8 +105,9 @@ def invalid_fargate_size(td: TaskDefinition):
     missing = [name for name, size in (("cpu", td.cpu), ("memory", td.memory)) if size.value is None]
     if missing:
         where = td.cpu if td.cpu.value is None else td.memory
-        yield where.finding(f"the task definition requires Fargate but sets no task-level {' and '.join(missing)}: "
-                            "Fargate needs both")
+        yield where.finding(
+            f"the task definition requires Fargate but sets no task-level {' and '.join(missing)}: Fargate needs both"
+        )
         return
 
     cpu, memory = _amount(td.cpu, "vcpu"), _amount(td.memory, "gb")
@@ -108,14 +115,17 @@ def invalid_fargate_size(td: TaskDefinition):
         choices = ", ".join(map(str, FARGATE_SIZES))
         yield td.cpu.finding(f"cpu '{td.cpu.value}' is not a Fargate CPU size (CPU units: {choices})")
     elif memory not in FARGATE_SIZES[cpu]:
-        yield td.memory.finding(f"memory '{td.memory.value}' does not go with cpu '{td.cpu.value}' on Fargate "
-                                f"(with {cpu} CPU units: {_describe(FARGATE_SIZES[cpu])} MiB)")
+        yield td.memory.finding(
+            f"memory '{td.memory.value}' does not go with cpu '{td.cpu.value}' on Fargate "
+            f"(with {cpu} CPU units: {_describe(FARGATE_SIZES[cpu])} MiB)"
+        )
     elif cpu not in WINDOWS_CPU:
         if not td.os_family.known:
             yield td.os_family.not_evaluated()
         elif (td.os_family.value or "").upper().startswith("WINDOWS"):
-            yield td.cpu.finding(f"cpu '{td.cpu.value}' is not a Fargate size for Windows containers "
-                                 "(CPU units: 1024, 2048, 4096)")
+            yield td.cpu.finding(
+                f"cpu '{td.cpu.value}' is not a Fargate size for Windows containers (CPU units: 1024, 2048, 4096)"
+            )
 
 
 def _amount(size: Value, unit: str) -> int | None:

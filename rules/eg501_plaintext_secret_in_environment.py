@@ -1,4 +1,5 @@
 """EG501 plaintext-secret-in-environment."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Container
@@ -8,9 +9,18 @@ from ecs_guard.rule import rule
 from ecs_guard.rules._secrets import secret_reason
 
 
-@rule(id="EG501", name="plaintext-secret-in-environment", severity=Severity.CRITICAL, target=Container,
-      peers={"Security Hub": "ECS.8", "Trivy": "AVD-AWS-0036",
-             "Prowler": "ecs_task_definitions_no_environment_secrets", "checkov": "CKV_SECRET_*"})
+@rule(
+    id="EG501",
+    name="plaintext-secret-in-environment",
+    severity=Severity.CRITICAL,
+    target=Container,
+    peers={
+        "Security Hub": "ECS.8",
+        "Trivy": "AVD-AWS-0036",
+        "Prowler": "ecs_task_definitions_no_environment_secrets",
+        "checkov": "CKV_SECRET_*",
+    },
+)
 def plaintext_secret_in_environment(c: Container):
     """## What it does
     Flags a container `environment` entry that holds a literal secret. That
@@ -77,7 +87,8 @@ def plaintext_secret_in_environment(c: Container):
         name = str(env.name.value or "") if env.name.known else ""  # unknown: judged by the value alone
         reason = secret_reason(name, text)
         if reason:
-            yield env.name.finding(f"environment variable '{name or '?'}' holds a literal secret "
-                                   f"({reason}): value {redact(text)}")
+            yield env.name.finding(
+                f"environment variable '{name or '?'}' holds a literal secret ({reason}): value {redact(text)}"
+            )
         elif not env.name.known:
             yield env.name.not_evaluated()

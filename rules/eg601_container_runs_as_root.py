@@ -1,4 +1,5 @@
 """EG601 container-runs-as-root."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Container
@@ -9,8 +10,13 @@ from ecs_guard.rules._platform import is_windows
 ROOT_USERS = ("root", "0")
 
 
-@rule(id="EG601", name="container-runs-as-root", severity=Severity.MEDIUM, target=Container,
-      peers={"AWS Config": "ecs-task-definition-linux-user-non-root", "Security Hub": "ECS.20"})
+@rule(
+    id="EG601",
+    name="container-runs-as-root",
+    severity=Severity.MEDIUM,
+    target=Container,
+    peers={"AWS Config": "ecs-task-definition-linux-user-non-root", "Security Hub": "ECS.20"},
+)
 def container_runs_as_root(c: Container):
     """## What it does
     Flags a Linux container that sets no `user`, or runs as `root` / `0`

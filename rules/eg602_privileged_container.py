@@ -1,12 +1,21 @@
 """EG602 privileged-container."""
+
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG602", name="privileged-container", severity=Severity.HIGH, target=Container,
-      peers={"Security Hub": "ECS.4", "Prowler": "ecs_task_definitions_no_privileged_containers",
-             "checkov": "CKV_AWS_334 (broken: reads a `privilege` key)"})
+@rule(
+    id="EG602",
+    name="privileged-container",
+    severity=Severity.HIGH,
+    target=Container,
+    peers={
+        "Security Hub": "ECS.4",
+        "Prowler": "ecs_task_definitions_no_privileged_containers",
+        "checkov": "CKV_AWS_334 (broken: reads a `privilege` key)",
+    },
+)
 def privileged_container(c: Container):
     """## What it does
     Flags a container that runs with `privileged = true`.

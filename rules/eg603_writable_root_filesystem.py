@@ -1,4 +1,5 @@
 """EG603 writable-root-filesystem."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Container
@@ -7,8 +8,13 @@ from ecs_guard.rule import rule
 from ecs_guard.rules._platform import is_windows
 
 
-@rule(id="EG603", name="writable-root-filesystem", severity=Severity.LOW, target=Container,
-      peers={"Security Hub": "ECS.5", "checkov": "CKV_AWS_336"})
+@rule(
+    id="EG603",
+    name="writable-root-filesystem",
+    severity=Severity.LOW,
+    target=Container,
+    peers={"Security Hub": "ECS.5", "checkov": "CKV_AWS_336"},
+)
 def writable_root_filesystem(c: Container):
     """## What it does
     Flags a container that does not set `readonlyRootFilesystem = true`.
@@ -56,6 +62,8 @@ def writable_root_filesystem(c: Container):
     if not readonly.known:
         yield readonly.not_evaluated()
     elif readonly.value is None:
-        yield readonly.finding(f"container '{c.name.value}' does not set readonlyRootFilesystem: its root filesystem is writable")
+        yield readonly.finding(
+            f"container '{c.name.value}' does not set readonlyRootFilesystem: its root filesystem is writable"
+        )
     elif readonly.value is not True:
         yield readonly.finding(f"container '{c.name.value}' sets readonlyRootFilesystem to false")

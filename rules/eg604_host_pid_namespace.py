@@ -1,4 +1,5 @@
 """EG604 host-pid-namespace."""
+
 from __future__ import annotations
 
 from ecs_guard.model import TaskDefinition
@@ -6,9 +7,17 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG604", name="host-pid-namespace", severity=Severity.HIGH, target=TaskDefinition,
-      peers={"Security Hub": "ECS.3", "Prowler": "ecs_task_definitions_host_namespace_not_shared",
-             "checkov": "CKV_AWS_335 (broken: reads a container-level `pidMode`)"})
+@rule(
+    id="EG604",
+    name="host-pid-namespace",
+    severity=Severity.HIGH,
+    target=TaskDefinition,
+    peers={
+        "Security Hub": "ECS.3",
+        "Prowler": "ecs_task_definitions_host_namespace_not_shared",
+        "checkov": "CKV_AWS_335 (broken: reads a container-level `pidMode`)",
+    },
+)
 def host_pid_namespace(td: TaskDefinition):
     """## What it does
     Flags a task definition that sets `pid_mode = "host"` (`pidMode: "host"`).

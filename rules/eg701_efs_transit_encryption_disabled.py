@@ -1,4 +1,5 @@
 """EG701 efs-transit-encryption-disabled."""
+
 from __future__ import annotations
 
 from ecs_guard.model import TaskDefinition
@@ -6,8 +7,13 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG701", name="efs-transit-encryption-disabled", severity=Severity.HIGH, target=TaskDefinition,
-      peers={"Security Hub": "ECS.18", "checkov": "CKV_AWS_97", "Trivy": "AVD-AWS-0035"})
+@rule(
+    id="EG701",
+    name="efs-transit-encryption-disabled",
+    severity=Severity.HIGH,
+    target=TaskDefinition,
+    peers={"Security Hub": "ECS.18", "checkov": "CKV_AWS_97", "Trivy": "AVD-AWS-0035"},
+)
 def efs_transit_encryption_disabled(td: TaskDefinition):
     """## What it does
     Flags every EFS volume of a task definition that does not set

@@ -1,4 +1,5 @@
 """EG702 exec-logging-disabled."""
+
 from __future__ import annotations
 
 from ecs_guard.model import Cluster, Service
@@ -6,8 +7,13 @@ from ecs_guard.results import Severity
 from ecs_guard.rule import rule
 
 
-@rule(id="EG702", name="exec-logging-disabled", severity=Severity.LOW, target=(Cluster, Service),
-      peers={"checkov": "CKV_AWS_223"})
+@rule(
+    id="EG702",
+    name="exec-logging-disabled",
+    severity=Severity.LOW,
+    target=(Cluster, Service),
+    peers={"checkov": "CKV_AWS_223"},
+)
 def exec_logging_disabled(resource: Cluster | Service):
     """## What it does
     Flags ECS Exec sessions that are not logged.
@@ -68,8 +74,9 @@ def exec_logging_disabled(resource: Cluster | Service):
     if not logging.known:
         yield logging.not_evaluated()
     elif logging.value is not None and logging.value.upper() == "NONE":
-        yield logging.finding("the cluster's ECS Exec configuration sets logging to NONE: "
-                              "exec sessions leave no record")
+        yield logging.finding(
+            "the cluster's ECS Exec configuration sets logging to NONE: exec sessions leave no record"
+        )
 
 
 def _service_exec_without_logging(s: Service):
@@ -86,8 +93,11 @@ def _service_exec_without_logging(s: Service):
     elif not s.cluster.value.exec_logging.known:
         yield s.cluster.value.exec_logging.not_evaluated()
     elif s.cluster.value.exec_logging.value is None:
-        yield enabled.finding("the service enables ECS Exec in a cluster without an ECS Exec configuration: "
-                              "sessions are logged only if a container happens to use awslogs")
+        yield enabled.finding(
+            "the service enables ECS Exec in a cluster without an ECS Exec configuration: "
+            "sessions are logged only if a container happens to use awslogs"
+        )
     elif s.cluster.value.exec_logging.value.upper() == "NONE":
-        yield enabled.finding("the service enables ECS Exec in a cluster whose ECS Exec logging is NONE: "
-                              "exec sessions leave no record")
+        yield enabled.finding(
+            "the service enables ECS Exec in a cluster whose ECS Exec logging is NONE: exec sessions leave no record"
+        )

@@ -16,6 +16,7 @@ enforcement is off; other accounts are addressed with moto's
 `x-moto-account-id` header. The audit itself later uses an IAM user's real
 access key, which is what tells moto which account it reads.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,15 +30,17 @@ from pathlib import Path
 import boto3
 import pytest
 
-ACCOUNT = "123456789012"       # moto's default account: the realistic one
+ACCOUNT = "123456789012"  # moto's default account: the realistic one
 EMPTY_ACCOUNT = "111111111111"  # an account with nothing in it
 PRIMARY, SECONDARY = "eu-west-1", "ap-northeast-2"
 REGIONS = (PRIMARY, SECONDARY)
 AUDIT_POLICY = Path(__file__).resolve().parent.parent / "docs" / "iam-policy.json"
 PLAINTEXT_SECRET = "correct-horse-battery-staple-42"  # EG501's bait: must never be printed
 DIGEST = "sha256:" + "ab" * 32
-TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                 "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}],
+}
 
 
 def clients(url: str, region: str, account: str = ACCOUNT):
@@ -47,10 +50,13 @@ def clients(url: str, region: str, account: str = ACCOUNT):
     def make(service: str):
         client = session.client(service, endpoint_url=url)
         if account != ACCOUNT:
+
             def to_account(request, **_):
                 request.headers["x-moto-account-id"] = account
+
             client.meta.events.register("before-sign.*.*", to_account)
         return client
+
     return make
 
 
@@ -79,15 +85,15 @@ class Account:
     """What was seeded, and what the audit must find in it."""
 
     expected: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # rule -> ARNs
-    services: dict[str, str] = field(default_factory=dict)           # name -> ARN
-    task_definitions: set[str] = field(default_factory=set)          # ARNs of every revision registered
-    task_sets: dict[str, str] = field(default_factory=dict)          # label -> ARN
-    clusters: dict[str, str] = field(default_factory=dict)           # name -> ARN
-    roles: set[str] = field(default_factory=set)                     # role names task definitions use
-    managed_policies: set[str] = field(default_factory=set)          # ARNs attached to those roles
-    unread_revisions: set[str] = field(default_factory=set)          # ARNs the audit must not describe
-    used_revisions: set[str] = field(default_factory=set)            # ARNs services and task sets run
-    deregistered: set[str] = field(default_factory=set)              # INACTIVE revisions
+    services: dict[str, str] = field(default_factory=dict)  # name -> ARN
+    task_definitions: set[str] = field(default_factory=set)  # ARNs of every revision registered
+    task_sets: dict[str, str] = field(default_factory=dict)  # label -> ARN
+    clusters: dict[str, str] = field(default_factory=dict)  # name -> ARN
+    roles: set[str] = field(default_factory=set)  # role names task definitions use
+    managed_policies: set[str] = field(default_factory=set)  # ARNs attached to those roles
+    unread_revisions: set[str] = field(default_factory=set)  # ARNs the audit must not describe
+    used_revisions: set[str] = field(default_factory=set)  # ARNs services and task sets run
+    deregistered: set[str] = field(default_factory=set)  # INACTIVE revisions
     replica_services_with_target_groups: set[str] = field(default_factory=set)
 
     def task_definitions_to_read(self) -> set[str]:
@@ -105,6 +111,7 @@ class Account:
 
 # ----------------------------------------------------------------- container and task definition shapes
 
+
 def container(**changes) -> dict:
     """A container that breaks no rule; `changes` break one (None removes a key)."""
     base = {
@@ -116,11 +123,16 @@ def container(**changes) -> dict:
         "portMappings": [{"containerPort": 8080, "protocol": "tcp"}],
         "environment": [{"name": "APP_ENV", "value": "production"}],
         "secrets": [{"name": "DB_PASSWORD", "valueFrom": f"arn:aws:ssm:{PRIMARY}:{ACCOUNT}:parameter/web/db"}],
-        "logConfiguration": {"logDriver": "awslogs", "options": {"awslogs-group": "/ecs/web",
-                                                                  "awslogs-region": PRIMARY,
-                                                                  "awslogs-stream-prefix": "web"}},
-        "healthCheck": {"command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
-                        "interval": 30, "timeout": 5, "retries": 3},
+        "logConfiguration": {
+            "logDriver": "awslogs",
+            "options": {"awslogs-group": "/ecs/web", "awslogs-region": PRIMARY, "awslogs-stream-prefix": "web"},
+        },
+        "healthCheck": {
+            "command": ["CMD-SHELL", "curl -f http://localhost:8080/health || exit 1"],
+            "interval": 30,
+            "timeout": 5,
+            "retries": 3,
+        },
     }
     base.update(changes)
     return {k: v for k, v in base.items() if v is not None}
@@ -137,8 +149,12 @@ def task_definition(family: str, **changes) -> dict:
         "executionRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app-exec",
         "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/app-task",
         "containerDefinitions": [container()],
-        "volumes": [{"name": "data", "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0",
-                                                                "transitEncryption": "ENABLED"}}],
+        "volumes": [
+            {
+                "name": "data",
+                "efsVolumeConfiguration": {"fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "ENABLED"},
+            }
+        ],
         "tags": [{"key": "team", "value": "payments"}],
     }
     base.update(changes)
@@ -146,6 +162,7 @@ def task_definition(family: str, **changes) -> dict:
 
 
 # ----------------------------------------------------------------- seeding
+
 
 class Seeder:
     def __init__(self, url: str, account: Account) -> None:
@@ -162,15 +179,25 @@ class Seeder:
 
     def _iam(self) -> None:
         iam = clients(self.url, PRIMARY)("iam")
-        shared = iam.create_policy(PolicyName="shared-logging", PolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
-                                                    "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]}]}))
+        shared = iam.create_policy(
+            PolicyName="shared-logging",
+            PolicyDocument=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {"Effect": "Allow", "Resource": "*", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"]}
+                    ],
+                }
+            ),
+        )
         shared_arn = shared["Policy"]["Arn"]
         execution_managed = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
         roles = {
             "app-exec": ([], [shared_arn, execution_managed]),
-            "app-task": ([{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::bucket/*"}],
-                         [shared_arn]),
+            "app-task": (
+                [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::bucket/*"}],
+                [shared_arn],
+            ),
             "admin-exec": ([], ["arn:aws:iam::aws:policy/AdministratorAccess"]),
             "wild-task": ([{"Effect": "Allow", "Action": ["s3:*"], "Resource": "*"}], []),
             "unused-role": ([{"Effect": "Allow", "Action": "*", "Resource": "*"}], []),  # named by nothing
@@ -178,8 +205,11 @@ class Seeder:
         for name, (inline, attached) in roles.items():
             iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(TRUST))
             if inline:
-                iam.put_role_policy(RoleName=name, PolicyName=f"{name}-inline", PolicyDocument=json.dumps(
-                    {"Version": "2012-10-17", "Statement": inline}))
+                iam.put_role_policy(
+                    RoleName=name,
+                    PolicyName=f"{name}-inline",
+                    PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": inline}),
+                )
             for arn in attached:
                 iam.attach_role_policy(RoleName=name, PolicyArn=arn)
         self.account.roles = {"app-exec", "app-task", "admin-exec", "wild-task"}
@@ -190,13 +220,17 @@ class Seeder:
     def _network(self, make, region: str, zones: tuple[str, str]):
         ec2, elb = make("ec2"), make("elbv2")
         vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-        subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
-                   for i, zone in enumerate((zones[0], zones[1], zones[0]))]  # a, b, and a second one in a
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=zone)["Subnet"]["SubnetId"]
+            for i, zone in enumerate((zones[0], zones[1], zones[0]))
+        ]  # a, b, and a second one in a
         group = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
-        healthy = elb.create_target_group(Name=f"web-{region}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
-                                          HealthCheckPath="/health")["TargetGroups"][0]["TargetGroupArn"]
-        unchecked = elb.create_target_group(Name=f"nocheck-{region}", Protocol="HTTP", Port=8080, VpcId=vpc,
-                                            TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        healthy = elb.create_target_group(
+            Name=f"web-{region}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip", HealthCheckPath="/health"
+        )["TargetGroups"][0]["TargetGroupArn"]
+        unchecked = elb.create_target_group(
+            Name=f"nocheck-{region}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip"
+        )["TargetGroups"][0]["TargetGroupArn"]
         elb.modify_target_group(TargetGroupArn=unchecked, HealthCheckEnabled=False)  # moto ignores it on create
         elb.create_target_group(Name=f"other-{region}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")
         return subnets, group, healthy, unchecked
@@ -208,25 +242,56 @@ class Seeder:
         self.account.task_definitions.add(arn)
         return self.account.expect(arn, *rules)
 
-    def _service(self, ecs, aas, cluster: str, name: str, td: str, subnets: list[str], group: str, *rules: str,
-                 public: bool = False, desired: int = 2, target_group: str | None = None,
-                 platform: str = "1.4.0", circuit_breaker: bool = True, scaling: str | None = "policy",
-                 min_capacity: int = 2, exec_command: bool = False) -> str:
-        params = dict(cluster=cluster, serviceName=name, taskDefinition=td, desiredCount=desired,
-                      launchType="FARGATE", platformVersion=platform, enableExecuteCommand=exec_command,
-                      networkConfiguration={"awsvpcConfiguration": {
-                          "subnets": subnets, "securityGroups": [group],
-                          "assignPublicIp": "ENABLED" if public else "DISABLED"}})
+    def _service(
+        self,
+        ecs,
+        aas,
+        cluster: str,
+        name: str,
+        td: str,
+        subnets: list[str],
+        group: str,
+        *rules: str,
+        public: bool = False,
+        desired: int = 2,
+        target_group: str | None = None,
+        platform: str = "1.4.0",
+        circuit_breaker: bool = True,
+        scaling: str | None = "policy",
+        min_capacity: int = 2,
+        exec_command: bool = False,
+    ) -> str:
+        params = {
+            "cluster": cluster,
+            "serviceName": name,
+            "taskDefinition": td,
+            "desiredCount": desired,
+            "launchType": "FARGATE",
+            "platformVersion": platform,
+            "enableExecuteCommand": exec_command,
+            "networkConfiguration": {
+                "awsvpcConfiguration": {
+                    "subnets": subnets,
+                    "securityGroups": [group],
+                    "assignPublicIp": "ENABLED" if public else "DISABLED",
+                }
+            },
+        }
         if target_group:
-            params["loadBalancers"] = [{"targetGroupArn": target_group, "containerName": "web",
-                                        "containerPort": 8080}]
+            params["loadBalancers"] = [{"targetGroupArn": target_group, "containerName": "web", "containerPort": 8080}]
         arn = ecs.create_service(**params)["service"]["serviceArn"]
         self.account.used_revisions.add(td)
         # moto drops deploymentConfiguration and enableExecuteCommand on create: set them again.
         if circuit_breaker:
-            ecs.update_service(cluster=cluster, service=name, deploymentConfiguration={
-                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
-                "maximumPercent": 200, "minimumHealthyPercent": 100})
+            ecs.update_service(
+                cluster=cluster,
+                service=name,
+                deploymentConfiguration={
+                    "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                    "maximumPercent": 200,
+                    "minimumHealthyPercent": 100,
+                },
+            )
         if exec_command:
             ecs.update_service(cluster=cluster, service=name, enableExecuteCommand=True)
         if scaling:
@@ -237,20 +302,33 @@ class Seeder:
         return self.account.expect(arn, *rules)
 
     def _scaling(self, aas, resource_id: str, kind: str, min_capacity: int = 2) -> None:
-        dimension = {"ServiceNamespace": "ecs", "ResourceId": resource_id,
-                     "ScalableDimension": "ecs:service:DesiredCount"}
+        dimension = {
+            "ServiceNamespace": "ecs",
+            "ResourceId": resource_id,
+            "ScalableDimension": "ecs:service:DesiredCount",
+        }
         aas.register_scalable_target(MinCapacity=min_capacity, MaxCapacity=6, **dimension)
         if kind == "policy":
-            aas.put_scaling_policy(PolicyName="cpu70", PolicyType="TargetTrackingScaling", **dimension,
-                                   TargetTrackingScalingPolicyConfiguration={
-                                       "TargetValue": 70.0, "PredefinedMetricSpecification": {
-                                           "PredefinedMetricType": "ECSServiceAverageCPUUtilization"}})
+            aas.put_scaling_policy(
+                PolicyName="cpu70",
+                PolicyType="TargetTrackingScaling",
+                **dimension,
+                TargetTrackingScalingPolicyConfiguration={
+                    "TargetValue": 70.0,
+                    "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+                },
+            )
         elif kind == "schedule":
-            aas.put_scheduled_action(ScheduledActionName="business-hours", Schedule="cron(0 7 ? * MON-FRI *)",
-                                     ScalableTargetAction={"MinCapacity": 2, "MaxCapacity": 6}, **dimension)
+            aas.put_scheduled_action(
+                ScheduledActionName="business-hours",
+                Schedule="cron(0 7 ? * MON-FRI *)",
+                ScalableTargetAction={"MinCapacity": 2, "MaxCapacity": 6},
+                **dimension,
+            )
 
-    def _cluster(self, ecs, name: str, *rules: str, insights: str | None = "enabled",
-                 exec_logging: str | None = "DEFAULT") -> str:
+    def _cluster(
+        self, ecs, name: str, *rules: str, insights: str | None = "enabled", exec_logging: str | None = "DEFAULT"
+    ) -> str:
         params: dict = {"clusterName": name}
         if insights:
             params["settings"] = [{"name": "containerInsights", "value": insights}]
@@ -281,37 +359,80 @@ class Seeder:
         # One family per task definition rule, used by no service: read as the latest ACTIVE revision.
         ec2_only = {"requiresCompatibilities": ["EC2"]}
         self._register(ecs, task_definition("host-network", networkMode="host", **ec2_only), "EG102")
-        self._register(ecs, task_definition("latest-tag", containerDefinitions=[container(image="nginx:latest")]),
-                       "EG201")
-        self._register(ecs, task_definition("admin-execution-role",
-                                            executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/admin-exec"), "EG301")
-        self._register(ecs, task_definition("wildcard-task-role",
-                                            taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/wild-task"), "EG302")
-        self._register(ecs, task_definition("shared-role", taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/app-exec"),
-                       "EG303")
-        self._register(ecs, task_definition("no-logging", containerDefinitions=[container(logConfiguration=None)]),
-                       "EG402")
-        self._register(ecs, task_definition("plaintext-secret", containerDefinitions=[container(environment=[
-            {"name": "APP_ENV", "value": "production"}, {"name": "DB_PASSWORD", "value": PLAINTEXT_SECRET}])]),
-            "EG501")
+        self._register(
+            ecs, task_definition("latest-tag", containerDefinitions=[container(image="nginx:latest")]), "EG201"
+        )
+        self._register(
+            ecs,
+            task_definition("admin-execution-role", executionRoleArn=f"arn:aws:iam::{ACCOUNT}:role/admin-exec"),
+            "EG301",
+        )
+        self._register(
+            ecs, task_definition("wildcard-task-role", taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/wild-task"), "EG302"
+        )
+        self._register(
+            ecs, task_definition("shared-role", taskRoleArn=f"arn:aws:iam::{ACCOUNT}:role/app-exec"), "EG303"
+        )
+        self._register(
+            ecs, task_definition("no-logging", containerDefinitions=[container(logConfiguration=None)]), "EG402"
+        )
+        self._register(
+            ecs,
+            task_definition(
+                "plaintext-secret",
+                containerDefinitions=[
+                    container(
+                        environment=[
+                            {"name": "APP_ENV", "value": "production"},
+                            {"name": "DB_PASSWORD", "value": PLAINTEXT_SECRET},
+                        ]
+                    )
+                ],
+            ),
+            "EG501",
+        )
         self._register(ecs, task_definition("root-user", containerDefinitions=[container(user="0")]), "EG601")
-        self._register(ecs, task_definition("privileged", containerDefinitions=[container(privileged=True)],
-                                            **ec2_only, networkMode="awsvpc"), "EG602")
-        self._register(ecs, task_definition("writable-root", containerDefinitions=[
-            container(readonlyRootFilesystem=None)]), "EG603")
+        self._register(
+            ecs,
+            task_definition(
+                "privileged", containerDefinitions=[container(privileged=True)], **ec2_only, networkMode="awsvpc"
+            ),
+            "EG602",
+        )
+        self._register(
+            ecs,
+            task_definition("writable-root", containerDefinitions=[container(readonlyRootFilesystem=None)]),
+            "EG603",
+        )
         self._register(ecs, task_definition("host-pid", pidMode="host", **ec2_only), "EG604")
-        self._register(ecs, task_definition("efs-plaintext", volumes=[{"name": "data", "efsVolumeConfiguration": {
-            "fileSystemId": "fs-0123456789abcdef0", "transitEncryption": "DISABLED"}}]), "EG701")
+        self._register(
+            ecs,
+            task_definition(
+                "efs-plaintext",
+                volumes=[
+                    {
+                        "name": "data",
+                        "efsVolumeConfiguration": {
+                            "fileSystemId": "fs-0123456789abcdef0",
+                            "transitEncryption": "DISABLED",
+                        },
+                    }
+                ],
+            ),
+            "EG701",
+        )
         self._register(ecs, task_definition("fargate-size", cpu="256", memory="4096"), "EG410")
-        no_check = self._register(ecs, task_definition("no-health-check", containerDefinitions=[
-            container(healthCheck=None)]))
+        no_check = self._register(
+            ecs, task_definition("no-health-check", containerDefinitions=[container(healthCheck=None)])
+        )
 
         # A rolling family: revision 1 runs, revision 2 (bad) is registered but not deployed yet.
         rolling_1 = self._register(ecs, task_definition("rolling"))
         self._register(ecs, task_definition("rolling", containerDefinitions=[container(image="nginx")]), "EG201")
         # A retired family: the service still runs revision 1, which is INACTIVE; revision 2 is good.
-        retired_1 = self._register(ecs, task_definition("retired", containerDefinitions=[
-            container(readonlyRootFilesystem=False)]), "EG603")
+        retired_1 = self._register(
+            ecs, task_definition("retired", containerDefinitions=[container(readonlyRootFilesystem=False)]), "EG603"
+        )
         self._register(ecs, task_definition("retired"))
 
         def svc(name: str, td: str, *rules: str, cluster: str = "prod", subnets=two_zones, **options) -> str:
@@ -337,17 +458,33 @@ class Seeder:
         self.account.deregistered.add(retired_1)
 
         # Blue/green through task sets: the service itself is fine, one task set is public.
-        external = ecs.create_service(cluster="prod", serviceName="svc-external", taskDefinition=web, desiredCount=2,
-                                      deploymentController={"type": "EXTERNAL"})["service"]["serviceArn"]
+        external = ecs.create_service(
+            cluster="prod",
+            serviceName="svc-external",
+            taskDefinition=web,
+            desiredCount=2,
+            deploymentController={"type": "EXTERNAL"},
+        )["service"]["serviceArn"]
         self.account.services["svc-external"] = external
         self.account.used_revisions.add(web)
         self._scaling(aas, "service/prod/svc-external", "policy")
         for label, public in (("blue", False), ("green", True)):
-            network = {"awsvpcConfiguration": {"subnets": two_zones, "securityGroups": [group],
-                                               "assignPublicIp": "ENABLED" if public else "DISABLED"}}
-            arn = ecs.create_task_set(cluster="prod", service="svc-external", taskDefinition=web, launchType="FARGATE",
-                                      platformVersion="1.4.0", externalId=label,
-                                      networkConfiguration=network)["taskSet"]["taskSetArn"]
+            network = {
+                "awsvpcConfiguration": {
+                    "subnets": two_zones,
+                    "securityGroups": [group],
+                    "assignPublicIp": "ENABLED" if public else "DISABLED",
+                }
+            }
+            arn = ecs.create_task_set(
+                cluster="prod",
+                service="svc-external",
+                taskDefinition=web,
+                launchType="FARGATE",
+                platformVersion="1.4.0",
+                externalId=label,
+                networkConfiguration=network,
+            )["taskSet"]["taskSetArn"]
             self.account.task_sets[label] = self.account.expect(arn, *(["EG101"] if public else []))
 
     # ------------------------------------------------------------- ap-northeast-2
@@ -358,8 +495,13 @@ class Seeder:
         subnets, group, healthy, _ = self._network(make, SECONDARY, ("ap-northeast-2a", "ap-northeast-2c"))
         self._cluster(ecs, "apac", insights="enhanced")
         web = self._register(ecs, task_definition("apac-web"))
-        self._register(ecs, task_definition("apac-privileged", requiresCompatibilities=["EC2"],
-                                            containerDefinitions=[container(privileged=True)]), "EG602")
+        self._register(
+            ecs,
+            task_definition(
+                "apac-privileged", requiresCompatibilities=["EC2"], containerDefinitions=[container(privileged=True)]
+            ),
+            "EG602",
+        )
         self._service(ecs, aas, "apac", "apac-good", web, subnets[:2], group, target_group=healthy)
         self._service(ecs, aas, "apac", "apac-public-ip", web, subnets[:2], group, "EG101", public=True)
 
@@ -370,16 +512,28 @@ def seed_account(url: str) -> Account:
 
 # ----------------------------------------------------------------- running the audit against the server
 
-AWS_VARIABLES_TO_CLEAR = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
-                          "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
+AWS_VARIABLES_TO_CLEAR = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ROLE_ARN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+)
 
 
 def aws_settings(url: str, credentials: dict[str, str], config_dir: Path) -> dict[str, str]:
     """The variables that point boto3 at the moto server with `credentials`,
     and away from the machine's own AWS configuration, as a user would with AWS_ENDPOINT_URL."""
-    return {"AWS_ENDPOINT_URL": url, "AWS_CONFIG_FILE": str(config_dir / "config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(config_dir / "credentials"), "AWS_EC2_METADATA_DISABLED": "true",
-            **credentials}
+    return {
+        "AWS_ENDPOINT_URL": url,
+        "AWS_CONFIG_FILE": str(config_dir / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(config_dir / "credentials"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        **credentials,
+    }
 
 
 def use_aws(monkeypatch, url: str, credentials: dict[str, str], config_dir: Path) -> None:
@@ -412,11 +566,18 @@ def read_with(moto, credentials: dict[str, str], folder: Path, regions=REGIONS, 
 ECS_GUARD = (sys.executable, "-c", "import sys; from ecs_guard.cli import main; sys.exit(main())")
 
 
-def run_cli(moto, credentials: dict[str, str], cwd: Path, *argv: str, stderr=subprocess.PIPE,
-            extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def run_cli(
+    moto,
+    credentials: dict[str, str],
+    cwd: Path,
+    *argv: str,
+    stderr=subprocess.PIPE,
+    extra_env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     """`ecs-guard ARGV` in a child process, as `credentials`, with moto enforcing IAM."""
     env = {k: v for k, v in os.environ.items() if k not in AWS_VARIABLES_TO_CLEAR}
     env.update(aws_settings(moto.url, credentials, cwd), **(extra_env or {}))
     with moto.iam_enforced():
-        return subprocess.run([*ECS_GUARD, *argv], cwd=cwd, env=env,
-                              stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=300)
+        return subprocess.run(
+            [*ECS_GUARD, *argv], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=300
+        )

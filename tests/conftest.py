@@ -1,6 +1,7 @@
 """Shared fixtures. The moto server and the seeded account are session-wide
 and lazy: they start only when a test asks for them (the audit tests), and
 nothing heavy is imported before that."""
+
 from __future__ import annotations
 
 import pytest

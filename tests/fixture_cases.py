@@ -33,6 +33,7 @@ Format:
 Plan cases' `files` are extra Terraform sources of the plan (its modules),
 already in the committed plan; hcl cases' `files` are written beside main.tf.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -92,10 +93,19 @@ def rule_files() -> list[Path]:
 
 def load_file(path: Path) -> tuple[dict, list[Case]]:
     data = yaml.safe_load(path.read_text())
-    cases = [Case(rule=data["rule"], name=c["name"], kind=c["kind"], files=c.get("files") or {},
-                  expect=c.get("expect") or [], not_evaluated=c.get("not_evaluated") or [],
-                  tf=c.get("tf"), source=path)
-             for c in data.get("cases") or []]
+    cases = [
+        Case(
+            rule=data["rule"],
+            name=c["name"],
+            kind=c["kind"],
+            files=c.get("files") or {},
+            expect=c.get("expect") or [],
+            not_evaluated=c.get("not_evaluated") or [],
+            tf=c.get("tf"),
+            source=path,
+        )
+        for c in data.get("cases") or []
+    ]
     return data, cases
 
 

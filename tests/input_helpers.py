@@ -1,6 +1,7 @@
 """Helpers for the input adapter tests: where a piece of text is in a
 fixture (found by plain text search, independently of the JSON walk the
 adapters use), and fixture folders by name."""
+
 from __future__ import annotations
 
 import shutil

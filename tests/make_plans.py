@@ -8,6 +8,7 @@ terraform, offline, through ../shared/terraform/plan.sh.
 
 Tests never run terraform: they read the committed JSON.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fixture_cases import ROOT, all_cases  # noqa: E402
+from fixture_cases import ROOT, all_cases
 
 PLAN_SH = Path(os.environ.get("ECS_GUARD_PLAN_SH", ROOT.parent / "shared" / "terraform" / "plan.sh"))
 

@@ -8,6 +8,7 @@ which is how the tests get real AccessDenied answers; its request recorder
 how the least-privilege test sees the audit's calls without trusting the
 audit's own bookkeeping.
 """
+
 from __future__ import annotations
 
 import base64
@@ -42,14 +43,18 @@ class MotoServer:
     recording: Path
 
     @classmethod
-    def start(cls, workdir: Path) -> "MotoServer":
+    def start(cls, workdir: Path) -> MotoServer:
         port = _free_port()
         recording = workdir / "moto-recording.jsonl"
         env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true", MOTO_RECORDER_FILEPATH=str(recording))
         env.pop("MOTO_ACCOUNT_ID", None)
-        log = open(workdir / "moto-server.log", "wb")
-        process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                                   stdout=log, stderr=subprocess.STDOUT, env=env)
+        log = open(workdir / "moto-server.log", "wb")  # noqa: SIM115 (the server process writes to it until stop())
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
         server = cls(process, f"http://127.0.0.1:{port}", recording)
         server._wait_until_ready()
         return server
@@ -77,9 +82,12 @@ class MotoServer:
                 self.process.wait()
 
     def _post(self, path: str, data: bytes = b"") -> bytes:
-        with urllib.request.urlopen(urllib.request.Request(f"{self.url}{path}", data=data, method="POST",
-                                                           headers={"Content-Type": "application/octet-stream"}),
-                                    timeout=10) as response:
+        with urllib.request.urlopen(
+            urllib.request.Request(
+                f"{self.url}{path}", data=data, method="POST", headers={"Content-Type": "application/octet-stream"}
+            ),
+            timeout=10,
+        ) as response:
             return response.read()
 
     # ------------------------------------------------------------- IAM enforcement

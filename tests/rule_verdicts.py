@@ -2,6 +2,7 @@
 
 The rule's check is called directly (not through the engine), so a test
 sees exactly what the rule yields for the object it builds."""
+
 from __future__ import annotations
 
 from ecs_guard.results import Finding, NotEvaluated

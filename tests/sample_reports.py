@@ -4,15 +4,17 @@ model_factory inventories: every kind of entry a report can hold.
 The test-only rules here are Rule objects that are never registered, so
 they do not leak into the catalogue (`ecs-guard rules`, docs/rules).
 """
+
 from __future__ import annotations
 
+from model_factory import loc, make_container, make_task_definition
+
 from ecs_guard.engine import Report, run
-from ecs_guard.location import Location
 from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.location import Location
 from ecs_guard.model import Inventory, TaskDefinition, Value
 from ecs_guard.results import Severity
 from ecs_guard.rule import Rule, get_rule
-from model_factory import loc, make_container, make_task_definition
 
 DOC = """## What it does
 Flags every task definition, for tests.
@@ -46,6 +48,9 @@ def _crash(td: TaskDefinition):
     raise KeyError("boom")
 
 
+CRASH_LINE = _crash.__code__.co_firstlineno + 1  # where the rule error says it was raised
+
+
 FLAG_FAMILY = make_rule("EG991", _flag_family, Severity.LOW, "flag-family")
 CRASHES = make_rule("EG992", _crash, Severity.MEDIUM, "always-crashes")
 
@@ -61,18 +66,29 @@ def web_task_definition(privileged_line: int = 7) -> TaskDefinition:
         return loc(line, address, "web.json")
 
     return make_task_definition(
-        address=address, location=at(2), family=Value("web", at(2)),
+        address=address,
+        location=at(2),
+        family=Value("web", at(2)),
         containers=(
-            make_container(address=address, location=at(4), name=Value("web", at(4)),
-                           privileged=Value(True, at(privileged_line))),
-            make_container(address=address, location=at(12), name=Value("side", at(12)),
-                           privileged=Value.unknown("known after apply", at(14))),
-        ))
+            make_container(
+                address=address, location=at(4), name=Value("web", at(4)), privileged=Value(True, at(privileged_line))
+            ),
+            make_container(
+                address=address,
+                location=at(12),
+                name=Value("side", at(12)),
+                privileged=Value.unknown("known after apply", at(14)),
+            ),
+        ),
+    )
 
 
 def sample_inventory(privileged_line: int = 7) -> Inventory:
-    return Inventory(task_definitions=[web_task_definition(privileged_line)], files=["web.json"],
-                     problems=[UNREADABLE, NOT_UNDERSTOOD])
+    return Inventory(
+        task_definitions=[web_task_definition(privileged_line)],
+        files=["web.json"],
+        problems=[UNREADABLE, NOT_UNDERSTOOD],
+    )
 
 
 def sample_report(privileged_line: int = 7) -> Report:

@@ -5,6 +5,7 @@ user allowed exactly docs/iam-policy.json, with moto enforcing IAM. The
 seeded account (tests/audit_account.py) says which resources every rule
 must flag; the rest must pass.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,22 +15,60 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from audit_account import (
+    ECS_GUARD,
+    EMPTY_ACCOUNT,
+    PLAINTEXT_SECRET,
+    PRIMARY,
+    REGIONS,
+    SECONDARY,
+    audit_policy,
+    create_auditor,
+    run_cli,
+)
 
-from audit_account import (ECS_GUARD, EMPTY_ACCOUNT, PLAINTEXT_SECRET, PRIMARY, REGIONS, SECONDARY, audit_policy,
-                           create_auditor, run_cli)
 from ecs_guard.rule import select_rules
 
 REGION_ARGS = [arg for region in REGIONS for arg in ("--region", region)]
 DEFAULT_RULES = [r.id for r in select_rules()]
-DENIED = ("application-autoscaling:DescribeScalableTargets", "elasticloadbalancing:DescribeTargetGroups",
-          "iam:GetPolicyVersion")
+DENIED = (
+    "application-autoscaling:DescribeScalableTargets",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "iam:GetPolicyVersion",
+)
 # The rules that need no denied data: their findings must not change when those calls fail.
-UNAFFECTED_BY_DENIAL = ("EG101", "EG102", "EG201", "EG303", "EG402", "EG404", "EG405", "EG407", "EG408",
-                        "EG409", "EG410", "EG501", "EG601", "EG602", "EG603", "EG604", "EG701", "EG702")
-ID_KEYS = {"service": "serviceArn", "task-definition": "taskDefinitionArn", "cluster": "clusterArn",
-           "task-set": "taskSetArn"}
-FILE_OF = {"service": "describe-services-", "task-definition": "describe-task-definition-",
-           "cluster": "describe-clusters", "task-set": "describe-task-sets-|describe-services-"}
+UNAFFECTED_BY_DENIAL = (
+    "EG101",
+    "EG102",
+    "EG201",
+    "EG303",
+    "EG402",
+    "EG404",
+    "EG405",
+    "EG407",
+    "EG408",
+    "EG409",
+    "EG410",
+    "EG501",
+    "EG601",
+    "EG602",
+    "EG603",
+    "EG604",
+    "EG701",
+    "EG702",
+)
+ID_KEYS = {
+    "service": "serviceArn",
+    "task-definition": "taskDefinitionArn",
+    "cluster": "clusterArn",
+    "task-set": "taskSetArn",
+}
+FILE_OF = {
+    "service": "describe-services-",
+    "task-definition": "describe-task-definition-",
+    "cluster": "describe-clusters",
+    "task-set": "describe-task-sets-|describe-services-",
+}
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +79,27 @@ def workdir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def json_audit(moto, account, auditor, workdir):
     """The audit of the realistic account, saved, reported as JSON."""
-    done = run_cli(moto, auditor, workdir, "audit", *REGION_ARGS, "--save", "snapshot", "--format", "json",
-                   "-o", "audit.json")
+    done = run_cli(
+        moto, auditor, workdir, "audit", *REGION_ARGS, "--save", "snapshot", "--format", "json", "-o", "audit.json"
+    )
     return done, json.loads((workdir / "audit.json").read_text())
 
 
 @pytest.fixture(scope="module")
 def sarif_audit(moto, account, auditor, workdir):
-    done = run_cli(moto, auditor, workdir, "audit", *REGION_ARGS, "--save", "snapshot-sarif", "--format", "sarif",
-                   "-o", "audit.sarif")
+    done = run_cli(
+        moto,
+        auditor,
+        workdir,
+        "audit",
+        *REGION_ARGS,
+        "--save",
+        "snapshot-sarif",
+        "--format",
+        "sarif",
+        "-o",
+        "audit.sarif",
+    )
     assert done.returncode == 1, done.stderr
     return json.loads((workdir / "audit.sarif").read_text())
 
@@ -56,8 +107,19 @@ def sarif_audit(moto, account, auditor, workdir):
 @pytest.fixture(scope="module")
 def denied_audit(moto, account, workdir):
     credentials = create_auditor(moto.url, "e2e-restricted-auditor", audit_policy(without=DENIED))
-    done = run_cli(moto, credentials, workdir, "audit", *REGION_ARGS, "--save", "snapshot-denied",
-                   "--format", "json", "-o", "denied.json")
+    done = run_cli(
+        moto,
+        credentials,
+        workdir,
+        "audit",
+        *REGION_ARGS,
+        "--save",
+        "snapshot-denied",
+        "--format",
+        "json",
+        "-o",
+        "denied.json",
+    )
     return done, json.loads((workdir / "denied.json").read_text())
 
 
@@ -66,6 +128,7 @@ def resources(report: dict, rule: str, kind: str = "findings") -> set[str]:
 
 
 # ----------------------------------------------------------------- findings
+
 
 @pytest.mark.parametrize("rule", DEFAULT_RULES)
 def test_each_rule_flags_exactly_the_bad_resources(rule, json_audit, account):
@@ -88,8 +151,12 @@ def test_both_regions_are_scanned(json_audit):
 
 def test_a_saved_snapshot_rescans_offline_to_the_same_result(json_audit, workdir):
     _, audited = json_audit
-    rescan = subprocess.run([*ECS_GUARD, "scan", "snapshot", "--format", "json", "-o", "rescan.json"],
-                            cwd=workdir, capture_output=True, text=True)
+    rescan = subprocess.run(
+        [*ECS_GUARD, "scan", "snapshot", "--format", "json", "-o", "rescan.json"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+    )
     assert rescan.returncode == 1, rescan.stderr
     rescanned = json.loads((workdir / "rescan.json").read_text())
     for key in ("findings", "not_evaluated", "errors", "input_problems", "summary", "files"):
@@ -97,6 +164,7 @@ def test_a_saved_snapshot_rescans_offline_to_the_same_result(json_audit, workdir
 
 
 # ----------------------------------------------------------------- SARIF
+
 
 def test_sarif_points_at_the_snapshot_file_and_line_of_the_resource(sarif_audit, workdir, account):
     results = sarif_audit["runs"][0]["results"]
@@ -124,8 +192,12 @@ def _identities(path: Path, arn: str) -> list[tuple[str, str]]:
     if path.name.startswith(("describe-scalable-targets", "describe-scaling-policies")):
         return [("ResourceId", "service/" + "/".join(arn.split("/")[-2:]))]
     if path.name == "describe-target-groups.json":
-        services = [s for f in path.parent.glob("describe-services-*.json")
-                    for s in json.loads(f.read_text())["services"] if s["serviceArn"] == arn]
+        services = [
+            s
+            for f in path.parent.glob("describe-services-*.json")
+            for s in json.loads(f.read_text())["services"]
+            if s["serviceArn"] == arn
+        ]
         return [("TargetGroupArn", lb["targetGroupArn"]) for s in services for lb in s["loadBalancers"]]
     assert re.search(FILE_OF[kind], path.name), (arn, path)
     return [(ID_KEYS[kind], arn)]
@@ -139,14 +211,18 @@ def _object_spans(lines: list[str], key: str, arn: str) -> list[tuple[int, int]]
         if text.strip().rstrip(",") != f'"{key}": "{arn}"':
             continue
         outer = " " * (len(text) - len(text.lstrip()) - 4)
-        start = next(j for j in range(i, -1, -1) if lines[j].startswith(outer) and lines[j].rstrip().endswith("{")
-                     and not lines[j].startswith(outer + " "))
+        start = next(
+            j
+            for j in range(i, -1, -1)
+            if lines[j].startswith(outer) and lines[j].rstrip().endswith("{") and not lines[j].startswith(outer + " ")
+        )
         end = next(j for j in range(i, len(lines)) if lines[j].startswith(outer + "}"))
         spans.append((start + 1, end + 1))
     return spans
 
 
 # ----------------------------------------------------------------- secrets, progress, summary
+
 
 def test_console_audit_never_prints_the_secret_and_cleans_up(moto, account, auditor, workdir):
     temp = workdir / "tmp"
@@ -159,28 +235,40 @@ def test_console_audit_never_prints_the_secret_and_cleans_up(moto, account, audi
     assert "\x1b[" not in done.stderr  # not a terminal: no live display
     assert done.stderr.startswith(f"ecs-guard audit: account 123456789012, {PRIMARY}, {SECONDARY}\n")
     assert re.search(r"read 4 clusters, 19 services, 2 task sets, \d+ task definitions, 4 roles", done.stderr)
-    assert re.search(r"\d+ API calls \(application-autoscaling \d+, ec2 \d+, ecs \d+, elasticloadbalancing \d+, "
-                     r"iam \d+, sts 1\)", done.stderr)
+    assert re.search(
+        r"\d+ API calls \(application-autoscaling \d+, ec2 \d+, ecs \d+, elasticloadbalancing \d+, "
+        r"iam \d+, sts 1\)",
+        done.stderr,
+    )
 
 
 def test_reports_never_hold_the_secret(json_audit, sarif_audit, workdir):
     assert PLAINTEXT_SECRET not in (workdir / "audit.json").read_text()
     assert PLAINTEXT_SECRET not in (workdir / "audit.sarif").read_text()
-    assert PLAINTEXT_SECRET in (workdir / "snapshot" / PRIMARY /
-                                "describe-task-definition-plaintext-secret-1.json").read_text()  # the input's own
+    assert (
+        PLAINTEXT_SECRET
+        in (workdir / "snapshot" / PRIMARY / "describe-task-definition-plaintext-secret-1.json").read_text()
+    )  # the input's own
 
 
 def test_live_display_on_a_terminal(moto, empty_auditor, tmp_path):
     leader, follower = os.openpty()
     try:
-        done = run_cli(moto, empty_auditor, tmp_path, "audit", *REGION_ARGS, stderr=follower,
-                       extra_env={"TERM": "xterm-256color", "COLUMNS": "120"})
+        done = run_cli(
+            moto,
+            empty_auditor,
+            tmp_path,
+            "audit",
+            *REGION_ARGS,
+            stderr=follower,
+            extra_env={"TERM": "xterm-256color", "COLUMNS": "120"},
+        )
         os.close(follower)
         shown = _read_all(leader)
     finally:
         os.close(leader)
     assert done.returncode == 0
-    assert "\x1b[" in shown                       # drawn live, with cursor control
+    assert "\x1b[" in shown  # drawn live, with cursor control
     assert PRIMARY in shown and SECONDARY in shown
     assert "ecs-guard audit: account 111111111111" in shown
 
@@ -199,6 +287,7 @@ def _read_all(fd: int) -> str:
 
 
 # ----------------------------------------------------------------- denied calls
+
 
 def test_denied_calls_are_reported_and_the_audit_goes_on(denied_audit):
     done, _ = denied_audit
@@ -219,7 +308,8 @@ def test_denied_data_makes_rules_not_evaluated_never_pass(denied_audit, json_aud
     for arn in account.services.values():  # every service is REPLICA
         region = arn.split(":")[3]
         assert not_evaluated[("EG403", arn)].startswith(
-            f"application-autoscaling:DescribeScalableTargets failed in {region}: AccessDenied")
+            f"application-autoscaling:DescribeScalableTargets failed in {region}: AccessDenied"
+        )
     for rule in ("EG301", "EG302"):
         assert resources(denied, rule) == set()
         flagged_before = account.expected[rule]
@@ -238,7 +328,8 @@ def test_denied_target_groups_are_not_known_because_of_the_failed_call(denied_au
     for target_group in service.target_groups.value:
         assert not target_group.health_check_enabled.known
         assert target_group.health_check_enabled.reason.startswith(
-            f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: ")
+            f"elasticloadbalancing:DescribeTargetGroups failed in {PRIMARY}: "
+        )
 
 
 def test_denied_target_groups_leave_the_health_check_rule_not_evaluated(denied_audit, account):
@@ -257,6 +348,7 @@ def test_rules_that_need_no_denied_data_are_unchanged(rule, denied_audit, json_a
 
 # ----------------------------------------------------------------- accounts, credentials, options
 
+
 def test_an_empty_account_passes_with_nothing_unknown(moto, empty_auditor, tmp_path):
     done = run_cli(moto, empty_auditor, tmp_path, "audit", *REGION_ARGS, "--format", "json", "-o", "empty.json")
     assert done.returncode == 0, done.stderr
@@ -266,8 +358,11 @@ def test_an_empty_account_passes_with_nothing_unknown(moto, empty_auditor, tmp_p
 
 
 def test_a_named_profile_and_aws_profile_are_used(moto, empty_auditor, tmp_path):
-    (tmp_path / "credentials").write_text("[ops]\naws_access_key_id = {AWS_ACCESS_KEY_ID}\n"
-                                          "aws_secret_access_key = {AWS_SECRET_ACCESS_KEY}\n".format(**empty_auditor))
+    (tmp_path / "credentials").write_text(
+        "[ops]\naws_access_key_id = {AWS_ACCESS_KEY_ID}\naws_secret_access_key = {AWS_SECRET_ACCESS_KEY}\n".format(
+            **empty_auditor
+        )
+    )
     (tmp_path / "config").write_text("[profile ops]\nregion = eu-west-1\n")
     by_option = run_cli(moto, {}, tmp_path, "audit", "--region", PRIMARY, "--profile", "ops")
     by_variable = run_cli(moto, {}, tmp_path, "audit", "--region", PRIMARY, extra_env={"AWS_PROFILE": "ops"})
@@ -295,7 +390,8 @@ def test_the_config_file_applies_to_an_audit_as_to_a_scan(moto, auditor, tmp_pat
     audit goes through the same configured scan as `ecs-guard scan`."""
     (tmp_path / ".ecs-guard.yaml").write_text(
         "severity: {EG406: critical}\n"
-        "ignores:\n  - rule: EG408\n    reason: insights are billed per cluster; accepted for now\n")
+        "ignores:\n  - rule: EG408\n    reason: insights are billed per cluster; accepted for now\n"
+    )
     done = run_cli(moto, auditor, tmp_path, "audit", *REGION_ARGS, "--format", "json", "-o", "report.json")
     assert done.returncode == 1, done.stderr
     report = json.loads((tmp_path / "report.json").read_text())

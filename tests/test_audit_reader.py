@@ -5,6 +5,7 @@ with moto enforcing IAM, so a call outside the policy would fail here as it
 would in AWS. These tests check what is read and written (files, shapes,
 call counts, failures); tests/test_audit_e2e.py checks what the scan makes of it.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,26 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 import pytest
+from audit_account import (
+    ACCOUNT,
+    AUDIT_POLICY,
+    PRIMARY,
+    REGIONS,
+    SECONDARY,
+    audit_policy,
+    clients,
+    create_auditor,
+    read_with,
+)
 
-from audit_account import (ACCOUNT, AUDIT_POLICY, PRIMARY, REGIONS, SECONDARY, audit_policy, clients,
-                           create_auditor, read_with)
-
-REGION_FILES = ("describe-clusters.json", "describe-target-groups.json", "describe-subnets.json",
-                "describe-scalable-targets.json", "describe-scaling-policies.json",
-                "describe-scheduled-actions.json")
+REGION_FILES = (
+    "describe-clusters.json",
+    "describe-target-groups.json",
+    "describe-subnets.json",
+    "describe-scalable-targets.json",
+    "describe-scaling-policies.json",
+    "describe-scheduled-actions.json",
+)
 TOP_LEVEL_KEYS = {  # what the AWS CLI prints for each file
     "describe-clusters": {"clusters", "failures"},
     "describe-services": {"services", "failures"},
@@ -33,14 +47,22 @@ TOP_LEVEL_KEYS = {  # what the AWS CLI prints for each file
     "describe-scalable-targets": {"ScalableTargets"},
     "describe-scaling-policies": {"ScalingPolicies"},
     "describe-scheduled-actions": {"ScheduledActions"},
-    "get-account-authorization-details": {"UserDetailList", "GroupDetailList", "RoleDetailList", "Policies",
-                                          "IsTruncated"},
+    "get-account-authorization-details": {
+        "UserDetailList",
+        "GroupDetailList",
+        "RoleDetailList",
+        "Policies",
+        "IsTruncated",
+    },
     "ecs-guard-audit": {"ecsGuardAudit"},
 }
 # Denied to the restricted auditor: one regional call the autoscaling rules need,
 # one the health-check rule needs, and one IAM call (IAM data is then not known).
-DENIED = ("application-autoscaling:DescribeScalableTargets", "elasticloadbalancing:DescribeTargetGroups",
-          "iam:GetPolicyVersion")
+DENIED = (
+    "application-autoscaling:DescribeScalableTargets",
+    "elasticloadbalancing:DescribeTargetGroups",
+    "iam:GetPolicyVersion",
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +88,12 @@ def calls(read, region: str | None = None) -> Counter:
 
 def policy_actions() -> list[str]:
     policy = json.loads(AUDIT_POLICY.read_text())
-    return [a for s in policy["Statement"] if s["Effect"] == "Allow"
-            for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+    return [
+        a
+        for s in policy["Statement"]
+        if s["Effect"] == "Allow"
+        for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+    ]
 
 
 def in_region(arns, region: str) -> set[str]:
@@ -76,8 +102,9 @@ def in_region(arns, region: str) -> set[str]:
 
 # ----------------------------------------------------------------- layout and shapes
 
+
 def test_writes_the_layout_of_the_brief(audit, account):
-    read, files, _, _ = audit
+    _read, files, _, _ = audit
     expected = {"ecs-guard-audit.json", "iam/get-account-authorization-details.json"}
     expected |= {f"{region}/{name}" for region in REGIONS for name in REGION_FILES}
     expected |= {f"{PRIMARY}/describe-services-{n:04d}.json" for n in (1, 2, 3)}  # prod: 16 services, legacy: 1
@@ -122,6 +149,7 @@ def test_manifest(audit):
 
 # ----------------------------------------------------------------- what is read
 
+
 def test_services_are_described_ten_at_a_time_and_each_once(audit, account):
     _, files, _, root = audit
     seen = []
@@ -143,17 +171,19 @@ def test_task_definitions_in_use_and_the_latest_active_are_read_and_no_history(a
     read, _, _, _ = audit
     described = {a["taskDefinition"]["taskDefinitionArn"] for r in read.region_reads for a in r.task_definitions}
     assert described == account.task_definitions_to_read()
-    assert not described & account.unread_revisions            # the historical revision of "web"
-    assert described >= account.deregistered                   # INACTIVE, but a service runs it
+    assert not described & account.unread_revisions  # the historical revision of "web"
+    assert described >= account.deregistered  # INACTIVE, but a service runs it
     assert all("tags" in a for r in read.region_reads for a in r.task_definitions)  # include=["TAGS"]
 
 
 def test_only_the_target_groups_and_subnets_services_use_are_kept(audit, account):
-    read, _, _, root = audit
+    _read, _, _, root = audit
     groups = {g["TargetGroupName"] for g in load(root, f"{PRIMARY}/describe-target-groups.json")["TargetGroups"]}
     assert groups == {f"web-{PRIMARY}", f"nocheck-{PRIMARY}"}
-    assert {g["HealthCheckEnabled"] for g in load(root, f"{PRIMARY}/describe-target-groups.json")["TargetGroups"]} \
-        == {True, False}
+    assert {g["HealthCheckEnabled"] for g in load(root, f"{PRIMARY}/describe-target-groups.json")["TargetGroups"]} == {
+        True,
+        False,
+    }
     subnets = load(root, f"{SECONDARY}/describe-subnets.json")["Subnets"]
     assert {s["AvailabilityZone"] for s in subnets} == {"ap-northeast-2a", "ap-northeast-2c"}
     assert len(subnets) == 2  # the region has a third subnet that no service uses
@@ -181,7 +211,8 @@ def test_iam_has_the_referenced_roles_and_each_policy_once(audit, account):
     assert set(roles) == account.roles  # "unused-role" is named by no task definition
     assert roles["wild-task"]["RolePolicyList"][0]["PolicyDocument"]["Statement"][0]["Action"] == ["s3:*"]
     assert {p["PolicyArn"] for p in roles["app-exec"]["AttachedManagedPolicies"]} == {
-        p for p in account.managed_policies if "Administrator" not in p}
+        p for p in account.managed_policies if "Administrator" not in p
+    }
     policies = {p["Arn"]: p for p in details["Policies"]}
     assert set(policies) == account.managed_policies
     for policy in policies.values():
@@ -194,24 +225,43 @@ def test_iam_has_the_referenced_roles_and_each_policy_once(audit, account):
 
 # ----------------------------------------------------------------- calls
 
+
 def test_call_counts_grow_with_services_families_and_roles(audit, account):
     read, _, _, _ = audit
-    families = {region: {a.rsplit("/", 1)[1].split(":")[0] for a in in_region(account.task_definitions, region)}
-                for region in REGIONS}
+    families = {
+        region: {a.rsplit("/", 1)[1].split(":")[0] for a in in_region(account.task_definitions, region)}
+        for region in REGIONS
+    }
     to_read = account.task_definitions_to_read()
-    assert calls(read, PRIMARY) == Counter({
-        "ecs:ListClusters": 1, "ecs:DescribeClusters": 1, "ecs:ListServices": 3, "ecs:DescribeServices": 3,
-        "ecs:DescribeTaskSets": 1, "ecs:ListTaskDefinitionFamilies": 1,
-        "ecs:ListTaskDefinitions": len(families[PRIMARY]),
-        "ecs:DescribeTaskDefinition": len(in_region(to_read, PRIMARY)),
-        "elasticloadbalancing:DescribeTargetGroups": 1, "ec2:DescribeSubnets": 1,
-        "application-autoscaling:DescribeScalableTargets": 1, "application-autoscaling:DescribeScalingPolicies": 1,
-        "application-autoscaling:DescribeScheduledActions": 1})
+    assert calls(read, PRIMARY) == Counter(
+        {
+            "ecs:ListClusters": 1,
+            "ecs:DescribeClusters": 1,
+            "ecs:ListServices": 3,
+            "ecs:DescribeServices": 3,
+            "ecs:DescribeTaskSets": 1,
+            "ecs:ListTaskDefinitionFamilies": 1,
+            "ecs:ListTaskDefinitions": len(families[PRIMARY]),
+            "ecs:DescribeTaskDefinition": len(in_region(to_read, PRIMARY)),
+            "elasticloadbalancing:DescribeTargetGroups": 1,
+            "ec2:DescribeSubnets": 1,
+            "application-autoscaling:DescribeScalableTargets": 1,
+            "application-autoscaling:DescribeScalingPolicies": 1,
+            "application-autoscaling:DescribeScheduledActions": 1,
+        }
+    )
     assert calls(read, SECONDARY)["ecs:DescribeTaskDefinition"] == len(in_region(to_read, SECONDARY))
     assert "ecs:DescribeTaskSets" not in calls(read, SECONDARY)
-    assert calls(read, "global") == Counter({
-        "iam:GetRole": 4, "iam:ListRolePolicies": 4, "iam:GetRolePolicy": 2, "iam:ListAttachedRolePolicies": 4,
-        "iam:GetPolicy": 3, "iam:GetPolicyVersion": 3})
+    assert calls(read, "global") == Counter(
+        {
+            "iam:GetRole": 4,
+            "iam:ListRolePolicies": 4,
+            "iam:GetRolePolicy": 2,
+            "iam:ListAttachedRolePolicies": 4,
+            "iam:GetPolicy": 3,
+            "iam:GetPolicyVersion": 3,
+        }
+    )
 
 
 def test_every_call_is_in_the_published_policy_and_the_manifest_counts_them_all(audit):
@@ -240,15 +290,18 @@ def test_task_definition_revisions_do_not_add_calls(moto, tmp_path):
     make = clients(moto.url, PRIMARY, account)
     ecs = make("ecs")
     ecs.create_cluster(clusterName="main")
-    first = ecs.register_task_definition(family="api", containerDefinitions=[{"name": "api", "image": "api:1",
-                                                                             "memory": 256}])
-    ecs.create_service(cluster="main", serviceName="api", desiredCount=2,
-                       taskDefinition=first["taskDefinition"]["taskDefinitionArn"])
+    first = ecs.register_task_definition(
+        family="api", containerDefinitions=[{"name": "api", "image": "api:1", "memory": 256}]
+    )
+    ecs.create_service(
+        cluster="main", serviceName="api", desiredCount=2, taskDefinition=first["taskDefinition"]["taskDefinitionArn"]
+    )
     credentials = create_auditor(moto.url, "auditor", audit_policy(), account)
     before, _, _ = read_with(moto, credentials, tmp_path / "before", regions=[PRIMARY])
     for n in range(2, 12):
-        newest = ecs.register_task_definition(family="api", containerDefinitions=[
-            {"name": "api", "image": f"api:{n}", "memory": 256}])["taskDefinition"]["taskDefinitionArn"]
+        newest = ecs.register_task_definition(
+            family="api", containerDefinitions=[{"name": "api", "image": f"api:{n}", "memory": 256}]
+        )["taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster="main", service="api", taskDefinition=newest)
     after, files, _ = read_with(moto, credentials, tmp_path / "after", regions=[PRIMARY])
     assert calls(after) == calls(before)
@@ -256,6 +309,7 @@ def test_task_definition_revisions_do_not_add_calls(moto, tmp_path):
 
 
 # ----------------------------------------------------------------- denied calls, empty account, regions, filters
+
 
 @pytest.fixture(scope="module")
 def denied(moto, account, tmp_path_factory):
@@ -268,21 +322,25 @@ def denied(moto, account, tmp_path_factory):
 def test_denied_calls_are_recorded_with_call_and_region(denied):
     read, _, root = denied
     failures = {(f.service, f.operation, f.region) for f in read.log.failures}
-    assert failures == {("application-autoscaling", "DescribeScalableTargets", region) for region in REGIONS} \
-        | {("elasticloadbalancing", "DescribeTargetGroups", region) for region in REGIONS} \
-        | {("iam", "GetPolicyVersion", "global")}
+    assert failures == {("application-autoscaling", "DescribeScalableTargets", region) for region in REGIONS} | {
+        ("elasticloadbalancing", "DescribeTargetGroups", region) for region in REGIONS
+    } | {("iam", "GetPolicyVersion", "global")}
     assert {f.error for f in read.log.failures} <= {"AccessDenied", "AccessDeniedException"}
     assert all("not authorized" in f.message for f in read.log.failures)
     manifest = load(root, "ecs-guard-audit.json")["ecsGuardAudit"]
-    assert {(f["service"], f["operation"], f["region"], f["error"]) for f in manifest["failures"]} == \
-        {(f.service, f.operation, f.region, f.error) for f in read.log.failures}
+    assert {(f["service"], f["operation"], f["region"], f["error"]) for f in manifest["failures"]} == {
+        (f.service, f.operation, f.region, f.error) for f in read.log.failures
+    }
 
 
 def test_denied_data_is_left_out_and_the_rest_is_read(denied, audit):
     _, files, _ = denied
     _, all_files, _, _ = audit
-    missing = {f"{region}/{name}" for region in REGIONS
-               for name in ("describe-scalable-targets.json", "describe-target-groups.json")}
+    missing = {
+        f"{region}/{name}"
+        for region in REGIONS
+        for name in ("describe-scalable-targets.json", "describe-target-groups.json")
+    }
     missing.add("iam/get-account-authorization-details.json")
     assert set(all_files) - set(files) == missing
     assert set(files) <= set(all_files)
@@ -291,7 +349,8 @@ def test_denied_data_is_left_out_and_the_rest_is_read(denied, audit):
 def test_an_empty_account(moto, empty_auditor, tmp_path):
     read, files, _ = read_with(moto, empty_auditor, tmp_path)
     assert set(files) == {"ecs-guard-audit.json", "iam/get-account-authorization-details.json"} | {
-        f"{region}/{name}" for region in REGIONS for name in REGION_FILES}
+        f"{region}/{name}" for region in REGIONS for name in REGION_FILES
+    }
     root = tmp_path / "snapshot"
     for name in files:
         data = load(root, name)
@@ -316,8 +375,14 @@ def test_cluster_filter_reads_that_cluster_and_the_families_it_uses(moto, accoun
     assert read.unmatched_clusters == ["no-such-cluster"]
     assert "ecs:ListTaskDefinitionFamilies" not in calls(read)
     described = sorted(f.rsplit("describe-task-definition-", 1)[1] for f in files if "task-definition" in f)
-    assert described == ["no-health-check-1.json", "retired-1.json", "retired-2.json", "rolling-1.json",
-                         "rolling-2.json", "web-2.json"]
+    assert described == [
+        "no-health-check-1.json",
+        "retired-1.json",
+        "retired-2.json",
+        "rolling-1.json",
+        "rolling-2.json",
+        "web-2.json",
+    ]
 
 
 class RegionsMustMeet:

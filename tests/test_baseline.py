@@ -1,5 +1,6 @@
 """The baseline: fingerprints of the findings a project has, so that a scan
 reports only new ones; the fingerprints are SARIF's and hold no line."""
+
 from __future__ import annotations
 
 import io
@@ -7,10 +8,12 @@ import json
 import os
 
 import pytest
+from model_factory import make_task_definition
+from sample_reports import make_rule, sample_report
 
-from ecs_guard.cli import common as cli
-from ecs_guard.baseline import (BaselineError, apply_baseline, baseline_document, read_baseline,
-                                write_baseline)
+from ecs_guard import cli
+from ecs_guard.baseline import BaselineError, apply_baseline, baseline_document, read_baseline, write_baseline
+from ecs_guard.cli import common
 from ecs_guard.config import Config, Ignore
 from ecs_guard.engine import run
 from ecs_guard.fingerprint import fingerprinted
@@ -18,8 +21,6 @@ from ecs_guard.model import Inventory
 from ecs_guard.reporters import sarif
 from ecs_guard.results import Severity
 from ecs_guard.suppress import apply_suppressions
-from model_factory import make_task_definition
-from sample_reports import make_rule, sample_report
 
 
 def ecs_guard(capsys, *argv: str) -> tuple[int, str, str]:
@@ -36,6 +37,7 @@ def sarif_prints(report) -> set[str]:
 
 def twins_report(count: int):
     """`count` findings that differ only in a digit of their message: one hash, :1 .. :count."""
+
     def many(td):
         for i in range(count):
             yield td.family.finding(f"statement {i} allows *")
@@ -45,12 +47,15 @@ def twins_report(count: int):
 
 # ----------------------------------------------------------------- the file
 
+
 def test_the_document_holds_the_reported_findings_sorted_with_sarifs_fingerprints():
     report = sample_report()
     doc = baseline_document(report)
     assert doc["schema_version"] == 1 and doc["tool"]["name"] == "ecs-guard"
     assert [(e["rule_id"], e["resource"], e["file"]) for e in doc["findings"]] == [
-        ("EG602", "family:web", "web.json"), ("EG991", "family:web", "web.json")]
+        ("EG602", "family:web", "web.json"),
+        ("EG991", "family:web", "web.json"),
+    ]
     assert {e["fingerprint"] for e in doc["findings"]} == sarif_prints(report)
 
 
@@ -69,14 +74,17 @@ def test_suppressed_findings_are_not_written(tmp_path, monkeypatch):
     assert [e["rule_id"] for e in baseline_document(report)["findings"]] == ["EG991"]
 
 
-@pytest.mark.parametrize("text, message", [
-    (None, "no such file"),
-    ("{not json", "not valid JSON"),
-    ('["a"]', "not an ecs-guard baseline"),
-    ('{"schema_version": 1}', "not an ecs-guard baseline"),
-    ('{"schema_version": 2, "findings": []}', "schema_version 2 is not 1"),
-    ('{"schema_version": 1, "findings": [{"rule_id": "EG201"}]}', "findings[0] has no fingerprint"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (None, "no such file"),
+        ("{not json", "not valid JSON"),
+        ('["a"]', "not an ecs-guard baseline"),
+        ('{"schema_version": 1}', "not an ecs-guard baseline"),
+        ('{"schema_version": 2, "findings": []}', "schema_version 2 is not 1"),
+        ('{"schema_version": 1, "findings": [{"rule_id": "EG201"}]}', "findings[0] has no fingerprint"),
+    ],
+)
 def test_a_missing_or_invalid_baseline_is_an_error_naming_the_file(tmp_path, text, message):
     path = tmp_path / "baseline.json"
     if text is not None:
@@ -88,15 +96,15 @@ def test_a_missing_or_invalid_baseline_is_an_error_naming_the_file(tmp_path, tex
 
 # ----------------------------------------------------------------- applying it
 
+
 def test_findings_in_the_baseline_are_left_out_and_counted():
-    baseline = {e["fingerprint"] for e in baseline_document(sample_report())["findings"]
-                if e["rule_id"] == "EG602"}
+    baseline = {e["fingerprint"] for e in baseline_document(sample_report())["findings"] if e["rule_id"] == "EG602"}
     report = sample_report()
     apply_baseline(report, baseline, "baseline.json")
     assert [f.rule_id for f in report.findings] == ["EG991"]
     assert [f.rule_id for f in report.baselined] == ["EG602"]
     assert report.baseline_file == "baseline.json"
-    assert cli.exit_code(report, Severity.HIGH) == 3  # sample_report has an unreadable input; EG602 no longer counts
+    assert common.exit_code(report, Severity.HIGH) == 3  # sample_report has an unreadable input; EG602 no longer counts
 
 
 def test_fingerprints_do_not_change_when_lines_move():
@@ -151,16 +159,17 @@ def test_baseline_command_writes_the_default_file(capsys, project):
     assert (code, err) == (0, "")
     assert out == "Wrote 2 findings to .ecs-guard-baseline.json.\n"
     doc = json.loads((project / ".ecs-guard-baseline.json").read_text())
-    assert [(e["rule_id"], e["file"]) for e in doc["findings"]] == [("EG201", "taskdef.json"),
-                                                                    ("EG602", "taskdef.json")]
+    assert [(e["rule_id"], e["file"]) for e in doc["findings"]] == [
+        ("EG201", "taskdef.json"),
+        ("EG602", "taskdef.json"),
+    ]
 
 
 def test_scan_with_the_baseline_survives_reindenting_and_inserted_lines(capsys, project):
     assert ecs_guard(capsys, "baseline", "--select", "EG201,EG602", "-o", "base.json")[0] == 0
     moved = {"family": "web", "cpu": "256", "memory": "512", "networkMode": "awsvpc", **TASK_DEFINITION}
     (project / "taskdef.json").write_text("\n\n" + json.dumps(moved, indent=8) + "\n")
-    code, out, _ = ecs_guard(capsys, "scan", "--select", "EG201,EG602", "--baseline", "base.json",
-                             "--format", "json")
+    code, out, _ = ecs_guard(capsys, "scan", "--select", "EG201,EG602", "--baseline", "base.json", "--format", "json")
     doc = json.loads(out)
     assert code == 0 and doc["findings"] == []
     assert doc["baseline"] == {"file": "base.json", "findings_not_shown": 2}
@@ -169,14 +178,18 @@ def test_scan_with_the_baseline_survives_reindenting_and_inserted_lines(capsys, 
 
 def test_scan_with_the_baseline_reports_only_new_findings(capsys, project):
     assert ecs_guard(capsys, "baseline", "--select", "EG201,EG602")[0] == 0
-    grown = dict(TASK_DEFINITION, containerDefinitions=TASK_DEFINITION["containerDefinitions"] + [
-        {"name": "sidecar", "image": "envoy:1.30", "privileged": True}])
+    grown = dict(
+        TASK_DEFINITION,
+        containerDefinitions=TASK_DEFINITION["containerDefinitions"]
+        + [{"name": "sidecar", "image": "envoy:1.30", "privileged": True}],
+    )
     (project / "taskdef.json").write_text(json.dumps(grown, indent=2) + "\n")
     code, out, _ = ecs_guard(capsys, "scan", "--select", "EG201,EG602", "--baseline", ".ecs-guard-baseline.json")
     assert code == 1
     assert "EG602  container 'sidecar' runs privileged" in out and "'web' runs privileged" not in out
-    assert out.splitlines()[-1].startswith("1 finding (0 critical, 1 high, 0 medium, 0 low, 0 info); "
-                                           "0 not evaluated; 2 in baseline; ")
+    assert out.splitlines()[-1].startswith(
+        "1 finding (0 critical, 1 high, 0 medium, 0 low, 0 info); 0 not evaluated; 2 in baseline; "
+    )
 
 
 def test_the_baseline_named_in_the_config_is_used_and_written(capsys, project):
@@ -204,10 +217,13 @@ def test_baseline_of_an_incomplete_scan_is_written_and_exits_3(capsys, project):
     assert "ecs-guard: warning: not read: broken.json" in err
 
 
-@pytest.mark.parametrize("content, fragment", [
-    (None, "no such file"),
-    ("[]", "not an ecs-guard baseline"),
-])
+@pytest.mark.parametrize(
+    "content, fragment",
+    [
+        (None, "no such file"),
+        ("[]", "not an ecs-guard baseline"),
+    ],
+)
 def test_scan_with_a_missing_or_invalid_baseline_is_exit_2(capsys, project, content, fragment):
     if content is not None:
         (project / "base.json").write_text(content)

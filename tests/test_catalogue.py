@@ -3,34 +3,46 @@
 Adding a rule touches one module in rules/ and one YAML file in
 fixtures/rules/; these tests enforce the rest.
 """
+
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 import pytest
+from fixture_cases import KINDS, RULE_FIXTURES, load_file
 
 from ecs_guard.results import Severity
 from ecs_guard.rule import DOC_SECTIONS, all_rules, section
-from fixture_cases import KINDS, RULE_FIXTURES, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
 # The catalogue of RULES.md v1.1: every ID with its name and default severity.
 CATALOGUE = {
-    "EG101": ("public-ip-assigned", Severity.HIGH), "EG102": ("non-awsvpc-network-mode", Severity.HIGH),
-    "EG201": ("image-latest-tag", Severity.HIGH), "EG202": ("image-not-pinned-by-digest", Severity.INFO),
-    "EG301": ("wildcard-execution-role", Severity.HIGH), "EG302": ("wildcard-task-role", Severity.HIGH),
+    "EG101": ("public-ip-assigned", Severity.HIGH),
+    "EG102": ("non-awsvpc-network-mode", Severity.HIGH),
+    "EG201": ("image-latest-tag", Severity.HIGH),
+    "EG202": ("image-not-pinned-by-digest", Severity.INFO),
+    "EG301": ("wildcard-execution-role", Severity.HIGH),
+    "EG302": ("wildcard-task-role", Severity.HIGH),
     "EG303": ("shared-task-execution-role", Severity.MEDIUM),
-    "EG401": ("missing-health-check", Severity.MEDIUM), "EG402": ("missing-logging", Severity.MEDIUM),
-    "EG403": ("missing-autoscaling", Severity.MEDIUM), "EG404": ("single-az-placement", Severity.MEDIUM),
-    "EG405": ("desired-count-zero", Severity.LOW), "EG406": ("single-task-service", Severity.LOW),
-    "EG407": ("no-deployment-circuit-breaker", Severity.LOW), "EG408": ("container-insights-disabled", Severity.LOW),
-    "EG409": ("outdated-fargate-platform", Severity.MEDIUM), "EG410": ("invalid-fargate-size", Severity.HIGH),
+    "EG401": ("missing-health-check", Severity.MEDIUM),
+    "EG402": ("missing-logging", Severity.MEDIUM),
+    "EG403": ("missing-autoscaling", Severity.MEDIUM),
+    "EG404": ("single-az-placement", Severity.MEDIUM),
+    "EG405": ("desired-count-zero", Severity.LOW),
+    "EG406": ("single-task-service", Severity.LOW),
+    "EG407": ("no-deployment-circuit-breaker", Severity.LOW),
+    "EG408": ("container-insights-disabled", Severity.LOW),
+    "EG409": ("outdated-fargate-platform", Severity.MEDIUM),
+    "EG410": ("invalid-fargate-size", Severity.HIGH),
     "EG501": ("plaintext-secret-in-environment", Severity.CRITICAL),
-    "EG601": ("container-runs-as-root", Severity.MEDIUM), "EG602": ("privileged-container", Severity.HIGH),
-    "EG603": ("writable-root-filesystem", Severity.LOW), "EG604": ("host-pid-namespace", Severity.HIGH),
-    "EG701": ("efs-transit-encryption-disabled", Severity.HIGH), "EG702": ("exec-logging-disabled", Severity.LOW),
+    "EG601": ("container-runs-as-root", Severity.MEDIUM),
+    "EG602": ("privileged-container", Severity.HIGH),
+    "EG603": ("writable-root-filesystem", Severity.LOW),
+    "EG604": ("host-pid-namespace", Severity.HIGH),
+    "EG701": ("efs-transit-encryption-disabled", Severity.HIGH),
+    "EG702": ("exec-logging-disabled", Severity.LOW),
 }
 RULES = all_rules()
 

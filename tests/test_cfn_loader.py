@@ -3,6 +3,7 @@ of every key and item, YAML 1.1 traps avoided, every problem a
 TemplateError at its line, the pre-filter and recognition by content; the
 same results from libyaml and from PyYAML's Python parser, and from the
 same template written in YAML and in JSON."""
+
 from __future__ import annotations
 
 import codecs
@@ -64,33 +65,39 @@ def all_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, .
 
 # -- short-form tags ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("source", "expected"), [
-    ("!Ref Cluster", {"Ref": "Cluster"}),
-    ("!Ref AWS::Region", {"Ref": "AWS::Region"}),
-    ("!Condition IsProd", {"Condition": "IsProd"}),
-    ("!Sub 'arn:${AWS::Partition}:s3:::b/*'", {"Fn::Sub": "arn:${AWS::Partition}:s3:::b/*"}),
-    ("!Sub ['${Repo}:1.10', {Repo: !Ref Repo}]", {"Fn::Sub": ["${Repo}:1.10", {"Repo": {"Ref": "Repo"}}]}),
-    ("!GetAtt Role.Arn", {"Fn::GetAtt": ["Role", "Arn"]}),
-    ("!GetAtt Db.Endpoint.Address", {"Fn::GetAtt": ["Db", "Endpoint.Address"]}),
-    ("!GetAtt [Db, Endpoint.Address]", {"Fn::GetAtt": ["Db", "Endpoint.Address"]}),
-    ("!If [IsProd, 3, !Ref AWS::NoValue]", {"Fn::If": ["IsProd", 3, {"Ref": "AWS::NoValue"}]}),
-    ("!Join ['/', [service, !Ref Cluster]]", {"Fn::Join": ["/", ["service", {"Ref": "Cluster"}]]}),
-    ("!Select [1, !Split [',', 'a,b']]", {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]}),
-    ("!FindInMap [Map, !Ref AWS::Region, Ami]", {"Fn::FindInMap": ["Map", {"Ref": "AWS::Region"}, "Ami"]}),
-    ("!GetAZs ''", {"Fn::GetAZs": ""}),
-    ("!GetAZs eu-west-1", {"Fn::GetAZs": "eu-west-1"}),
-    ("!ImportValue shared-cluster", {"Fn::ImportValue": "shared-cluster"}),
-    ("!Base64 'echo hi'", {"Fn::Base64": "echo hi"}),
-    ("!Cidr [10.0.0.0/16, 4, 8]", {"Fn::Cidr": ["10.0.0.0/16", 4, 8]}),
-    ("!And [!Condition A, !Condition B]", {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]}),
-    ("!Or [!Condition A, !Condition B]", {"Fn::Or": [{"Condition": "A"}, {"Condition": "B"}]}),
-    ("!Not [!Condition A]", {"Fn::Not": [{"Condition": "A"}]}),
-    ("!Equals [!Ref Env, prod]", {"Fn::Equals": [{"Ref": "Env"}, "prod"]}),
-    ("!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k}}",
-     {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}}),
-    ("!Length [a, b]", {"Fn::Length": ["a", "b"]}),
-    ("!ToJsonString {a: 1}", {"Fn::ToJsonString": {"a": 1}}),
-])
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("!Ref Cluster", {"Ref": "Cluster"}),
+        ("!Ref AWS::Region", {"Ref": "AWS::Region"}),
+        ("!Condition IsProd", {"Condition": "IsProd"}),
+        ("!Sub 'arn:${AWS::Partition}:s3:::b/*'", {"Fn::Sub": "arn:${AWS::Partition}:s3:::b/*"}),
+        ("!Sub ['${Repo}:1.10', {Repo: !Ref Repo}]", {"Fn::Sub": ["${Repo}:1.10", {"Repo": {"Ref": "Repo"}}]}),
+        ("!GetAtt Role.Arn", {"Fn::GetAtt": ["Role", "Arn"]}),
+        ("!GetAtt Db.Endpoint.Address", {"Fn::GetAtt": ["Db", "Endpoint.Address"]}),
+        ("!GetAtt [Db, Endpoint.Address]", {"Fn::GetAtt": ["Db", "Endpoint.Address"]}),
+        ("!If [IsProd, 3, !Ref AWS::NoValue]", {"Fn::If": ["IsProd", 3, {"Ref": "AWS::NoValue"}]}),
+        ("!Join ['/', [service, !Ref Cluster]]", {"Fn::Join": ["/", ["service", {"Ref": "Cluster"}]]}),
+        ("!Select [1, !Split [',', 'a,b']]", {"Fn::Select": [1, {"Fn::Split": [",", "a,b"]}]}),
+        ("!FindInMap [Map, !Ref AWS::Region, Ami]", {"Fn::FindInMap": ["Map", {"Ref": "AWS::Region"}, "Ami"]}),
+        ("!GetAZs ''", {"Fn::GetAZs": ""}),
+        ("!GetAZs eu-west-1", {"Fn::GetAZs": "eu-west-1"}),
+        ("!ImportValue shared-cluster", {"Fn::ImportValue": "shared-cluster"}),
+        ("!Base64 'echo hi'", {"Fn::Base64": "echo hi"}),
+        ("!Cidr [10.0.0.0/16, 4, 8]", {"Fn::Cidr": ["10.0.0.0/16", 4, 8]}),
+        ("!And [!Condition A, !Condition B]", {"Fn::And": [{"Condition": "A"}, {"Condition": "B"}]}),
+        ("!Or [!Condition A, !Condition B]", {"Fn::Or": [{"Condition": "A"}, {"Condition": "B"}]}),
+        ("!Not [!Condition A]", {"Fn::Not": [{"Condition": "A"}]}),
+        ("!Equals [!Ref Env, prod]", {"Fn::Equals": [{"Ref": "Env"}, "prod"]}),
+        (
+            "!Transform {Name: AWS::Include, Parameters: {Location: s3://b/k}}",
+            {"Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "s3://b/k"}}},
+        ),
+        ("!Length [a, b]", {"Fn::Length": ["a", "b"]}),
+        ("!ToJsonString {a: 1}", {"Fn::ToJsonString": {"a": 1}}),
+    ],
+)
 def test_every_short_form_tag_is_its_long_form(source: str, expected: Any, pure_python: bool) -> None:
     assert load(f"Value: {source}\n", pure_python).data == {"Value": expected}
 
@@ -135,6 +142,7 @@ def test_the_template_with_every_tag(pure_python: bool) -> None:
 
 # -- scalars: YAML 1.1 traps ----------------------------------------------------------------------------------
 
+
 def test_plain_scalars_keep_what_cloudformation_reads(pure_python: bool) -> None:
     text = (
         "Version: 2010-09-09\n"
@@ -163,10 +171,18 @@ def test_plain_scalars_keep_what_cloudformation_reads(pure_python: bool) -> None
 
 
 def test_explicit_core_tags(pure_python: bool) -> None:
-    text = ("A: !!str 8080\nB: !!int 8080\nC: !!float 1.10\nD: !!bool true\nE: !!null ''\n"
-            "F: !!map {a: 1}\nG: !!seq [1]\n")
-    assert load(text, pure_python).data == {"A": "8080", "B": 8080, "C": "1.10", "D": True, "E": None,
-                                            "F": {"a": 1}, "G": [1]}
+    text = (
+        "A: !!str 8080\nB: !!int 8080\nC: !!float 1.10\nD: !!bool true\nE: !!null ''\nF: !!map {a: 1}\nG: !!seq [1]\n"
+    )
+    assert load(text, pure_python).data == {
+        "A": "8080",
+        "B": 8080,
+        "C": "1.10",
+        "D": True,
+        "E": None,
+        "F": {"a": 1},
+        "G": [1],
+    }
 
 
 def test_json_floats_keep_their_text_like_yaml() -> None:
@@ -176,6 +192,7 @@ def test_json_floats_keep_their_text_like_yaml() -> None:
 
 
 # -- lines ----------------------------------------------------------------------------------------------------
+
 
 def test_lines_of_keys_and_items_in_nested_block_and_flow_style(pure_python: bool) -> None:
     template = load(YAML_TEXT, pure_python)
@@ -200,8 +217,15 @@ def test_lines_of_keys_and_items_in_nested_block_and_flow_style(pure_python: boo
         (*TASK, "ContainerDefinitions", 1): line_with(YAML_TEXT, "- Name: xray"),
         (*TASK, "ContainerDefinitions", 1, "Cpu"): line_with(YAML_TEXT, "Cpu: 32"),
         (*TASK, "RequiresCompatibilities", 0): line_with(YAML_TEXT, "- FARGATE"),
-        ("Resources", "BastionLaunchTemplate", "Properties", "LaunchTemplateData", "UserData", "Fn::Base64",
-         "Fn::Sub"): line_with(YAML_TEXT, "Fn::Sub: |"),
+        (
+            "Resources",
+            "BastionLaunchTemplate",
+            "Properties",
+            "LaunchTemplateData",
+            "UserData",
+            "Fn::Base64",
+            "Fn::Sub",
+        ): line_with(YAML_TEXT, "Fn::Sub: |"),
         ("Outputs", "TaskDefinitionArn", "Value"): line_with(YAML_TEXT, "Value: !Ref OrdersTaskDefinition"),
     }
     assert {path: template.line_of(path) for path in expect} == expect
@@ -269,27 +293,38 @@ def test_the_same_template_in_json_and_yaml_gives_the_same_data_and_keys_at_thei
     assert (from_yaml.format, from_json.format) == ("yaml", "json")
     assert from_yaml.data == from_json.data
     json_lines = JSON_TEXT.splitlines()
-    for path in [(*APP, "Image"), (*APP, "Environment", 4, "Value"), ("Parameters", "ImageTag", "Default"),
-                 (*TASK, "ContainerDefinitions", 1, "Cpu"), ("Outputs", "TaskDefinitionArn", "Condition")]:
+    for path in [
+        (*APP, "Image"),
+        (*APP, "Environment", 4, "Value"),
+        ("Parameters", "ImageTag", "Default"),
+        (*TASK, "ContainerDefinitions", 1, "Cpu"),
+        ("Outputs", "TaskDefinitionArn", "Condition"),
+    ]:
         key = path[-1]
         assert f"{key}:" in YAML_TEXT.splitlines()[from_yaml.line_of(path) - 1]
         assert f'"{key}":' in json_lines[from_json.line_of(path) - 1]
     assert from_json.line_of((*TASK, "ContainerDefinitions", 1)) == line_with(JSON_TEXT, '"Name": "xray"') - 1
     assert from_json.line_of((*TASK, "ContainerDefinitions", 1, "Nothing")) == from_json.line_of(
-        (*TASK, "ContainerDefinitions", 1))
+        (*TASK, "ContainerDefinitions", 1)
+    )
 
 
 def test_aliases_within_the_budget_share_their_anchor(pure_python: bool) -> None:
-    text = ("Logs: &logs\n  LogDriver: awslogs\n  Options: {awslogs-group: g}\n"
-            "Containers:\n  - Name: a\n    LogConfiguration: *logs\n  - Name: b\n    LogConfiguration: *logs\n")
+    text = (
+        "Logs: &logs\n  LogDriver: awslogs\n  Options: {awslogs-group: g}\n"
+        "Containers:\n  - Name: a\n    LogConfiguration: *logs\n  - Name: b\n    LogConfiguration: *logs\n"
+    )
     template = load(text, pure_python)
-    assert template.data["Containers"][1]["LogConfiguration"] == {"LogDriver": "awslogs",
-                                                                  "Options": {"awslogs-group": "g"}}
+    assert template.data["Containers"][1]["LogConfiguration"] == {
+        "LogDriver": "awslogs",
+        "Options": {"awslogs-group": "g"},
+    }
     assert template.line_of(("Containers", 1, "LogConfiguration")) == 8
     assert template.line_of(("Containers", 1, "LogConfiguration", "Options")) == 3  # inside: the anchor's lines
 
 
 # -- problems -------------------------------------------------------------------------------------------------
+
 
 def _bomb(levels: int) -> str:
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
@@ -298,31 +333,40 @@ def _bomb(levels: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ("Resources:\n  A:\n    Type: [AWS::S3::Bucket\n  B: {}\n", 4, "YAML syntax"),
-    ("Resources:\n  A:\n    Type: AWS::S3::Bucket\n   Properties: {}\n", 4, "YAML syntax"),
-    ("Resources:\n  A: {Type: AWS::SQS::Queue}\n  B: {Type: AWS::SQS::Queue}\n  A: {Type: AWS::SNS::Topic}\n",
-     4, "duplicate key 'A' (first at line 2)"),
-    ("A:\n  Properties: {Cpu: 256, Cpu: 512}\n", 2, "duplicate key 'Cpu'"),
-    ("A: 1\nB: !Foo bar\n", 2, "unknown tag !Foo"),
-    ("A: 1\nB: !Foo [bar]\n", 2, "unknown tag !Foo"),
-    ("A: !Ref [a, b]\n", 1, "!Ref takes a name"),
-    ("A:\n  B: !GetAtt NoAttribute\n", 2, "!GetAtt needs Resource.Attribute"),
-    ("A: !!binary aGVsbG8=\n", 1, "!!binary is not supported"),
-    ("A: !!timestamp 2010-09-09\n", 1, "!!timestamp is not supported"),
-    ("A: !!int twelve\n", 1, "!!int"),
-    ("Base: &base {Cpu: 256}\nTask:\n  <<: *base\n", 3, "merge keys (<<)"),
-    ("? [a, b]\n: c\n", 1, "a list used as a key"),
-    ("A: 1\n---\nB: 2\n", 2, "single document"),
-    ("A: *nowhere\n", 1, "undefined alias"),
-    ("A: &a\n  - 1\n  - *a\n", 1, "recursive YAML alias"),
-    (_bomb(9), 4, "aliases expand to more than"),  # a3: 10 x 1,111 values
-    ("A:\n  B: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", 2, f"nested more than {MAX_DEPTH}"),
-    ("A:\n" + "".join("  " * level + f"k{level}:\n" for level in range(1, MAX_DEPTH + 3)), MAX_DEPTH + 1,
-     "nested more than"),
-    ("A: b\n\x07\n", 2, "U+0007 is not allowed"),
-    ("A: b\nC: d\x00e\n", 2, "NUL character"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("Resources:\n  A:\n    Type: [AWS::S3::Bucket\n  B: {}\n", 4, "YAML syntax"),
+        ("Resources:\n  A:\n    Type: AWS::S3::Bucket\n   Properties: {}\n", 4, "YAML syntax"),
+        (
+            "Resources:\n  A: {Type: AWS::SQS::Queue}\n  B: {Type: AWS::SQS::Queue}\n  A: {Type: AWS::SNS::Topic}\n",
+            4,
+            "duplicate key 'A' (first at line 2)",
+        ),
+        ("A:\n  Properties: {Cpu: 256, Cpu: 512}\n", 2, "duplicate key 'Cpu'"),
+        ("A: 1\nB: !Foo bar\n", 2, "unknown tag !Foo"),
+        ("A: 1\nB: !Foo [bar]\n", 2, "unknown tag !Foo"),
+        ("A: !Ref [a, b]\n", 1, "!Ref takes a name"),
+        ("A:\n  B: !GetAtt NoAttribute\n", 2, "!GetAtt needs Resource.Attribute"),
+        ("A: !!binary aGVsbG8=\n", 1, "!!binary is not supported"),
+        ("A: !!timestamp 2010-09-09\n", 1, "!!timestamp is not supported"),
+        ("A: !!int twelve\n", 1, "!!int"),
+        ("Base: &base {Cpu: 256}\nTask:\n  <<: *base\n", 3, "merge keys (<<)"),
+        ("? [a, b]\n: c\n", 1, "a list used as a key"),
+        ("A: 1\n---\nB: 2\n", 2, "single document"),
+        ("A: *nowhere\n", 1, "undefined alias"),
+        ("A: &a\n  - 1\n  - *a\n", 1, "recursive YAML alias"),
+        (_bomb(9), 4, "aliases expand to more than"),  # a3: 10 x 1,111 values
+        ("A:\n  B: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n", 2, f"nested more than {MAX_DEPTH}"),
+        (
+            "A:\n" + "".join("  " * level + f"k{level}:\n" for level in range(1, MAX_DEPTH + 3)),
+            MAX_DEPTH + 1,
+            "nested more than",
+        ),
+        ("A: b\n\x07\n", 2, "U+0007 is not allowed"),
+        ("A: b\nC: d\x00e\n", 2, "NUL character"),
+    ],
+)
 def test_problems_are_template_errors_at_their_line(text: str, line: int, words: str, pure_python: bool) -> None:
     error = problem(text, pure_python)
     assert (error.line, words in error.message) == (line, True), error.message
@@ -342,15 +386,21 @@ def test_an_alias_budget_exactly_met_is_accepted(pure_python: bool) -> None:
     assert "aliases expand" in problem(text.replace("B: [", "B: [*a, "), pure_python).message
 
 
-@pytest.mark.parametrize(("text", "line", "words"), [
-    ('{\n  "Resources": {\n    "A": {"Type": "AWS::SQS::Queue"},\n    "A": {"Type": "AWS::SNS::Topic"}\n  }\n}',
-     4, "duplicate key 'A' (first at line 3)"),
-    ('{"A": {"B": [1, 2]},\n "C": {"B": 1, "D": [{"E": 1, "F": {}, "E": 2}]}}', 2, "duplicate key 'E'"),
-    ('{"A": "x\\"y", "B": ["A", "A"], "A": 2}', 1, "duplicate key 'A'"),
-    ('{\n  "Resources": {\n    "A": {"Type": "AWS::SQS::Queue"}\n  }\n}}\n', 5, "JSON syntax"),
-    ('{\n  "A": ' + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "}", 2, f"nested more than {MAX_DEPTH}"),
-    ('{\n  "A":\n' + "[" * 100_000 + "]" * 100_000 + "}", 3, "nested more than"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        (
+            '{\n  "Resources": {\n    "A": {"Type": "AWS::SQS::Queue"},\n    "A": {"Type": "AWS::SNS::Topic"}\n  }\n}',
+            4,
+            "duplicate key 'A' (first at line 3)",
+        ),
+        ('{"A": {"B": [1, 2]},\n "C": {"B": 1, "D": [{"E": 1, "F": {}, "E": 2}]}}', 2, "duplicate key 'E'"),
+        ('{"A": "x\\"y", "B": ["A", "A"], "A": 2}', 1, "duplicate key 'A'"),
+        ('{\n  "Resources": {\n    "A": {"Type": "AWS::SQS::Queue"}\n  }\n}}\n', 5, "JSON syntax"),
+        ('{\n  "A": ' + "[" * (MAX_DEPTH + 1) + "]" * (MAX_DEPTH + 1) + "}", 2, f"nested more than {MAX_DEPTH}"),
+        ('{\n  "A":\n' + "[" * 100_000 + "]" * 100_000 + "}", 3, "nested more than"),
+    ],
+)
 def test_json_problems_are_template_errors_at_their_line(text: str, line: int, words: str) -> None:
     error = problem(text, display="template.json")
     assert (error.line, words in error.message) == (line, True), error.message
@@ -364,8 +414,12 @@ def test_a_template_file_starting_with_a_brace_that_is_no_json_is_read_as_yaml()
 
 def test_problems_never_quote_the_source() -> None:
     secret = "hunter2-canary-5f1c"
-    for text in (f"A:\n  Password: [{secret}\n  B: 1\n", f"A: !Foo {secret}\n", f"A: b\n{secret}: \x07\n",
-                 f"A: {{Password: {secret}, Password: {secret}}}\n"):
+    for text in (
+        f"A:\n  Password: [{secret}\n  B: 1\n",
+        f"A: !Foo {secret}\n",
+        f"A: b\n{secret}: \x07\n",
+        f"A: {{Password: {secret}, Password: {secret}}}\n",
+    ):
         error = problem(text)
         assert secret not in str(error) and secret not in error.message
     assert secret not in str(problem(f'{{"Password": "{secret}", "Password": "{secret}"}}', display="t.json"))
@@ -379,13 +433,16 @@ def test_a_utf8_bom_is_accepted() -> None:
     assert read_template(codecs.BOM_UTF8 + b'{"Resources": {}}', "t.json").data == {"Resources": {}}
 
 
-@pytest.mark.parametrize(("data", "line", "words"), [
-    ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-16"), 1, "UTF-16"),
-    ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-16-le"), 1, "UTF-16"),
-    ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-32"), 1, "UTF-16 or UTF-32"),
-    ("Resources:\n  Q:\n    Description: caf\xe9\n".encode("latin-1"), 3, "not UTF-8 text (byte 0xE9)"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary"),
-])
+@pytest.mark.parametrize(
+    ("data", "line", "words"),
+    [
+        ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-16"), 1, "UTF-16"),
+        ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-16-le"), 1, "UTF-16"),
+        ("Resources:\n  Q: {Type: AWS::SQS::Queue}\n".encode("utf-32"), 1, "UTF-16 or UTF-32"),
+        ("Resources:\n  Q:\n    Description: caf\xe9\n".encode("latin-1"), 3, "not UTF-8 text (byte 0xE9)"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 3, "binary"),
+    ],
+)
 def test_files_that_are_not_utf8_text_are_clear_problems(data: bytes, line: int, words: str) -> None:
     with pytest.raises(TemplateError) as caught:
         read_template(data, "t.yaml")
@@ -447,15 +504,18 @@ COMPOSE = """services:
 """
 
 
-@pytest.mark.parametrize("head", [
-    YAML_TEXT[:4096],
-    JSON_TEXT[:4096],
-    json.dumps(json.loads(JSON_TEXT), separators=(",", ":"))[:4096],  # minified, as tools write it
-    "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n",
-    '{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}',
-    "Parameters:\n  VpcId:\n    Type: AWS::EC2::VPC::Id\n" + "  # a long parameter section\n" * 300,
-    "\ufeffAWSTemplateFormatVersion: '2010-09-09'\n",
-])
+@pytest.mark.parametrize(
+    "head",
+    [
+        YAML_TEXT[:4096],
+        JSON_TEXT[:4096],
+        json.dumps(json.loads(JSON_TEXT), separators=(",", ":"))[:4096],  # minified, as tools write it
+        "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n",
+        '{"Resources": {"Queue": {"Type": "AWS::SQS::Queue"}}}',
+        "Parameters:\n  VpcId:\n    Type: AWS::EC2::VPC::Id\n" + "  # a long parameter section\n" * 300,
+        "\ufeffAWSTemplateFormatVersion: '2010-09-09'\n",
+    ],
+)
 def test_the_pre_filter_accepts_templates(head: str) -> None:
     assert looks_like_template(head)
     assert looks_like_template(head.encode())
@@ -474,20 +534,26 @@ def test_the_pre_filter_lets_utf16_templates_through_to_their_problem() -> None:
         read_template(head, "t.yaml")
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    (YAML_TEXT, True),
-    (JSON_TEXT, True),
-    ("Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n  Mod:\n    Type: MyOrg::Orders::Svc::MODULE\n", True),
-    ("Resources:\n  Hook:\n    Type: Custom::Seed\n", True),
-    (KUBERNETES, False),
-    (WORKFLOW, False),
-    (COMPOSE, False),
-    ("Resources: {}\n", False),
-    ("Resources:\n  A: {Type: MyOrg::Orders::Service}\n", False),
-    ("Resources:\n  A: {Type: AWS::SQS::Queue}\n  B: [not, a, resource]\n", False),
-    ("Resources:\n  A: {Type: !Ref Kind}\n", False),
-    ("- Resources\n", False),
-    ("# only a comment\n", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (YAML_TEXT, True),
+        (JSON_TEXT, True),
+        (
+            "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n  Mod:\n    Type: MyOrg::Orders::Svc::MODULE\n",
+            True,
+        ),
+        ("Resources:\n  Hook:\n    Type: Custom::Seed\n", True),
+        (KUBERNETES, False),
+        (WORKFLOW, False),
+        (COMPOSE, False),
+        ("Resources: {}\n", False),
+        ("Resources:\n  A: {Type: MyOrg::Orders::Service}\n", False),
+        ("Resources:\n  A: {Type: AWS::SQS::Queue}\n  B: [not, a, resource]\n", False),
+        ("Resources:\n  A: {Type: !Ref Kind}\n", False),
+        ("- Resources\n", False),
+        ("# only a comment\n", False),
+    ],
+)
 def test_templates_are_recognised_by_content(text: str, expected: bool) -> None:
     assert is_template(load_template(text, "t.yaml").data) is expected

@@ -1,5 +1,6 @@
 """The command line: arguments, exit codes, one-line errors, start-up cost,
 and whole scans of task definition files through every output format."""
+
 from __future__ import annotations
 
 import io
@@ -11,17 +12,17 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from model_factory import make_container, make_env, make_task_definition
+from sample_reports import CRASHES, UNREADABLE, make_rule
 
 from ecs_guard import __version__, cli
 from ecs_guard.cli import common
 from ecs_guard.engine import run
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.model import Inventory
+from ecs_guard.reporters import FORMATS, renderer
 from ecs_guard.results import Severity
 from ecs_guard.rule import all_rules, get_rule
-from ecs_guard.reporters import FORMATS, renderer
-from model_factory import make_container, make_env, make_task_definition
-from sample_reports import CRASHES, UNREADABLE, make_rule
 
 TESTS = Path(__file__).resolve().parent
 SARIF_SCHEMA = TESTS / "data" / "sarif-schema-2.1.0.json"
@@ -43,23 +44,28 @@ def assert_one_line_error(err: str, *fragments: str) -> None:
 
 # ----------------------------------------------------------------- start-up, --version, usage errors
 
+
 def test_version(capsys):
     code, out, _ = ecs_guard(capsys, "--version")
     assert (code, out) == (0, f"ecs-guard {__version__}\n")
 
 
 def test_version_imports_no_heavy_module():
-    script = ("import sys; from ecs_guard.cli import main; code = main(['--version']); "
-              "heavy = {'rich', 'yaml', 'jsonschema', 'boto3', 'botocore', 'hcl2', 'lark'}; "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy)); sys.exit(code)")
+    script = (
+        "import sys; from ecs_guard.cli import main; code = main(['--version']); "
+        "heavy = {'rich', 'yaml', 'jsonschema', 'boto3', 'botocore', 'hcl2', 'lark'}; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy)); sys.exit(code)"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_json_scan_does_not_import_rich(tmp_path):
-    script = (f"import sys; from ecs_guard.cli import main; main(['scan', {str(tmp_path)!r}, '--format', 'json']); "
-              "print('rich' in sys.modules, file=sys.stderr)")
+    script = (
+        f"import sys; from ecs_guard.cli import main; main(['scan', {str(tmp_path)!r}, '--format', 'json']); "
+        "print('rich' in sys.modules, file=sys.stderr)"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert json.loads(done.stdout)["schema_version"] == 1, done.stderr
     assert done.stderr.splitlines()[-1] == "False", done.stderr
@@ -73,8 +79,12 @@ def test_the_command_exits_without_freeing_but_with_all_its_output(capsys, tmp_p
     code, expected, _ = ecs_guard(capsys, *args)
     assert common.kept_until_exit is None  # main() from Python keeps nothing
     output = tmp_path / "report.json"
-    done = subprocess.run([sys.executable, "-m", "ecs_guard", *args, *(["-o", str(output)] if to_file else [])],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "ecs_guard", *args, *(["-o", str(output)] if to_file else [])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == code == 1, done.stderr
     written = output.read_text() if to_file else done.stdout
     assert written == expected and json.loads(written)["summary"]["findings"] > 20
@@ -127,6 +137,7 @@ def test_help_lists_the_commands(capsys):
 
 # ----------------------------------------------------------------- rules, explain
 
+
 def test_rules_lists_every_rule_plainly(capsys):
     code, out, _ = ecs_guard(capsys, "rules")
     assert code == 0
@@ -149,8 +160,10 @@ def test_explain_unknown_rule_is_exit_2(capsys):
 
 # ----------------------------------------------------------------- exit codes
 
+
 def report_with(severities=(), unreadable=False, crash=False):
     """A report from the engine with one finding per given severity."""
+
     def flag(td):
         for severity in severities:
             yield td.family.finding(f"flagged {severity.value}", severity=severity)
@@ -160,14 +173,17 @@ def report_with(severities=(), unreadable=False, crash=False):
     return run(inventory, rules)
 
 
-@pytest.mark.parametrize("findings, fail_on, expected", [
-    ((), Severity.INFO, 0),
-    ((Severity.INFO,), Severity.INFO, 1),
-    ((Severity.LOW,), Severity.MEDIUM, 0),
-    ((Severity.LOW, Severity.MEDIUM), Severity.MEDIUM, 1),
-    ((Severity.CRITICAL,), Severity.HIGH, 1),
-    ((Severity.CRITICAL,), None, 0),
-])
+@pytest.mark.parametrize(
+    "findings, fail_on, expected",
+    [
+        ((), Severity.INFO, 0),
+        ((Severity.INFO,), Severity.INFO, 1),
+        ((Severity.LOW,), Severity.MEDIUM, 0),
+        ((Severity.LOW, Severity.MEDIUM), Severity.MEDIUM, 1),
+        ((Severity.CRITICAL,), Severity.HIGH, 1),
+        ((Severity.CRITICAL,), None, 0),
+    ],
+)
 def test_exit_code_for_findings(findings, fail_on, expected):
     assert common.exit_code(report_with(findings), fail_on) == expected
 
@@ -197,9 +213,13 @@ SECRETS = ("AKIAIOSFODNN7EXAMPLE", "hunter2-password", "wJalrXUtnFEMI/K7MDENG/bP
 def test_secret_values_appear_in_no_output_format():
     if get_rule("EG501") is None:
         pytest.skip("rule EG501 is not written yet")
-    container = make_container(environment=(
-        make_env("AWS_ACCESS_KEY_ID", SECRETS[0]), make_env("DB_PASSWORD", SECRETS[1]),
-        make_env("AWS_SECRET_ACCESS_KEY", SECRETS[2])))
+    container = make_container(
+        environment=(
+            make_env("AWS_ACCESS_KEY_ID", SECRETS[0]),
+            make_env("DB_PASSWORD", SECRETS[1]),
+            make_env("AWS_SECRET_ACCESS_KEY", SECRETS[2]),
+        )
+    )
     report = run(Inventory(task_definitions=[make_task_definition(containers=(container,))]), all_rules())
     assert len([f for f in report.findings if f.rule_id == "EG501"]) == 3
     for format_name in FORMATS:
@@ -238,8 +258,9 @@ def test_scan_json_reports_the_finding_with_file_and_line(capsys, project):
     assert code == 1, err
     doc = json.loads(out)
     jsonschema.validate(doc, json.loads(REPORT_SCHEMA.read_text()))
-    assert [(f["rule_id"], f["resource"], f["container"], f["file"], f["line"]) for f in doc["findings"]] == \
-        [("EG602", "family:web", "web", "taskdef.json", 7)]
+    assert [(f["rule_id"], f["resource"], f["container"], f["file"], f["line"]) for f in doc["findings"]] == [
+        ("EG602", "family:web", "web", "taskdef.json", 7)
+    ]
     assert doc["files"] == ["taskdef.json"]
 
 
@@ -266,8 +287,9 @@ def test_select_and_ignore_choose_the_rules(capsys, project):
 
 
 def test_missing_path_is_an_unreadable_input_not_a_crash(capsys, project):
-    code, out, err = ecs_guard(capsys, "scan", "taskdef.json", "no-such-file.json", "--format", "json",
-                               "--select", "EG602")
+    code, out, err = ecs_guard(
+        capsys, "scan", "taskdef.json", "no-such-file.json", "--format", "json", "--select", "EG602"
+    )
     assert code == 3, err
     doc = json.loads(out)
     assert [p["file"] for p in doc["input_problems"] if p["kind"] == "unreadable"] == ["no-such-file.json"]
@@ -311,12 +333,25 @@ def test_secrets_in_a_task_definition_file_are_never_printed(capsys, tmp_path, m
     if get_rule("EG501") is None:
         pytest.skip("rule EG501 is not written yet")
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "taskdef.json").write_text(json.dumps({
-        "family": "web",
-        "containerDefinitions": [{"name": "web", "image": "nginx:1.27", "environment": [
-            {"name": "AWS_ACCESS_KEY_ID", "value": SECRETS[0]},
-            {"name": "DB_PASSWORD", "value": SECRETS[1]},
-            {"name": "AWS_SECRET_ACCESS_KEY", "value": SECRETS[2]}]}]}, indent=2))
+    (tmp_path / "taskdef.json").write_text(
+        json.dumps(
+            {
+                "family": "web",
+                "containerDefinitions": [
+                    {
+                        "name": "web",
+                        "image": "nginx:1.27",
+                        "environment": [
+                            {"name": "AWS_ACCESS_KEY_ID", "value": SECRETS[0]},
+                            {"name": "DB_PASSWORD", "value": SECRETS[1]},
+                            {"name": "AWS_SECRET_ACCESS_KEY", "value": SECRETS[2]},
+                        ],
+                    }
+                ],
+            },
+            indent=2,
+        )
+    )
     for format_name in FORMATS:
         code, out, err = ecs_guard(capsys, "scan", "--format", format_name, "--verbose")
         assert code == 1

@@ -1,6 +1,7 @@
 """The command line with a config file: select, ignore, fail-on and severity
 from the file, flags that replace them, ignores (applied, expired), and a
 config that is invalid (exit 2, one line naming the key)."""
+
 from __future__ import annotations
 
 import json
@@ -62,11 +63,14 @@ def rule_ids(doc: dict, key: str = "findings") -> list[str]:
 
 
 def test_select_ignore_and_fail_on_come_from_the_config(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG201, EG6]
         ignore: [EG601, EG603]
         fail-on: critical
-        """)
+        """,
+    )
     code, doc = json_scan(capsys)
     assert {r["id"] for r in doc["rules"]} == {"EG201", "EG602", "EG604"}
     assert rule_ids(doc) == ["EG201", "EG602"]
@@ -74,10 +78,13 @@ def test_select_ignore_and_fail_on_come_from_the_config(capsys, project):
 
 
 def test_flags_replace_the_configs_values(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG6]
         fail-on: critical
-        """)
+        """,
+    )
     code, doc = json_scan(capsys, "--select", "EG201", "--fail-on", "high")
     assert [r["id"] for r in doc["rules"]] == ["EG201"]
     assert code == 1
@@ -92,11 +99,14 @@ def test_fail_on_none_in_the_config(capsys, project):
 
 
 def test_a_severity_override_shows_in_json_and_sarif(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG602]
         severity: {EG602: low}
         fail-on: medium
-        """)
+        """,
+    )
     code, doc = json_scan(capsys)
     assert code == 0
     assert [(r["id"], r["severity"]) for r in doc["rules"]] == [("EG602", "low")]
@@ -110,7 +120,9 @@ def test_a_severity_override_shows_in_json_and_sarif(capsys, project):
 
 
 def test_a_config_ignore_suppresses_and_every_format_shows_it(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG201, EG602]
         ignores:
           - rule: EG201
@@ -118,13 +130,18 @@ def test_a_config_ignore_suppresses_and_every_format_shows_it(capsys, project):
             resource: "family:*"
             reason: rebuilt nightly from a pinned base
             expires: 2999-01-01
-        """)
+        """,
+    )
     code, doc = json_scan(capsys)
     assert code == 1 and rule_ids(doc) == ["EG602"]
     [suppressed] = doc["suppressed"]
     assert (suppressed["rule_id"], suppressed["line"]) == ("EG201", 6)
-    assert suppressed["suppression"] == {"kind": "external", "reason": "rebuilt nightly from a pinned base",
-                                         "file": ".ecs-guard.yaml", "line": None}
+    assert suppressed["suppression"] == {
+        "kind": "external",
+        "reason": "rebuilt nightly from a pinned base",
+        "file": ".ecs-guard.yaml",
+        "line": None,
+    }
     code, out, _ = ecs_guard(capsys, "scan")
     assert "1 suppressed (--verbose lists them)" in out.splitlines()[-1]
     code, out, _ = ecs_guard(capsys, "scan", "--format", "sarif", "-o", "out.sarif")
@@ -137,29 +154,40 @@ def test_a_config_ignore_suppresses_and_every_format_shows_it(capsys, project):
 
 
 def test_an_ignore_of_every_finding_makes_the_scan_pass(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG201, EG602]
         ignores:
           - {rule: EG2, reason: images are rebuilt nightly}
           - {rule: EG602, reason: needs the host's devices}
-        """)
+        """,
+    )
     code, doc = json_scan(capsys)
     assert code == 0 and doc["findings"] == [] and len(doc["suppressed"]) == 2
 
 
 def test_an_expired_ignore_is_reported_and_not_applied(capsys, project):
-    configure(project, """\
+    configure(
+        project,
+        """\
         select: [EG602]
         ignores:
           - rule: EG602
             reason: until the migration
             expires: 2020-01-01
-        """)
+        """,
+    )
     code, doc = json_scan(capsys)
     assert code == 1 and rule_ids(doc) == ["EG602"] and doc["suppressed"] == []
-    assert doc["notices"] == [{
-        "kind": "expired-ignore", "file": ".ecs-guard.yaml", "line": None,
-        "message": ".ecs-guard.yaml: ignores[0] (EG602) expired on 2020-01-01 and no longer applies"}]
+    assert doc["notices"] == [
+        {
+            "kind": "expired-ignore",
+            "file": ".ecs-guard.yaml",
+            "line": None,
+            "message": ".ecs-guard.yaml: ignores[0] (EG602) expired on 2020-01-01 and no longer applies",
+        }
+    ]
     code, out, _ = ecs_guard(capsys, "scan")
     assert "1 notice (--verbose lists them)" in out.splitlines()[-1]
     code, out, _ = ecs_guard(capsys, "scan", "--verbose")
@@ -169,14 +197,19 @@ def test_an_expired_ignore_is_reported_and_not_applied(capsys, project):
     assert [(n["descriptor"]["id"], n["level"]) for n in notes] == [("expired-ignore", "warning")]
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("ignores:\n  - {rule: EG201, reason: x, expires: 2027-13-01}\n",
-     ".ecs-guard.yaml: ignores[0].expires: '2027-13-01' is not a valid date (YYYY-MM-DD)"),
-    ("ignores:\n  - {rule: EG201}\n", ".ecs-guard.yaml: ignores[0].reason: required, but missing"),
-    ("fail-on: loud\n", ".ecs-guard.yaml: fail-on: 'loud' is not one of"),
-    ("select: [EG999]\n", ".ecs-guard.yaml: select[0]: unknown rule code EG999"),
-    ("sever1ty: {}\n", ".ecs-guard.yaml: sever1ty: unknown key"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        (
+            "ignores:\n  - {rule: EG201, reason: x, expires: 2027-13-01}\n",
+            ".ecs-guard.yaml: ignores[0].expires: '2027-13-01' is not a valid date (YYYY-MM-DD)",
+        ),
+        ("ignores:\n  - {rule: EG201}\n", ".ecs-guard.yaml: ignores[0].reason: required, but missing"),
+        ("fail-on: loud\n", ".ecs-guard.yaml: fail-on: 'loud' is not one of"),
+        ("select: [EG999]\n", ".ecs-guard.yaml: select[0]: unknown rule code EG999"),
+        ("sever1ty: {}\n", ".ecs-guard.yaml: sever1ty: unknown key"),
+    ],
+)
 def test_an_invalid_config_is_exit_2_in_one_line_naming_the_key(capsys, project, text, fragment):
     configure(project, text)
     for command in ("scan", "baseline"):
@@ -191,19 +224,21 @@ def test_config_flag_names_the_file(capsys, project):
     (project / "strict.yaml").write_text("select: [EG602]\nfail-on: high\n")
     code, doc = json_scan(capsys, "--config", "strict.yaml")
     assert code == 1 and [r["id"] for r in doc["rules"]] == ["EG602"]
-    code, out, err = ecs_guard(capsys, "scan", "--config", "missing.yaml")
+    code, _out, err = ecs_guard(capsys, "scan", "--config", "missing.yaml")
     assert code == 2 and err == "ecs-guard: error: missing.yaml: no such config file\n"
 
 
 def test_the_config_in_pyproject_toml(capsys, project):
-    (project / "pyproject.toml").write_text(textwrap.dedent("""\
+    (project / "pyproject.toml").write_text(
+        textwrap.dedent("""\
         [tool.ecs-guard]
         select = ["EG602"]
 
         [[tool.ecs-guard.ignores]]
         rule = "EG602"
         reason = "needs the host's devices"
-        """))
+        """)
+    )
     code, doc = json_scan(capsys)
     assert code == 0 and rule_ids(doc, "suppressed") == ["EG602"]
     assert doc["suppressed"][0]["suppression"]["file"] == "pyproject.toml"

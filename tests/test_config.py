@@ -1,5 +1,6 @@
 """The config file: where it is found, what it may say, and the one-line
 errors that name the key when it says something wrong."""
+
 from __future__ import annotations
 
 import datetime
@@ -10,13 +11,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from model_factory import make_task_definition
 
 from ecs_guard.config import SCHEMA, Config, ConfigError, Ignore, load_config
 from ecs_guard.engine import run
 from ecs_guard.model import Inventory
 from ecs_guard.results import Severity
 from ecs_guard.rule import get_rule
-from model_factory import make_task_definition
 
 
 def write(path: Path, text: str) -> Path:
@@ -40,6 +41,7 @@ def test_the_schema_is_a_valid_json_schema():
 
 
 # ----------------------------------------------------------------- finding the file
+
 
 def test_no_config_file_means_the_defaults(repo):
     config = load_config()
@@ -68,13 +70,16 @@ def test_the_search_stops_at_the_git_root(repo):
 
 
 def test_pyproject_table_is_used_when_there_is_no_yaml(repo):
-    write(repo / "pyproject.toml", """\
+    write(
+        repo / "pyproject.toml",
+        """\
         [project]
         name = "x"
 
         [tool.ecs-guard]
         ignore = ["EG4"]
-        """)
+        """,
+    )
     config = load_config()
     assert config.ignore == ["EG4"] and config.file.endswith("pyproject.toml")
 
@@ -100,7 +105,7 @@ def test_an_explicit_config_file(repo, tmp_path):
 
 
 def test_an_explicit_config_file_that_is_missing_is_an_error(repo):
-    with pytest.raises(ConfigError, match="^nope.yaml: no such config file$"):
+    with pytest.raises(ConfigError, match=r"^nope\.yaml: no such config file$"):
         load_config("nope.yaml")
 
 
@@ -139,10 +144,20 @@ def test_every_key_is_read(repo):
     assert config.fail_on == "medium"
     first, second = config.ignores
     assert (first.rule, first.path, first.resource, first.reason, first.expires, first.key) == (
-        "EG201", "legacy/**", "aws_ecs_task_definition.*", "rebuilt nightly from a pinned base",
-        datetime.date(2027, 1, 31), "ignores[0]")
+        "EG201",
+        "legacy/**",
+        "aws_ecs_task_definition.*",
+        "rebuilt nightly from a pinned base",
+        datetime.date(2027, 1, 31),
+        "ignores[0]",
+    )
     assert (second.rule, second.path, second.resource, second.reason, second.expires) == (
-        "EG6", None, None, "sandbox only", None)
+        "EG6",
+        None,
+        None,
+        "sandbox only",
+        None,
+    )
 
 
 def test_paths_are_relative_to_the_config_files_folder(repo):
@@ -153,7 +168,9 @@ def test_paths_are_relative_to_the_config_files_folder(repo):
 
 
 def test_the_same_settings_in_pyproject(repo):
-    write(repo / "pyproject.toml", """\
+    write(
+        repo / "pyproject.toml",
+        """\
         [tool.ecs-guard]
         select = ["EG6"]
         fail-on = "high"
@@ -164,7 +181,8 @@ def test_the_same_settings_in_pyproject(repo):
         path = "**/*.json"
         reason = "the image sets a user"
         expires = 2027-01-31
-        """)
+        """,
+    )
     config = load_config()
     assert (config.select, config.fail_on, config.severity) == (["EG6"], "high", {"EG602": Severity.LOW})
     [ignore] = config.ignores
@@ -187,31 +205,46 @@ def test_an_ignore_expires_on_its_date():
 
 # ----------------------------------------------------------------- errors that name the key
 
-@pytest.mark.parametrize("text, message", [
-    ("ignores:\n  - {rule: EG201, reason: x, expires: 2027-13-01}\n",
-     "ignores[0].expires: '2027-13-01' is not a valid date (YYYY-MM-DD)"),
-    ("ignores:\n  - {rule: EG201, reason: x, expires: '31/01/2027'}\n",
-     "ignores[0].expires: '31/01/2027' is not a valid date (YYYY-MM-DD)"),
-    ("ignores:\n  - {rule: EG201, reason: ok}\n  - {rule: EG202}\n", "ignores[1].reason: required, but missing"),
-    ("ignores:\n  - {rule: EG201, reason: '   '}\n", "ignores[0].reason: must not be empty"),
-    ("ignores:\n  - {reason: x}\n", "ignores[0].rule: required, but missing"),
-    ("ignores:\n  - {rule: EG201, reason: x, resouce: y}\n",
-     "ignores[0].resouce: unknown key (expected one of: expires, path, reason, resource, rule)"),
-    ("ignores:\n  - {rule: image-latest-tag, reason: x}\n",
-     "ignores[0].rule: 'image-latest-tag' is not a rule code (EG followed by digits: EG6, EG602)"),
-    ("ignores:\n  - {rule: EG999, reason: x}\n", "ignores[0].rule: unknown rule code EG999"),
-    ("selct: [EG1]\n", "selct: unknown key (expected one of: baseline, fail-on, ignore, ignores, select, severity)"),
-    ("select: EG1\n", "select: expected a list, got text"),
-    ("select: [EG1, EG998]\n", "select[1]: unknown rule code EG998"),
-    ("ignore: [EG1, 5]\n", "ignore[1]: expected text, got a number"),
-    ("severity: {EG602: severe}\n", "severity.EG602: 'severe' is not one of: critical, high, medium, low, info"),
-    ("severity: {XX1: high}\n", "severity.XX1: not a rule code"),
-    ("severity: {EG990: high}\n", "severity.EG990: unknown rule code EG990"),
-    ("fail-on: severe\n", "fail-on: 'severe' is not one of: critical, high, medium, low, info, none"),
-    ("baseline: ''\n", "baseline: must not be empty"),
-    ("- select\n", ".ecs-guard.yaml: expected a mapping of keys to values, got a list"),
-    ("select: [EG1\n", ".ecs-guard.yaml:2: invalid YAML"),
-])
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "ignores:\n  - {rule: EG201, reason: x, expires: 2027-13-01}\n",
+            "ignores[0].expires: '2027-13-01' is not a valid date (YYYY-MM-DD)",
+        ),
+        (
+            "ignores:\n  - {rule: EG201, reason: x, expires: '31/01/2027'}\n",
+            "ignores[0].expires: '31/01/2027' is not a valid date (YYYY-MM-DD)",
+        ),
+        ("ignores:\n  - {rule: EG201, reason: ok}\n  - {rule: EG202}\n", "ignores[1].reason: required, but missing"),
+        ("ignores:\n  - {rule: EG201, reason: '   '}\n", "ignores[0].reason: must not be empty"),
+        ("ignores:\n  - {reason: x}\n", "ignores[0].rule: required, but missing"),
+        (
+            "ignores:\n  - {rule: EG201, reason: x, resouce: y}\n",
+            "ignores[0].resouce: unknown key (expected one of: expires, path, reason, resource, rule)",
+        ),
+        (
+            "ignores:\n  - {rule: image-latest-tag, reason: x}\n",
+            "ignores[0].rule: 'image-latest-tag' is not a rule code (EG followed by digits: EG6, EG602)",
+        ),
+        ("ignores:\n  - {rule: EG999, reason: x}\n", "ignores[0].rule: unknown rule code EG999"),
+        (
+            "selct: [EG1]\n",
+            "selct: unknown key (expected one of: baseline, fail-on, ignore, ignores, select, severity)",
+        ),
+        ("select: EG1\n", "select: expected a list, got text"),
+        ("select: [EG1, EG998]\n", "select[1]: unknown rule code EG998"),
+        ("ignore: [EG1, 5]\n", "ignore[1]: expected text, got a number"),
+        ("severity: {EG602: severe}\n", "severity.EG602: 'severe' is not one of: critical, high, medium, low, info"),
+        ("severity: {XX1: high}\n", "severity.XX1: not a rule code"),
+        ("severity: {EG990: high}\n", "severity.EG990: unknown rule code EG990"),
+        ("fail-on: severe\n", "fail-on: 'severe' is not one of: critical, high, medium, low, info, none"),
+        ("baseline: ''\n", "baseline: must not be empty"),
+        ("- select\n", ".ecs-guard.yaml: expected a mapping of keys to values, got a list"),
+        ("select: [EG1\n", ".ecs-guard.yaml:2: invalid YAML"),
+    ],
+)
 def test_an_invalid_yaml_config_names_the_file_and_the_key(repo, text, message):
     write(Path.cwd() / ".ecs-guard.yaml", text)
     with pytest.raises(ConfigError) as raised:
@@ -221,13 +254,21 @@ def test_an_invalid_yaml_config_names_the_file_and_the_key(repo, text, message):
     assert message in error
 
 
-@pytest.mark.parametrize("text, message", [
-    ('[tool.ecs-guard]\nfail-on = "loud"\n', "pyproject.toml: tool.ecs-guard.fail-on: 'loud' is not one of"),
-    ('[[tool.ecs-guard.ignores]]\nrule = "EG201"\nreason = "x"\nexpires = 2027-01-31T10:00:00\n',
-     "pyproject.toml: tool.ecs-guard.ignores[0].expires: '2027-01-31T10:00:00' is not a valid date"),
-    ('[tool]\necs-guard = 5\n', "pyproject.toml: tool.ecs-guard: expected a mapping of keys to values, got a number"),
-    ('[tool.ecs-guard]\nfail-on = \n', "pyproject.toml: invalid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('[tool.ecs-guard]\nfail-on = "loud"\n', "pyproject.toml: tool.ecs-guard.fail-on: 'loud' is not one of"),
+        (
+            '[[tool.ecs-guard.ignores]]\nrule = "EG201"\nreason = "x"\nexpires = 2027-01-31T10:00:00\n',
+            "pyproject.toml: tool.ecs-guard.ignores[0].expires: '2027-01-31T10:00:00' is not a valid date",
+        ),
+        (
+            "[tool]\necs-guard = 5\n",
+            "pyproject.toml: tool.ecs-guard: expected a mapping of keys to values, got a number",
+        ),
+        ("[tool.ecs-guard]\nfail-on = \n", "pyproject.toml: invalid TOML"),
+    ],
+)
 def test_an_invalid_pyproject_table_names_the_key_with_its_table(repo, text, message):
     write(Path.cwd() / "pyproject.toml", text)
     with pytest.raises(ConfigError, match="^" + re.escape(message)):
@@ -236,14 +277,23 @@ def test_an_invalid_pyproject_table_names_the_key_with_its_table(repo, text, mes
 
 # ----------------------------------------------------------------- flags and severities
 
+
 def test_command_line_flags_replace_the_configs_values():
     config = Config(select=["EG6"], ignore=["EG603"], fail_on="high", baseline="base.json")
     unchanged = config.with_flags(select=[], ignore=[], fail_on=None)
-    assert (unchanged.select, unchanged.ignore, unchanged.fail_on, unchanged.baseline) == \
-        (["EG6"], ["EG603"], "high", "base.json")
+    assert (unchanged.select, unchanged.ignore, unchanged.fail_on, unchanged.baseline) == (
+        ["EG6"],
+        ["EG603"],
+        "high",
+        "base.json",
+    )
     flagged = config.with_flags(select=["EG2"], ignore=["EG202"], fail_on="none", baseline="other.json")
-    assert (flagged.select, flagged.ignore, flagged.fail_on, flagged.baseline) == \
-        (["EG2"], ["EG202"], "none", "other.json")
+    assert (flagged.select, flagged.ignore, flagged.fail_on, flagged.baseline) == (
+        ["EG2"],
+        ["EG202"],
+        "none",
+        "other.json",
+    )
     assert flagged.fail_on_severity("info") is None
     assert unchanged.fail_on_severity("info") is Severity.HIGH
     assert Config().fail_on_severity("info") is Severity.INFO

@@ -1,15 +1,16 @@
 """Inputs are recognised by their content: plans from their first bytes,
 everything else from the parsed object, strictly enough that unrelated
 JSON is not mistaken for an ECS input."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
+from input_helpers import ROOT, SNAPSHOTS, TASKDEFS
 
 from ecs_guard.inputs import detect
 from ecs_guard.inputs.snapshot import shapes
-from input_helpers import ROOT, SNAPSHOTS, TASKDEFS
 
 PLAN = ROOT / "examples" / "insecure-fargate" / "plan.json"
 
@@ -20,8 +21,9 @@ def _load(path):
 
 # ----------------------------------------------------------------- plans, from the head of the text
 
+
 def test_a_real_plan_is_recognised_from_its_first_kilobytes():
-    head = PLAN.read_bytes()[:detect.HEAD_BYTES].decode("utf-8", "ignore")
+    head = PLAN.read_bytes()[: detect.HEAD_BYTES].decode("utf-8", "ignore")
     assert detect.looks_like_terraform_json(head) and detect.mentions_plan_keys(head)
 
 
@@ -33,18 +35,21 @@ def test_a_terraform_state_is_terraform_json_but_not_a_plan():
 
 def test_plan_keys_beyond_the_head_are_not_seen_in_the_head():
     head = '{"format_version":"1.2","terraform_version":"1.9.5","variables":{"big":{"value":"' + "x" * 9000
-    assert detect.looks_like_terraform_json(head[:detect.HEAD_BYTES])
-    assert not detect.mentions_plan_keys(head[:detect.HEAD_BYTES])
+    assert detect.looks_like_terraform_json(head[: detect.HEAD_BYTES])
+    assert not detect.mentions_plan_keys(head[: detect.HEAD_BYTES])
     assert detect.mentions_plan_keys('..."}},"planned_values":{"root_module":{}}')
 
 
-@pytest.mark.parametrize("text", [
-    '{"family": "web", "containerDefinitions": []}',
-    '[{"format_version": "1.2", "terraform_version": "1.9.5", "planned_values": {}}]',
-    'format_version terraform_version planned_values',
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"family": "web", "containerDefinitions": []}',
+        '[{"format_version": "1.2", "terraform_version": "1.9.5", "planned_values": {}}]',
+        "format_version terraform_version planned_values",
+    ],
+)
 def test_other_text_is_not_a_plan(text):
-    assert not detect.mentions_plan_keys(text)
+    assert not (detect.looks_like_terraform_json(text) and detect.mentions_plan_keys(text))
 
 
 def test_a_plan_with_sorted_keys_is_recognised_once_parsed():
@@ -54,60 +59,77 @@ def test_a_plan_with_sorted_keys_is_recognised_once_parsed():
 
 # ----------------------------------------------------------------- snapshot files, by shape
 
-@pytest.mark.parametrize("name, shape", [
-    ("shop-account/describe-clusters.json", shapes.CLUSTERS),
-    ("shop-account/describe-services-0001.json", shapes.SERVICES),
-    ("shop-account/describe-task-sets.json", shapes.TASK_SETS),
-    ("shop-account/describe-task-definition-web-12.json", shapes.TASK_DEFINITION),
-    ("shop-account/describe-target-groups.json", shapes.TARGET_GROUPS),
-    ("shop-account/describe-subnets.json", shapes.SUBNETS),
-    ("shop-account/describe-scalable-targets.json", shapes.SCALABLE_TARGETS),
-    ("shop-account/describe-scaling-policies.json", shapes.SCALING_POLICIES),
-    ("shop-account/describe-scheduled-actions.json", shapes.SCHEDULED_ACTIONS),
-    ("shop-account/get-account-authorization-details.json", shapes.AUTHORIZATION_DETAILS),
-    ("shop-account/list-clusters.json", shapes.LIST_CLUSTERS),
-    ("shop-account/list-services-prod.json", shapes.LIST_SERVICES),
-    ("iam-pieces/get-role-legacy-exec.json", shapes.ROLE),
-    ("iam-pieces/get-role-policy-legacy-exec-pull.json", shapes.ROLE_POLICY),
-    ("iam-pieces/get-policy-legacy-extra.json", shapes.POLICY),
-    ("audit-two-regions/ecs-guard-audit.json", shapes.AUDIT_MANIFEST),
-])
+
+@pytest.mark.parametrize(
+    "name, shape",
+    [
+        ("shop-account/describe-clusters.json", shapes.CLUSTERS),
+        ("shop-account/describe-services-0001.json", shapes.SERVICES),
+        ("shop-account/describe-task-sets.json", shapes.TASK_SETS),
+        ("shop-account/describe-task-definition-web-12.json", shapes.TASK_DEFINITION),
+        ("shop-account/describe-target-groups.json", shapes.TARGET_GROUPS),
+        ("shop-account/describe-subnets.json", shapes.SUBNETS),
+        ("shop-account/describe-scalable-targets.json", shapes.SCALABLE_TARGETS),
+        ("shop-account/describe-scaling-policies.json", shapes.SCALING_POLICIES),
+        ("shop-account/describe-scheduled-actions.json", shapes.SCHEDULED_ACTIONS),
+        ("shop-account/get-account-authorization-details.json", shapes.AUTHORIZATION_DETAILS),
+        ("shop-account/list-clusters.json", shapes.LIST_CLUSTERS),
+        ("shop-account/list-services-prod.json", shapes.LIST_SERVICES),
+        ("iam-pieces/get-role-legacy-exec.json", shapes.ROLE),
+        ("iam-pieces/get-role-policy-legacy-exec-pull.json", shapes.ROLE_POLICY),
+        ("iam-pieces/get-policy-legacy-extra.json", shapes.POLICY),
+        ("audit-two-regions/ecs-guard-audit.json", shapes.AUDIT_MANIFEST),
+    ],
+)
 def test_each_cli_output_is_recognised_by_its_shape(name, shape):
     found = detect.classify(_load(SNAPSHOTS / name))
     assert found is shape
     assert found.kind == "snapshot"
 
 
-@pytest.mark.parametrize("data, shape", [
-    ({"services": [], "failures": []}, shapes.SERVICES),
-    ({"ScalableTargets": [], "NextToken": "abc"}, shapes.SCALABLE_TARGETS),
-    ({"taskDefinitionArns": []}, shapes.LIST_TASK_DEFINITIONS),
-    ({"Policies": []}, shapes.AUTHORIZATION_DETAILS),  # --filter LocalManagedPolicy
-    # what a script gets from boto3 and dumps as it is
-    ({"clusters": [{"clusterArn": "arn:aws:ecs:eu-west-1:1:cluster/a"}], "failures": [],
-      "ResponseMetadata": {"RequestId": "0f", "HTTPStatusCode": 200}}, shapes.CLUSTERS),
-])
+@pytest.mark.parametrize(
+    "data, shape",
+    [
+        ({"services": [], "failures": []}, shapes.SERVICES),
+        ({"ScalableTargets": [], "NextToken": "abc"}, shapes.SCALABLE_TARGETS),
+        ({"taskDefinitionArns": []}, shapes.LIST_TASK_DEFINITIONS),
+        ({"Policies": []}, shapes.AUTHORIZATION_DETAILS),  # --filter LocalManagedPolicy
+        # what a script gets from boto3 and dumps as it is
+        (
+            {
+                "clusters": [{"clusterArn": "arn:aws:ecs:eu-west-1:1:cluster/a"}],
+                "failures": [],
+                "ResponseMetadata": {"RequestId": "0f", "HTTPStatusCode": 200},
+            },
+            shapes.CLUSTERS,
+        ),
+    ],
+)
 def test_empty_paged_and_boto3_outputs_are_recognised(data, shape):
     assert detect.classify(data) is shape
 
 
-@pytest.mark.parametrize("data", [
-    {"services": {"web": {"image": "nginx"}}},                       # docker-compose
-    {"services": [{"image": "nginx"}]},                              # records without an id
-    {"services": [], "version": "3.8"},                              # a key describe-services never prints
-    {"name": "shop", "version": "1.0.0", "dependencies": {}},        # package.json
-    {"Role": {"RoleName": "x"}},                                     # get-role without an Arn
-    {"ecsGuardAudit": "yes"},
-    {"clusterArns": [{"arn": "x"}]},
-    [],
-    "a string",
-    {},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"services": {"web": {"image": "nginx"}}},  # docker-compose
+        {"services": [{"image": "nginx"}]},  # records without an id
+        {"services": [], "version": "3.8"},  # a key describe-services never prints
+        {"name": "shop", "version": "1.0.0", "dependencies": {}},  # package.json
+        {"Role": {"RoleName": "x"}},  # get-role without an Arn
+        {"ecsGuardAudit": "yes"},
+        {"clusterArns": [{"arn": "x"}]},
+        [],
+        "a string",
+        {},
+    ],
+)
 def test_unrelated_json_is_not_recognised(data):
     assert detect.classify(data) is None
 
 
 # ----------------------------------------------------------------- task definitions
+
 
 @pytest.mark.parametrize("name", ["register-input.json", "console-export.json"])
 def test_task_definition_files_are_taskdef_kind(name):
@@ -119,8 +141,12 @@ def test_describe_task_definition_output_is_a_snapshot_file():
 
 
 def test_a_console_export_without_family_is_still_a_task_definition():
-    assert detect.classify({"taskDefinitionArn": "arn:aws:ecs:eu-west-1:1:task-definition/x:1",
-                            "containerDefinitions": []}) is detect.TASKDEF
+    assert (
+        detect.classify(
+            {"taskDefinitionArn": "arn:aws:ecs:eu-west-1:1:task-definition/x:1", "containerDefinitions": []}
+        )
+        is detect.TASKDEF
+    )
 
 
 def test_a_list_of_task_definitions_is_not_a_known_form_and_says_why():
@@ -131,8 +157,10 @@ def test_a_list_of_task_definitions_is_not_a_known_form_and_says_why():
 
 
 def test_a_cloudformation_template_is_recognised_as_such():
-    template = {"AWSTemplateFormatVersion": "2010-09-09",
-                "Resources": {"Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {}}}}
+    template = {
+        "AWSTemplateFormatVersion": "2010-09-09",
+        "Resources": {"Cluster": {"Type": "AWS::ECS::Cluster", "Properties": {}}},
+    }
     assert detect.classify(template) is detect.CLOUDFORMATION
     cdk_output = {"Resources": {"Service": {"Type": "AWS::ECS::Service"}}}
     assert detect.classify(cdk_output) is detect.CLOUDFORMATION

@@ -1,4 +1,5 @@
 """Generated docs are up to date, and the hand-written docs agree with the code."""
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,12 @@ def test_docs_gen_main_needs_one_directory(capsys):
 def test_exit_codes_doc_lists_the_codes_the_cli_uses():
     text = (DOCS / "exit-codes.md").read_text()
     rows = dict(re.findall(r"^\| `(\d)` \| (\w+)", text, re.M))
-    assert rows == {str(cli.EXIT_OK): "OK", str(cli.EXIT_FINDINGS): "FINDINGS",
-                    str(cli.EXIT_USAGE): "USAGE", str(cli.EXIT_INCOMPLETE): "INCOMPLETE"}
+    assert rows == {
+        str(cli.EXIT_OK): "OK",
+        str(cli.EXIT_FINDINGS): "FINDINGS",
+        str(cli.EXIT_USAGE): "USAGE",
+        str(cli.EXIT_INCOMPLETE): "INCOMPLETE",
+    }
 
 
 def test_json_output_doc_names_the_schema_version():

@@ -1,14 +1,15 @@
 """The engine: which objects a rule runs on, how results are completed, and
 that a rule that raises is isolated without leaking input into the report."""
+
 from __future__ import annotations
 
 import pytest
+from model_factory import make_container, make_service, make_task_definition, make_task_set, unknown
 
 from ecs_guard.engine import run
 from ecs_guard.model import Container, Inventory, Service, TaskSet
 from ecs_guard.results import Severity
 from ecs_guard.rule import Rule, select_rules, unknown_rule_codes
-from model_factory import make_container, make_service, make_task_definition, make_task_set, unknown
 
 
 def make_rule(check, target=Container, rule_id="EG999", severity=Severity.MEDIUM) -> Rule:
@@ -37,14 +38,17 @@ def test_unknown_container_list_is_not_evaluated_never_a_pass():
 
 
 def test_rule_with_several_targets_runs_on_each():
-    report = run(Inventory(services=[make_service()], task_sets=[make_task_set()]),
-                 [make_rule(flag_every, target=(Service, TaskSet))])
+    report = run(
+        Inventory(services=[make_service()], task_sets=[make_task_set()]),
+        [make_rule(flag_every, target=(Service, TaskSet))],
+    )
     assert len(report.findings) == 2
 
 
 def test_finding_severity_override_is_kept():
     def low(obj):
         yield obj.finding("minor", severity=Severity.LOW)
+
     report = run(Inventory(services=[make_service()]), [make_rule(low, target=Service, severity=Severity.HIGH)])
     assert [f.severity for f in report.findings] == [Severity.LOW]
 
@@ -57,8 +61,10 @@ def test_raising_rule_is_an_internal_error_without_the_exception_message_and_sca
         yield  # pragma: no cover
 
     services = [make_service(address="svc.a"), make_service(address="svc.b")]
-    report = run(Inventory(services=services), [make_rule(broken, target=Service, rule_id="EG998"),
-                                                make_rule(flag_every, target=Service)])
+    report = run(
+        Inventory(services=services),
+        [make_rule(broken, target=Service, rule_id="EG998"), make_rule(flag_every, target=Service)],
+    )
     assert [(e.rule_id, e.resource) for e in report.errors] == [("EG998", "svc.a"), ("EG998", "svc.b")]
     assert all(secret not in e.message and "ValueError" in e.message for e in report.errors)
     assert len(report.findings) == 2  # the other rule still ran on both services
@@ -67,6 +73,7 @@ def test_raising_rule_is_an_internal_error_without_the_exception_message_and_sca
 def test_rule_yielding_something_else_is_reported():
     def wrong(obj):
         yield "not a result"
+
     report = run(Inventory(services=[make_service()]), [make_rule(wrong, target=Service)])
     assert report.findings == [] and len(report.errors) == 1
 

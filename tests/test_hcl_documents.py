@@ -2,15 +2,16 @@
 plan only says "unknown" for the whole string; the front end keeps the
 rest of the document, so a privileged container or a wildcard action is
 still seen."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from test_hcl_root import record, write_module
 
 from ecs_guard.inputs.terraform.hcl.values import Unknown
 from ecs_guard.inputs.terraform.source.root import load_root
-from test_hcl_root import record, write_module
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 
@@ -21,7 +22,10 @@ def _private_cache(tmp_path, monkeypatch):
 
 
 def test_a_policy_document_with_an_unknown_resource_keeps_its_statements(tmp_path):
-    write_module(tmp_path, {"main.tf": """
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
         resource "aws_s3_bucket" "b" {
           bucket = "b"
         }
@@ -36,11 +40,14 @@ def test_a_policy_document_with_an_unknown_resource_keeps_its_statements(tmp_pat
           role   = "r"
           policy = data.aws_iam_policy_document.d.json
         }
-    """})
+    """
+        },
+    )
     policy = record(load_root(tmp_path), "aws_iam_role_policy.p")
     assert "policy" not in policy.values
-    assert policy.unknown[("policy",)] == \
-        "aws_s3_bucket.b.arn: not set in the configuration (the provider may compute it)"
+    assert (
+        policy.unknown[("policy",)] == "aws_s3_bucket.b.arn: not set in the configuration (the provider may compute it)"
+    )
     statement = policy.documents[("policy",)]["Statement"][0]
     assert statement["Action"] == "*" and statement["Effect"] == "Allow"
     assert isinstance(statement["Resource"], Unknown)
@@ -50,7 +57,10 @@ def test_a_policy_document_with_an_unknown_resource_keeps_its_statements(tmp_pat
 
 
 def test_container_definitions_with_an_unknown_value_are_still_normalised(tmp_path):
-    write_module(tmp_path, {"main.tf": """
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
         resource "aws_ssm_parameter" "p" {
           name  = "/p"
           type  = "String"
@@ -63,19 +73,26 @@ def test_container_definitions_with_an_unknown_value_are_still_normalised(tmp_pa
             { name = "a", image = "a", secrets = [{ name = "S", valueFrom = aws_ssm_parameter.p.arn }] },
           ])
         }
-    """})
+    """
+        },
+    )
     task = record(load_root(tmp_path), "aws_ecs_task_definition.t")
     assert task.unknown[("container_definitions",)] == "aws_ssm_parameter.p.arn: known after apply"
     containers = task.documents[("container_definitions",)]
     assert [c["name"] for c in containers] == ["a", "z"]
     assert containers[1]["privileged"] is True and containers[1]["memory"] == 256
     assert task.position(("container_definitions", 1, "memory"))[1] == 9
-    assert task.unknown[("container_definitions", 0, "secrets", 0, "valueFrom")] == \
-        "aws_ssm_parameter.p.arn: known after apply"
+    assert (
+        task.unknown[("container_definitions", 0, "secrets", 0, "valueFrom")]
+        == "aws_ssm_parameter.p.arn: known after apply"
+    )
 
 
 def test_a_heredoc_with_an_unknown_string_interpolation_keeps_the_rest(tmp_path):
-    write_module(tmp_path, {"main.tf": """
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
         resource "aws_iam_role" "r" {
           name               = "r"
           assume_role_policy = "{}"
@@ -89,19 +106,24 @@ def test_a_heredoc_with_an_unknown_string_interpolation_keeps_the_rest(tmp_path)
           "privileged": true}]
         EOF
         }
-    """})
+    """
+        },
+    )
     task = record(load_root(tmp_path), "aws_ecs_task_definition.t")
     assert ("container_definitions",) in task.unknown
     path = ("container_definitions", 0, "environment")
-    assert task.value_at(path + (0, "name")) == "PASSWORD"   # sorted by name
-    assert isinstance(task.value_at(path + (1, "value")), Unknown)
+    assert task.value_at((*path, 0, "name")) == "PASSWORD"  # sorted by name
+    assert isinstance(task.value_at((*path, 1, "value")), Unknown)
     assert task.value_at(("container_definitions", 0, "privileged")) is True
-    assert task.position(path + (0, "value"))[1] == 10
-    assert task.is_literal(path + (0, "value"))
+    assert task.position((*path, 0, "value"))[1] == 10
+    assert task.is_literal((*path, 0, "value"))
 
 
 def test_role_inline_policies_are_normalised_with_version_first(tmp_path):
-    write_module(tmp_path, {"main.tf": """
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
         resource "aws_iam_role" "r" {
           name               = "r"
           assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [] })
@@ -113,10 +135,14 @@ def test_role_inline_policies_are_normalised_with_version_first(tmp_path):
             })
           }
         }
-    """})
+    """
+        },
+    )
     role = record(load_root(tmp_path), "aws_iam_role.r")
-    assert role.values["inline_policy"][0]["policy"] == \
-        '{"Version":"2012-10-17","Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}]}'
+    assert (
+        role.values["inline_policy"][0]["policy"]
+        == '{"Version":"2012-10-17","Statement":[{"Action":"*","Effect":"Allow","Resource":"*"}]}'
+    )
     assert role.values["assume_role_policy"] == '{"Statement":[],"Version":"2012-10-17"}'
 
 
@@ -128,11 +154,11 @@ def test_a_container_built_by_a_module_from_filtered_objects():
     assert root.problems == []
     task = record(root, "aws_ecs_task_definition.this")
     container = task.documents[("container_definitions",)][0]
-    assert container["portMappings"] == [{"containerPort": 80}]          # hostPort = null filtered out
+    assert container["portMappings"] == [{"containerPort": 80}]  # hostPort = null filtered out
     assert container["healthCheck"] == {"command": ["CMD", "true"]}
     assert container["readonlyRootFilesystem"] is True
     assert isinstance(container["logConfiguration"]["options"]["awslogs-region"], Unknown)
     assert container["logConfiguration"]["options"]["awslogs-group"] == "/aws/ecs/web"
     root_file = "fixtures/hcl/container_module/main.tf"
     assert task.position(("container_definitions", 0, "portMappings", 0, "containerPort")) == (root_file, 6)
-    assert not task.is_literal(("container_definitions", 0, "image"))   # came in through a module variable
+    assert not task.is_literal(("container_definitions", 0, "image"))  # came in through a module variable

@@ -4,15 +4,16 @@ it (wherever the container was written: inline, in a local, in a JSON file,
 a template file or a heredoc), an environment variable, a policy statement.
 The fixtures' line numbers are part of the test: editing a fixture means
 checking these."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from test_hcl_root import record
 
 from ecs_guard.inputs.terraform.source.root import load_root
 from ecs_guard.location import Location
-from test_hcl_root import record
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 STACK = "fixtures/hcl/ecs_stack/"
@@ -37,72 +38,86 @@ def _line(text_file: str, needle: str, occurrence: int = 1) -> int:
 
 def test_attributes_and_nested_block_attributes(stack):
     service = record(stack, "aws_ecs_service.web")
-    assert service.position(("network_configuration", 0, "assign_public_ip")) == \
-        (STACK + "ecs.tf", _line(STACK + "ecs.tf", "assign_public_ip = true"))
-    assert service.position(("network_configuration",)) == \
-        (STACK + "ecs.tf", _line(STACK + "ecs.tf", "network_configuration {"))
-    assert service.position(("deployment_circuit_breaker", 0, "rollback"))[1] == \
-        _line(STACK + "ecs.tf", "rollback = false")
+    assert service.position(("network_configuration", 0, "assign_public_ip")) == (
+        STACK + "ecs.tf",
+        _line(STACK + "ecs.tf", "assign_public_ip = true"),
+    )
+    assert service.position(("network_configuration",)) == (
+        STACK + "ecs.tf",
+        _line(STACK + "ecs.tf", "network_configuration {"),
+    )
+    assert service.position(("deployment_circuit_breaker", 0, "rollback"))[1] == _line(
+        STACK + "ecs.tf", "rollback = false"
+    )
 
 
 def test_a_missing_attribute_points_at_its_owner(stack):
     service = record(stack, "aws_ecs_service.web")
     assert service.position(("propagate_tags",)) == (STACK + "ecs.tf", service.line)
-    assert service.position(("network_configuration", 0, "security_groups_missing")) == \
-        service.position(("network_configuration", 0))
+    assert service.position(("network_configuration", 0, "security_groups_missing")) == service.position(
+        ("network_configuration", 0)
+    )
     location = service.location(("platform_version",))
-    assert location == Location(STACK + "ecs.tf", _line(STACK + "ecs.tf", 'platform_version       = "1.3.0"'),
-                                None, "aws_ecs_service.web")
+    assert location == Location(
+        STACK + "ecs.tf", _line(STACK + "ecs.tf", 'platform_version       = "1.3.0"'), None, "aws_ecs_service.web"
+    )
 
 
 def test_container_keys_point_into_the_local_that_defines_the_container(stack):
     task = record(stack, "aws_ecs_task_definition.web")
     web = task.documents[("container_definitions",)][1]
-    assert web["name"] == "web"   # containers are sorted by name: log-router, web
+    assert web["name"] == "web"  # containers are sorted by name: log-router, web
     path = ("container_definitions", 1)
     # the container object is where this task definition uses it; its keys are where they are written
     assert task.position(path) == (STACK + "ecs.tf", _line(STACK + "ecs.tf", "local.web_container,"))
-    assert task.position(path + ("name",)) == (STACK + "locals.tf", _line(STACK + "locals.tf", 'name      = "web"'))
-    assert task.position(path + ("readonlyRootFilesystem",)) == \
-        (STACK + "locals.tf", _line(STACK + "locals.tf", "readonlyRootFilesystem = false"))
-    assert task.position(path + ("logConfiguration", "options", "awslogs-group"))[1] == \
-        _line(STACK + "locals.tf", "awslogs-group ")
+    assert task.position((*path, "name")) == (STACK + "locals.tf", _line(STACK + "locals.tf", 'name      = "web"'))
+    assert task.position((*path, "readonlyRootFilesystem")) == (
+        STACK + "locals.tf",
+        _line(STACK + "locals.tf", "readonlyRootFilesystem = false"),
+    )
+    assert task.position((*path, "logConfiguration", "options", "awslogs-group"))[1] == _line(
+        STACK + "locals.tf", "awslogs-group "
+    )
     # an attribute the container does not set points at the container
-    assert task.position(path + ("pseudoTerminal",)) == task.position(path)
+    assert task.position((*path, "pseudoTerminal")) == task.position(path)
     inline = ("container_definitions", 0)
-    assert task.position(inline + ("user",)) == (STACK + "ecs.tf", _line(STACK + "ecs.tf", 'user = "0"'))
+    assert task.position((*inline, "user")) == (STACK + "ecs.tf", _line(STACK + "ecs.tf", 'user = "0"'))
 
 
 def test_environment_entries_keep_their_lines_after_sorting(stack):
     task = record(stack, "aws_ecs_task_definition.web")
     router = task.documents[("container_definitions",)][0]
-    assert [entry["name"] for entry in router["environment"]] == ["ALPHA", "ZED"]   # sorted, {} dropped
-    assert task.position(("container_definitions", 0, "environment", 0, "name"))[1] == \
-        _line(STACK + "ecs.tf", '"ALPHA"')
-    assert task.position(("container_definitions", 0, "environment", 1, "name"))[1] == \
-        _line(STACK + "ecs.tf", '"ZED"')
+    assert [entry["name"] for entry in router["environment"]] == ["ALPHA", "ZED"]  # sorted, {} dropped
+    assert task.position(("container_definitions", 0, "environment", 0, "name"))[1] == _line(
+        STACK + "ecs.tf", '"ALPHA"'
+    )
+    assert task.position(("container_definitions", 0, "environment", 1, "name"))[1] == _line(STACK + "ecs.tf", '"ZED"')
 
 
 def test_container_lines_in_a_json_file_and_a_template_file(stack):
     worker = record(stack, "aws_ecs_task_definition.worker")
     json_file = STACK + "templates/worker.json"
-    assert worker.position(("container_definitions", 0, "privileged")) == \
-        (json_file, _line(json_file, '"privileged"'))
-    assert worker.position(("container_definitions", 0, "environment", 0, "name")) == \
-        (json_file, _line(json_file, "AWS_SECRET_ACCESS_KEY"))
+    assert worker.position(("container_definitions", 0, "privileged")) == (json_file, _line(json_file, '"privileged"'))
+    assert worker.position(("container_definitions", 0, "environment", 0, "name")) == (
+        json_file,
+        _line(json_file, "AWS_SECRET_ACCESS_KEY"),
+    )
     batch = record(stack, "aws_ecs_task_definition.batch")
     template = STACK + "templates/batch.json.tpl"
-    assert batch.position(("container_definitions", 0, "environment", 2, "value")) == \
-        (template, _line(template, "STATIC_SECRET"))
+    assert batch.position(("container_definitions", 0, "environment", 2, "value")) == (
+        template,
+        _line(template, "STATIC_SECRET"),
+    )
 
 
 def test_container_lines_in_a_heredoc_with_a_for_directive():
     task = record(load_root(FIXTURES / "expressions"), "aws_ecs_task_definition.heredoc")
     main = "fixtures/hcl/expressions/main.tf"
-    assert task.position(("container_definitions", 0, "portMappings", 1, "containerPort")) == \
-        (main, _line(main, '{"containerPort": ${port}}'))
-    assert task.position(("container_definitions", 0, "environment", 1, "value")) == \
-        (main, _line(main, '"TOKEN"'))
+    assert task.position(("container_definitions", 0, "portMappings", 1, "containerPort")) == (
+        main,
+        _line(main, '{"containerPort": ${port}}'),
+    )
+    assert task.position(("container_definitions", 0, "environment", 1, "value")) == (main, _line(main, '"TOKEN"'))
     assert task.position(("container_definitions", 0, "cpu"))[1] == _line(main, '"cpu":')
 
 
@@ -119,16 +134,17 @@ def test_policy_statements_point_at_the_policy_document_blocks(stack):
 
 def test_environment_values_literal_or_reference(stack):
     web = record(stack, "aws_ecs_task_definition.web")
-    names = {entry["name"]: index for index, entry in
-             enumerate(web.documents[("container_definitions",)][1]["environment"])}
+    names = {
+        entry["name"]: index for index, entry in enumerate(web.documents[("container_definitions",)][1]["environment"])
+    }
     env = ("container_definitions", 1, "environment")
-    assert web.is_literal(env + (names["API_TOKEN"], "value"))
-    assert not web.is_literal(env + (names["DB_PASSWORD"], "value"))     # var.db_password
-    assert web.is_literal(env + (names["REGION"], "value"))              # local.region = "ap-northeast-2"
-    assert not web.is_literal(env + (names["APP_NAME"], "value"))        # var.name through a local
+    assert web.is_literal((*env, names["API_TOKEN"], "value"))
+    assert not web.is_literal((*env, names["DB_PASSWORD"], "value"))  # var.db_password
+    assert web.is_literal((*env, names["REGION"], "value"))  # local.region = "ap-northeast-2"
+    assert not web.is_literal((*env, names["APP_NAME"], "value"))  # var.name through a local
     batch = record(stack, "aws_ecs_task_definition.batch")
     batch_env = ("container_definitions", 0, "environment")
-    assert [batch.is_literal(batch_env + (index, "value")) for index in range(3)] == [False, True, True]
+    assert [batch.is_literal((*batch_env, index, "value")) for index in range(3)] == [False, True, True]
     worker = record(stack, "aws_ecs_task_definition.worker")
     assert worker.is_literal(("container_definitions", 0, "environment", 0, "value"))
 
@@ -136,6 +152,6 @@ def test_environment_values_literal_or_reference(stack):
 def test_a_template_value_with_an_interpolated_reference_is_not_literal():
     task = record(load_root(FIXTURES / "expressions"), "aws_ecs_task_definition.heredoc")
     env = ("container_definitions", 0, "environment")
-    assert task.value_at(env + (0, "value")) == "hunter2-billing"
-    assert not task.is_literal(env + (0, "value"))   # "hunter2-${var.app}"
-    assert task.is_literal(env + (1, "value"))
+    assert task.value_at((*env, 0, "value")) == "hunter2-billing"
+    assert not task.is_literal((*env, 0, "value"))  # "hunter2-${var.app}"
+    assert task.is_literal((*env, 1, "value"))

@@ -1,6 +1,7 @@
 """Parsing: our syntax tree and its lines, bad HCL, the parse cache (hits,
 damaged entries, concurrent runs), and the python-hcl2 traps (grammar cache
 location, lazy import, checkov's fork)."""
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.terraform.source.root import load_root
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_file, parse_hcl
 from ecs_guard.inputs.terraform.hcl.syntax import Call, Literal, ObjectExpr, Template, TemplateFor, TupleExpr
+from ecs_guard.inputs.terraform.source.root import load_root
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = textwrap.dedent('''\
+SAMPLE = textwrap.dedent("""\
     resource "aws_ecs_task_definition" "app" {
       family = "app"
       container_definitions = jsonencode([
@@ -33,7 +34,7 @@ SAMPLE = textwrap.dedent('''\
         %{ for n in var.names }${n}%{ endfor }
       EOT
     }
-''')
+""")
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +46,14 @@ def _run(code: str, cache: Path, extra_path: str | None = None) -> subprocess.Co
     environment = dict(os.environ, XDG_CACHE_HOME=str(cache))
     if extra_path:
         environment["PYTHONPATH"] = extra_path
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_syntax_tree_lines_reach_every_element_and_key():
@@ -88,7 +95,7 @@ def test_bad_hcl_raises_one_line_with_the_line():
 
 def test_a_template_error_names_the_line_inside_a_heredoc():
     with pytest.raises(HclSyntaxError) as caught:
-        parse_hcl('a = <<EOT\nfine\n%{ if true }never closed\nEOT\n')
+        parse_hcl("a = <<EOT\nfine\n%{ if true }never closed\nEOT\n")
     assert caught.value.line == 3
     assert caught.value.message == "%{if} without %{endif}"
 
@@ -103,11 +110,11 @@ def test_the_parse_cache_is_hit_and_a_damaged_entry_is_parsed_again(tmp_path):
     cache = parse_cache()
     entries = [p for p in cache.directory.rglob("*") if p.is_file()]
     assert len(entries) == 1
-    entries[0].write_text('{"@": "Body", "f": [')        # cut short
+    entries[0].write_text('{"@": "Body", "f": [')  # cut short
     third = parse_file(path, SAMPLE)
     assert third.cached is False and third.body == first.body
-    assert json.loads(entries[0].read_text())["@"] == "Body"   # rewritten
-    entries[0].write_text('{"@": "NotANode", "f": []}')   # valid JSON, not a tree
+    assert json.loads(entries[0].read_text())["@"] == "Body"  # rewritten
+    entries[0].write_text('{"@": "NotANode", "f": []}')  # valid JSON, not a tree
     assert parse_file(path, SAMPLE).cached is False
 
 
@@ -132,7 +139,7 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path):
         thread.join()
     assert all(value in (None, big) for value in seen)
     assert cache.get(key) == big
-    assert [p.name for p in (tmp_path / "race").rglob("*") if p.is_file()] == [key]   # no temp files left
+    assert [p.name for p in (tmp_path / "race").rglob("*") if p.is_file()] == [key]  # no temp files left
 
 
 def test_parallel_processes_share_a_cold_cache(tmp_path):
@@ -143,35 +150,50 @@ def test_parallel_processes_share_a_cold_cache(tmp_path):
         print(len(root.resources))
     """
     environment = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "shared"))
-    runs = [subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=environment,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(code)],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=180) for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0, 0], outputs
     assert len({out for out, _ in outputs}) == 1
-    leftovers = [p for p in (tmp_path / "shared").rglob(".tmp-*")]
+    leftovers = list((tmp_path / "shared").rglob(".tmp-*"))
     assert leftovers == []
 
 
 def test_a_warm_run_does_not_import_hcl2_and_the_grammar_cache_is_in_the_user_cache(tmp_path):
     cache = tmp_path / "user-cache"
-    cold = _run("""
+    cold = _run(
+        """
         import sys
         import hcl2.parser
         from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/modules")
         print(hcl2.parser.PARSER_FILE)
         print(all(not cached for cached in root.parse_cached.values()))
-    """, cache)
+    """,
+        cache,
+    )
     assert cold.returncode == 0, cold.stderr
     grammar, all_parsed = cold.stdout.split()
     assert Path(grammar).parent == cache / "ecs-guard" and Path(grammar).is_file()
     assert all_parsed == "True"
-    warm = _run("""
+    warm = _run(
+        """
         import sys
         from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/modules")
         print("hcl2" in sys.modules, "lark" in sys.modules, all(root.parse_cached.values()), len(root.resources))
-    """, cache)
+    """,
+        cache,
+    )
     assert warm.returncode == 0, warm.stderr
     assert warm.stdout.split() == ["False", "False", "True", "19"]
 
@@ -181,13 +203,17 @@ def test_checkovs_hcl2_fork_is_refused_with_a_clear_message(tmp_path):
     fork.mkdir(parents=True)
     (fork / "__init__.py").write_text("def loads(text):\n    return {}\n")
     (fork / "parser.py").write_text("PARSER_FILE = None\n")
-    result = _run("""
+    result = _run(
+        """
         from ecs_guard.inputs.terraform.source.root import load_root
         root = load_root("fixtures/hcl/bad_hcl")
         print(root.resources)
         for problem in root.problems:
             print(problem)
-    """, tmp_path / "cold", extra_path=str(tmp_path / "fork"))
+    """,
+        tmp_path / "cold",
+        extra_path=str(tmp_path / "fork"),
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "[]"
@@ -205,5 +231,4 @@ def test_cache_entries_are_private_to_the_user(tmp_path):
     parse_file(tmp_path / "main.tf", 'locals {\n  password = "in-a-cached-file"\n}\n')
     entries = [p for p in parse_cache().directory.rglob("*") if p.is_file()]
     assert entries and all(entry.stat().st_mode & 0o077 == 0 for entry in entries)
-    assert all(folder.stat().st_mode & 0o077 == 0 for folder in parse_cache().directory.rglob("*")
-               if folder.is_dir())
+    assert all(folder.stat().st_mode & 0o077 == 0 for folder in parse_cache().directory.rglob("*") if folder.is_dir())

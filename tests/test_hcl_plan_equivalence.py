@@ -8,6 +8,7 @@ compared as sets; JSON attributes as parsed JSON and as exact text); what
 it says is unknown must be unknown in the plan and the reverse; its
 references must be the plan configuration's, in the same order.
 """
+
 from __future__ import annotations
 
 import json
@@ -16,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.terraform.source.root import load_root
-from ecs_guard.inputs.terraform.provider.schema import resource_schema
 from ecs_guard.inputs.terraform.build.records import unknown_paths
+from ecs_guard.inputs.terraform.provider.schema import resource_schema
+from ecs_guard.inputs.terraform.source.root import load_root
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "hcl"
 PLANNED = sorted(path.parent.name for path in FIXTURES.glob("*/plan.json"))
@@ -60,7 +61,7 @@ def _differences(mine, theirs, schema, nesting, path: tuple, found: list) -> Non
                 inner_nesting, inner_schema = schema.blocks[key]
             elif schema is not None and key in schema.attributes:
                 inner_nesting = schema.attributes[key][0]
-            _differences(value, theirs.get(key, "<absent>"), inner_schema, inner_nesting, path + (key,), found)
+            _differences(value, theirs.get(key, "<absent>"), inner_schema, inner_nesting, (*path, key), found)
         return
     if isinstance(mine, list):
         if not isinstance(theirs, list) or len(mine) != len(theirs):
@@ -76,8 +77,8 @@ def _differences(mine, theirs, schema, nesting, path: tuple, found: list) -> Non
                 remaining.remove(match)
             return
         element = nesting[1] if isinstance(nesting, list) else None
-        for index, (a, b) in enumerate(zip(mine, theirs)):
-            _differences(a, b, schema, element, path + (index,), found)
+        for index, (a, b) in enumerate(zip(mine, theirs, strict=False)):
+            _differences(a, b, schema, element, (*path, index), found)
         return
     if path and path[-1] in JSON_ATTRIBUTES and isinstance(mine, str) and isinstance(theirs, str):
         if json.loads(mine) != json.loads(theirs) or mine != theirs:
@@ -96,7 +97,7 @@ def _collect(mine, theirs, schema, path) -> list:
 @pytest.mark.parametrize("name", PLANNED)
 def test_every_planned_instance_has_a_record_and_no_more(name):
     plan, root = _load(name)
-    planned = {address for address in _instances(plan)}
+    planned = set(_instances(plan))
     assert {record.address for record in root.resources} == planned
     assert [problem for problem in root.problems if problem.kind == "unreadable"] == []
 
@@ -107,8 +108,12 @@ def test_values_equal_the_planned_values_on_every_attribute_produced(name):
     planned = _instances(plan)
     checked = 0
     for record in root.resources:
-        differences = _collect(record.values, planned[record.address]["values"],
-                               resource_schema(record.type, record.mode), (record.address,))
+        differences = _collect(
+            record.values,
+            planned[record.address]["values"],
+            resource_schema(record.type, record.mode),
+            (record.address,),
+        )
         assert differences == []
         checked += len(record.values)
     assert checked > 0
@@ -121,8 +126,7 @@ def test_unknown_and_computed_match_after_unknown(name):
     for record in root.resources:
         if record.mode == "data":
             continue  # read during the plan: in prior_state, fully known
-        assert set(unknown_paths(record.after_unknown())) == set(unknown_paths(changes[record.address])), \
-            record.address
+        assert set(unknown_paths(record.after_unknown())) == set(unknown_paths(changes[record.address])), record.address
 
 
 @pytest.mark.parametrize("name", PLANNED)
@@ -134,12 +138,12 @@ def test_references_are_the_plan_configurations(name):
         for resource in module.get("resources", []):
             configured[(calls, resource["mode"], resource["type"], resource["name"])] = resource
         for call_name, call in module.get("module_calls", {}).items():
-            walk(call["module"], calls + (call_name,))
+            walk(call["module"], (*calls, call_name))
 
     walk(plan["configuration"]["root_module"], ())
     compared = 0
     for record in root.resources:
-        calls = tuple(re.findall(r'module\.([^.\[]+)', record.module))
+        calls = tuple(re.findall(r"module\.([^.\[]+)", record.module))
         expressions = configured[(calls, record.mode, record.type, record.name)].get("expressions", {})
         for path, references in _expression_references(expressions, ()):
             assert record.references.get(path) == references, (record.address, path)
@@ -153,10 +157,10 @@ def _expression_references(expression, path: tuple):
             yield path, expression["references"]
         elif "constant_value" not in expression:
             for key, value in expression.items():
-                yield from _expression_references(value, path + (key,))
+                yield from _expression_references(value, (*path, key))
     elif isinstance(expression, list):
         for index, value in enumerate(expression):
-            yield from _expression_references(value, path + (index,))
+            yield from _expression_references(value, (*path, index))
 
 
 def test_policy_documents_render_the_providers_json_text():

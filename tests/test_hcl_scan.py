@@ -2,6 +2,7 @@
 remote modules and unknown instances, plans with their source (lines and
 values), inline suppressions in .tf files, and what a scan without .tf
 files does not import."""
+
 from __future__ import annotations
 
 import json
@@ -10,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from fixture_cases import ROOT, all_cases
+from test_hcl_root import write_module as write
 
 from ecs_guard import cli
 from ecs_guard.config import Config
@@ -18,8 +21,6 @@ from ecs_guard.inputs import load
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.rule import all_rules, get_rule
 from ecs_guard.scan import configured_scan, scan
-from fixture_cases import ROOT, all_cases
-from test_hcl_root import write_module as write
 
 SCENARIOS = ROOT / "fixtures" / "scenarios"
 CASES = {case.id: case for case in all_cases()}
@@ -81,8 +82,10 @@ def caller(name: str, source: str = "../modules/service") -> str:
 
 
 def test_a_folder_only_called_as_a_module_is_scanned_through_its_callers(tree):
-    write(tree, {"modules/service/main.tf": SERVICE_MODULE, "prod/main.tf": caller("api"),
-                 "staging/main.tf": caller("web")})
+    write(
+        tree,
+        {"modules/service/main.tf": SERVICE_MODULE, "prod/main.tf": caller("api"), "staging/main.tf": caller("web")},
+    )
     inventory = load(["."])
     assert services(inventory) == ["module.api.aws_ecs_service.this", "module.web.aws_ecs_service.this"]
     assert [s.assign_public_ip.value for s in inventory.services] == [True, True]
@@ -95,12 +98,20 @@ def test_a_module_folder_scanned_without_its_callers_is_a_root(tree):
     inventory = load(["modules/service"])
     assert services(inventory) == ["aws_ecs_service.this"]
     (service,) = inventory.services
-    assert not service.name.known and service.name.reason == 'var.name: no value (no default, not set in any .tfvars file)'
+    assert (
+        not service.name.known and service.name.reason == "var.name: no value (no default, not set in any .tfvars file)"
+    )
 
 
 def test_a_tf_file_named_on_the_command_line_scans_its_folders_root(tree):
-    write(tree, {"modules/service/main.tf": SERVICE_MODULE, "prod/main.tf": caller("api"),
-                 "prod/outputs.tf": 'output "name" {\n  value = module.api\n}\n'})
+    write(
+        tree,
+        {
+            "modules/service/main.tf": SERVICE_MODULE,
+            "prod/main.tf": caller("api"),
+            "prod/outputs.tf": 'output "name" {\n  value = module.api\n}\n',
+        },
+    )
     assert services(load(["prod/outputs.tf"])) == services(load(["prod"])) == ["module.api.aws_ecs_service.this"]
     assert services(load(["prod/main.tf", "modules/service/main.tf"])) == ["module.api.aws_ecs_service.this"]
 
@@ -110,32 +121,50 @@ def test_a_named_tf_file_that_is_missing_or_a_tfvars_file_without_a_root_is_repo
     inventory = load(["gone/main.tf", "vars/prod.tfvars"])
     assert [(p.path, p.kind, p.message) for p in inventory.problems] == [
         ("gone/main.tf", "unreadable", "cannot read the file: no such file"),
-        ("vars/prod.tfvars", "not-understood", "no .tf file in its folder: not part of a Terraform root module")]
+        ("vars/prod.tfvars", "not-understood", "no .tf file in its folder: not part of a Terraform root module"),
+    ]
     assert inventory.files == []
 
 
 def test_modules_called_through_other_modules_are_not_roots(tree):
-    write(tree, {"modules/service/main.tf": SERVICE_MODULE,
-                 "modules/app/main.tf": caller("inner", "../service"),
-                 "prod/main.tf": 'module "app" {\n  source = "../modules/app"\n}\n'})
+    write(
+        tree,
+        {
+            "modules/service/main.tf": SERVICE_MODULE,
+            "modules/app/main.tf": caller("inner", "../service"),
+            "prod/main.tf": 'module "app" {\n  source = "../modules/app"\n}\n',
+        },
+    )
     assert services(load(["."])) == ["module.app.module.inner.aws_ecs_service.this"]
 
 
 def test_a_problem_in_a_module_two_roots_call_is_reported_once(tree):
-    write(tree, {"modules/service/main.tf": SERVICE_MODULE, "modules/service/broken.tf": "resource {\n",
-                 "prod/main.tf": caller("api"), "staging/main.tf": caller("web")})
+    write(
+        tree,
+        {
+            "modules/service/main.tf": SERVICE_MODULE,
+            "modules/service/broken.tf": "resource {\n",
+            "prod/main.tf": caller("api"),
+            "staging/main.tf": caller("web"),
+        },
+    )
     inventory = load(["."])
     assert [(p.path, p.kind) for p in inventory.problems] == [("modules/service/broken.tf", "unreadable")]
     assert len(inventory.services) == 2
 
 
 def test_remote_modules_are_reported_as_not_scanned(tree):
-    write(tree, {"main.tf": """
+    write(
+        tree,
+        {
+            "main.tf": """
         module "vpc" {
           source  = "terraform-aws-modules/vpc/aws"
           version = "5.8.1"
         }
-    """})
+    """
+        },
+    )
     (problem,) = load(["."]).problems
     assert (problem.path, problem.line, problem.kind) == ("main.tf", 1, "not-understood")
     assert problem.message == 'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
@@ -144,11 +173,15 @@ def test_remote_modules_are_reported_as_not_scanned(tree):
 def test_terraform_json_syntax_is_noted_once_as_not_scanned(tree):
     write(tree, {"app/main.tf.json": '{"resource": {}}'})
     assert [(p.path, p.kind, p.message) for p in load(["."]).problems] == [
-        ("app/main.tf.json", "not-understood", "Terraform JSON syntax (.tf.json) is not scanned by ecs-guard")]
+        ("app/main.tf.json", "not-understood", "Terraform JSON syntax (.tf.json) is not scanned by ecs-guard")
+    ]
 
 
 def test_an_unknown_count_is_reported_and_what_depends_on_it_is_not_evaluated(tree):
-    write(tree, {"main.tf": """
+    write(
+        tree,
+        {
+            "main.tf": """
         data "aws_availability_zones" "available" {}
 
         resource "aws_subnet" "private" {
@@ -168,7 +201,9 @@ def test_an_unknown_count_is_reported_and_what_depends_on_it_is_not_evaluated(tr
             subnets = aws_subnet.private[*].id
           }
         }
-    """})
+    """
+        },
+    )
     report = scan(["."], rules=[get_rule("EG404")])
     (problem,) = report.problems
     assert (problem.path, problem.line, problem.kind) == ("main.tf", 3, "not-understood")
@@ -183,13 +218,20 @@ def test_an_unknown_count_is_reported_and_what_depends_on_it_is_not_evaluated(tr
 
 def test_json_files_the_source_reads_are_part_of_the_source(tree):
     containers = [{"name": "web", "image": "nginx:1.27", "privileged": True}]
-    write(tree, {"app/main.tf": """
+    write(
+        tree,
+        {
+            "app/main.tf": """
         resource "aws_ecs_task_definition" "web" {
           family                = "web"
           container_definitions = file("${path.module}/containers.json")
         }
-    """, "app/containers.json": json.dumps(containers, indent=2), "app/package.json": '{"name": "x"}',
-                 "app/terraform.tfvars.json": '{"unused": 1}'})
+    """,
+            "app/containers.json": json.dumps(containers, indent=2),
+            "app/package.json": '{"name": "x"}',
+            "app/terraform.tfvars.json": '{"unused": 1}',
+        },
+    )
     report = scan(["."], rules=[get_rule("EG602")])
     assert [(p.path, p.kind) for p in report.problems] == [("app/package.json", "not-understood")]
     assert sorted(report.files) == ["app/containers.json", "app/main.tf", "app/terraform.tfvars.json"]
@@ -198,9 +240,15 @@ def test_json_files_the_source_reads_are_part_of_the_source(tree):
 
 
 def test_var_files_apply_in_order_after_tfvars(tree, capsys):
-    write(tree, {"app/main.tf": SERVICE_MODULE.replace('default = false', 'default = true'),
-                 "app/terraform.tfvars": 'name = "web"\n',
-                 "private.tfvars": "public = false\n", "public.tfvars": "public = true\n"})
+    write(
+        tree,
+        {
+            "app/main.tf": SERVICE_MODULE.replace("default = false", "default = true"),
+            "app/terraform.tfvars": 'name = "web"\n',
+            "private.tfvars": "public = false\n",
+            "public.tfvars": "public = true\n",
+        },
+    )
 
     def public_ip_findings(*options: str) -> list:
         code = cli.main(["scan", "app", "--select", "EG101", "--format", "json", *options])
@@ -233,11 +281,22 @@ def test_source_that_is_not_a_folder_is_a_usage_error(tree, capsys):
 
 def _expected_text(rule_id: str) -> tuple[str, ...]:
     """What the .tf line of a finding of `rule_id` must show in fargate-web."""
-    return {"EG101": ("assign_public_ip",), "EG102": ("network_mode",), "EG201": ("image",),
-            "EG202": ("image",), "EG401": ("enabled", 'resource "'), "EG403": ('resource "', "max_capacity"),
-            "EG404": ("subnets",), "EG406": ("desired_count", "min_capacity"), "EG407": ('resource "',),
-            "EG501": ("DB_PASSWORD",), "EG402": ("name",), "EG601": ("name", "user"), "EG603": ("name",),
-            "EG302": ("task_role_arn",)}[rule_id]
+    return {
+        "EG101": ("assign_public_ip",),
+        "EG102": ("network_mode",),
+        "EG201": ("image",),
+        "EG202": ("image",),
+        "EG401": ("enabled", 'resource "'),
+        "EG403": ('resource "', "max_capacity"),
+        "EG404": ("subnets",),
+        "EG406": ("desired_count", "min_capacity"),
+        "EG407": ('resource "',),
+        "EG501": ("DB_PASSWORD",),
+        "EG402": ("name",),
+        "EG601": ("name", "user"),
+        "EG603": ("name",),
+        "EG302": ("task_role_arn",),
+    }[rule_id]
 
 
 def test_plan_findings_are_reported_at_the_lines_of_its_source(tree):
@@ -245,15 +304,19 @@ def test_plan_findings_are_reported_at_the_lines_of_its_source(tree):
     alone = scan([str(scenario / "plan.json")], rules=all_rules())
     inventory = load([str(scenario / "plan.json")], TerraformOptions(source=str(scenario / "terraform")))
     with_source = run(inventory, all_rules())
-    assert sorted((f.rule_id, f.resource, f.container) for f in with_source.findings) == \
-        sorted((f.rule_id, f.resource, f.container) for f in alone.findings)
+    assert sorted((f.rule_id, f.resource, f.container) for f in with_source.findings) == sorted(
+        (f.rule_id, f.resource, f.container) for f in alone.findings
+    )
     assert {f.location.path for f in alone.findings} == {str(scenario / "plan.json")}
     for finding in with_source.findings:
         assert finding.location.path.endswith(".tf"), finding
         text = line_of(finding.location.path, finding.location.line)
         assert any(expected in text for expected in _expected_text(finding.rule_id)), (finding, text)
-    resource_files = {f.resource_location.path for f in with_source.findings
-                      if f.resource == "module.api.aws_ecs_task_definition.this"}
+    resource_files = {
+        f.resource_location.path
+        for f in with_source.findings
+        if f.resource == "module.api.aws_ecs_task_definition.this"
+    }
     assert resource_files and all(p.endswith("modules/service/main.tf") for p in resource_files)
     assert inventory.files[0].endswith("plan.json") and len(inventory.files) == 4
 
@@ -301,8 +364,10 @@ def test_the_plans_known_values_win_over_the_source(tree):
 
 def test_set_elements_the_plan_orders_its_own_way_are_located_at_their_own_block(tree):
     source, plan = _case_layout(tree, "EG701-plan-second-and-third-volumes-unencrypted")
-    planned = [v["name"] for v in json.loads(plan.read_text())["planned_values"]["root_module"]["resources"][0]
-               ["values"]["volume"]]
+    planned = [
+        v["name"]
+        for v in json.loads(plan.read_text())["planned_values"]["root_module"]["resources"][0]["values"]["volume"]
+    ]
     assert planned == ["config", "cache", "uploads"]  # not the written order: config, uploads, cache
     (td,) = load([str(plan)], TerraformOptions(source=str(source))).task_definitions
     for volume in td.volumes.value:
@@ -327,7 +392,7 @@ def test_a_source_that_does_not_match_the_plan_is_noted(tree):
 
 
 def test_source_option_on_the_command_line(tree, capsys):
-    source, _ = _case_layout(tree, "EG101-plan-public-ip")
+    _source, _ = _case_layout(tree, "EG101-plan-public-ip")
     code = cli.main(["scan", "plan.json", "--source", "terraform", "--select", "EG101", "--format", "json"])
     report = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -383,15 +448,17 @@ def _selecting(*codes: str) -> Config:
 def test_inline_suppressions_on_resource_and_attribute_lines(tree):
     write(tree, {"main.tf": SUPPRESSED})
     report = configured_scan(["."], _selecting("EG101", "EG201", "EG202", "EG602"))
-    suppressed = sorted((s.finding.rule_id, s.finding.resource, s.finding.location.line, s.suppression.justification)
-                        for s in report.suppressed)
+    suppressed = sorted(
+        (s.finding.rule_id, s.finding.resource, s.finding.location.line, s.suppression.justification)
+        for s in report.suppressed
+    )
     assert suppressed == [
         ("EG101", "aws_ecs_service.edge", 10, "the edge proxy is public by design (SEC-142)"),
         ("EG201", "aws_ecs_task_definition.web", 30, "rebuilt nightly from a pinned base"),
         ("EG202", "aws_ecs_task_definition.web", 30, "rebuilt nightly from a pinned base"),
-        ("EG602", "aws_ecs_task_definition.web", 31, "needs the host's GPU devices")]
-    assert [(f.rule_id, f.resource, f.location.line) for f in report.findings] == [
-        ("EG101", "aws_ecs_service.api", 22)]
+        ("EG602", "aws_ecs_task_definition.web", 31, "needs the host's GPU devices"),
+    ]
+    assert [(f.rule_id, f.resource, f.location.line) for f in report.findings] == [("EG101", "aws_ecs_service.api", 22)]
     edge = next(s.finding.resource_location for s in report.suppressed if s.finding.resource == "aws_ecs_service.edge")
     assert (edge.line, edge.end_line) == (2, 12)
 
@@ -399,16 +466,21 @@ def test_inline_suppressions_on_resource_and_attribute_lines(tree):
 def test_a_suppression_covers_its_own_root_only_when_two_roots_share_an_address(tree):
     """envs/prod and envs/staging both define aws_ecs_service.web: a comment
     above staging's block suppresses staging's finding, not prod's."""
-    service = '''resource "aws_ecs_service" "web" {
+    service = """resource "aws_ecs_service" "web" {
   name = "web"
   network_configuration {
     subnets          = ["subnet-0a1b2c3d4e5f60718", "subnet-0f9e8d7c6b5a40321"]
     assign_public_ip = true
   }
 }
-'''
-    write(tree, {"envs/prod/main.tf": service,
-                 "envs/staging/main.tf": "# ecs-guard:ignore EG101 staging is reachable for QA (QA-7)\n" + service})
+"""
+    write(
+        tree,
+        {
+            "envs/prod/main.tf": service,
+            "envs/staging/main.tf": "# ecs-guard:ignore EG101 staging is reachable for QA (QA-7)\n" + service,
+        },
+    )
     report = configured_scan(["."], _selecting("EG101"))
     assert [(f.location.path, f.resource) for f in report.findings] == [("envs/prod/main.tf", "aws_ecs_service.web")]
     assert [s.finding.location.path for s in report.suppressed] == ["envs/staging/main.tf"]
@@ -416,8 +488,10 @@ def test_a_suppression_covers_its_own_root_only_when_two_roots_share_an_address(
 
 def test_inline_suppressions_in_the_source_apply_to_a_plan_inside_it(tree):
     case = CASES["EG101-plan-public-ip"]
-    commented = case.tf.replace('resource "aws_ecs_service" "web" {',
-                                '# ecs-guard:ignore EG101 reviewed: public by design\nresource "aws_ecs_service" "web" {')
+    commented = case.tf.replace(
+        'resource "aws_ecs_service" "web" {',
+        '# ecs-guard:ignore EG101 reviewed: public by design\nresource "aws_ecs_service" "web" {',
+    )
     assert commented != case.tf
     _case_layout(tree, case.id, commented)
     (tree / "plan.json").rename(tree / "terraform" / "plan.json")
@@ -425,7 +499,9 @@ def test_inline_suppressions_in_the_source_apply_to_a_plan_inside_it(tree):
     assert report.findings == []
     (suppressed,) = report.suppressed
     assert (suppressed.finding.resource, suppressed.suppression.justification) == (
-        "aws_ecs_service.web", "reviewed: public by design")
+        "aws_ecs_service.web",
+        "reviewed: public by design",
+    )
     assert suppressed.finding.location.path == "terraform/main.tf"
 
 
@@ -434,11 +510,14 @@ def test_inline_suppressions_in_the_source_apply_to_a_plan_inside_it(tree):
 
 def test_a_scan_without_tf_files_does_not_import_the_hcl_front_end(tmp_path):
     plan = CASES["EG101-plan-public-ip"].plan_path
-    (tmp_path / "taskdef.json").write_text(json.dumps({"family": "web", "containerDefinitions": [
-        {"name": "web", "image": "nginx:1.27"}]}))
-    script = (f"import sys; from ecs_guard.scan import scan; scan([{str(tmp_path)!r}, {str(plan)!r}]); "
-              "print(sorted(m for m in sys.modules if m.split('.')[0] in ('hcl2', 'lark') "
-              "or m.startswith(('ecs_guard.inputs.terraform.hcl', 'ecs_guard.inputs.terraform.source.root'))))")
+    (tmp_path / "taskdef.json").write_text(
+        json.dumps({"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx:1.27"}]})
+    )
+    script = (
+        f"import sys; from ecs_guard.scan import scan; scan([{str(tmp_path)!r}, {str(plan)!r}]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('hcl2', 'lark') "
+        "or m.startswith(('ecs_guard.inputs.terraform.hcl', 'ecs_guard.inputs.terraform.source.root'))))"
+    )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "[]"

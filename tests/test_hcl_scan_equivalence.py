@@ -15,6 +15,7 @@ and plan.json), with every rule (EG202 too):
   second time, and what the plan does not know but the source writes
   literally is taken from the source.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -22,10 +23,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from fixture_cases import ROOT, all_cases
 
 from ecs_guard.rule import all_rules
 from ecs_guard.scan import scan
-from fixture_cases import ROOT, all_cases
 
 RULES = all_rules()
 SCENARIOS = ROOT / "fixtures" / "scenarios"
@@ -48,8 +49,10 @@ CONTAINERS_PARTLY_KNOWN = "container_definitions is unknown until apply"
 # A plan's configuration does not show locals, so a link written through a
 # local (task_role_arn = local.task_role_arn) cannot be followed in a plan;
 # the source evaluates the local and knows which resource it comes from.
-LINK_THROUGH_A_LOCAL = ("task_role_arn is unknown until apply",
-                        "resource_id of scalable target aws_appautoscaling_target.orphan is unknown until apply")
+LINK_THROUGH_A_LOCAL = (
+    "task_role_arn is unknown until apply",
+    "resource_id of scalable target aws_appautoscaling_target.orphan is unknown until apply",
+)
 EXCEPTIONS = {
     "EG201-plan-image-unknown-until-apply": (CONTAINERS_PARTLY_KNOWN,),
     "EG402-plan-container-definitions-unknown": (CONTAINERS_PARTLY_KNOWN,),
@@ -57,7 +60,7 @@ EXCEPTIONS = {
     "EG601-plan-container-definitions-unknown-until-apply": (CONTAINERS_PARTLY_KNOWN,),
     "EG602-plan-container-definitions-unknown-until-apply": (CONTAINERS_PARTLY_KNOWN,),
     "EG603-plan-container-definitions-unknown-until-apply": (CONTAINERS_PARTLY_KNOWN,),
-    "scenario-unknowns": (CONTAINERS_PARTLY_KNOWN,) + LINK_THROUGH_A_LOCAL,
+    "scenario-unknowns": (CONTAINERS_PARTLY_KNOWN, *LINK_THROUGH_A_LOCAL),
 }
 
 
@@ -69,11 +72,14 @@ def _private_cache(tmp_path, monkeypatch):
 def _results(report, lines: bool = False) -> Counter:
     """Every finding and not-evaluated result, as a multiset (a resource
     reported twice counts twice)."""
+
     def key(kind, result):
         where = (result.location.path, result.location.line) if lines else ()
-        return (kind, result.rule_id, result.resource, result.container) + where
-    return Counter([key("finding", f) for f in report.findings] +
-                   [key("not evaluated", n) for n in report.not_evaluated])
+        return (kind, result.rule_id, result.resource, result.container, *where)
+
+    return Counter(
+        [key("finding", f) for f in report.findings] + [key("not evaluated", n) for n in report.not_evaluated]
+    )
 
 
 def _scan(path: Path):

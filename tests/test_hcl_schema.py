@@ -1,4 +1,5 @@
 """The carried AWS provider schema: aliases are written once and read as their target."""
+
 from __future__ import annotations
 
 from ecs_guard.inputs.terraform.provider.schema import resource_schema
@@ -14,8 +15,11 @@ def test_a_type_with_an_earlier_types_schema_is_written_as_its_alias():
 
 
 def test_an_alias_type_reads_its_targets_schema():
-    for alias, target in (("aws_alb_listener", "aws_lb_listener"), ("aws_alb", "aws_lb"),
-                          ("aws_alb_target_group", "aws_lb_target_group")):
+    for alias, target in (
+        ("aws_alb_listener", "aws_lb_listener"),
+        ("aws_alb", "aws_lb"),
+        ("aws_alb_target_group", "aws_lb_target_group"),
+    ):
         schema = resource_schema(alias)
         assert schema is not None and schema == resource_schema(target)
     assert resource_schema("aws_alb_listener").block("default_action") is not None

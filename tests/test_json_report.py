@@ -1,4 +1,5 @@
 """The JSON report: every entry of a Report, in the documented, versioned schema."""
+
 from __future__ import annotations
 
 import io
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sample_reports import CRASH_LINE, clean_report, sample_report
 
 from ecs_guard.reporters import json_report
-from sample_reports import clean_report, sample_report
 
 SCHEMA_PATH = Path(json_report.__file__).resolve().parent.parent / "schemas" / "report.schema.json"
 
@@ -45,8 +46,12 @@ def test_header_and_summary():
     assert doc["summary"] == {
         "findings": 2,
         "by_severity": {"critical": 0, "high": 1, "medium": 0, "low": 1, "info": 0},
-        "not_evaluated": 1, "rule_errors": 1, "inputs_unreadable": 1, "inputs_not_understood": 1,
-        "files_scanned": 1, "rules_run": 3,
+        "not_evaluated": 1,
+        "rule_errors": 1,
+        "inputs_unreadable": 1,
+        "inputs_not_understood": 1,
+        "files_scanned": 1,
+        "rules_run": 3,
     }
     assert [r["id"] for r in doc["rules"]] == ["EG602", "EG991", "EG992"]
     assert doc["files"] == ["web.json"]
@@ -56,9 +61,14 @@ def test_findings_carry_rule_resource_container_file_and_line():
     doc = rendered(sample_report())
     privileged = next(f for f in doc["findings"] if f["rule_id"] == "EG602")
     assert privileged == {
-        "rule_id": "EG602", "rule_name": "privileged-container", "severity": "high",
-        "message": "container 'web' runs privileged", "resource": "family:web", "container": "web",
-        "file": "web.json", "line": 7,
+        "rule_id": "EG602",
+        "rule_name": "privileged-container",
+        "severity": "high",
+        "message": "container 'web' runs privileged",
+        "resource": "family:web",
+        "container": "web",
+        "file": "web.json",
+        "line": 7,
     }
     flagged = next(f for f in doc["findings"] if f["rule_id"] == "EG991")
     assert flagged["container"] is None and flagged["line"] == 2
@@ -66,11 +76,26 @@ def test_findings_carry_rule_resource_container_file_and_line():
 
 def test_not_evaluated_errors_and_input_problems_are_listed_even_without_verbose():
     doc = rendered(sample_report(), verbose=False)
-    assert doc["not_evaluated"] == [{
-        "rule_id": "EG602", "rule_name": "privileged-container", "resource": "family:web",
-        "container": "side", "reason": "known after apply", "file": "web.json", "line": 14}]
-    assert doc["errors"] == [{"rule_id": "EG992", "resource": "family:web", "message": "KeyError at sample_reports.py:45",
-                              "file": "web.json", "line": 2}]
+    assert doc["not_evaluated"] == [
+        {
+            "rule_id": "EG602",
+            "rule_name": "privileged-container",
+            "resource": "family:web",
+            "container": "side",
+            "reason": "known after apply",
+            "file": "web.json",
+            "line": 14,
+        }
+    ]
+    assert doc["errors"] == [
+        {
+            "rule_id": "EG992",
+            "resource": "family:web",
+            "message": f"KeyError at sample_reports.py:{CRASH_LINE}",
+            "file": "web.json",
+            "line": 2,
+        }
+    ]
     assert doc["input_problems"] == [
         {"kind": "unreadable", "file": "broken.json", "line": 3, "message": "not valid JSON: Expecting value"},
         {"kind": "not-understood", "file": "notes.json", "line": None, "message": "not an input ecs-guard knows"},
@@ -87,8 +112,11 @@ def test_each_finding_is_on_a_line_of_its_own():
     """Reports of large estates are grepped and diffed: one entry per line."""
     from ecs_guard.reporters.json_report import one_entry_per_line
 
-    doc = {"schema_version": 1, "findings": [{"rule_id": "EG101", "line": 3}, {"rule_id": "EG201", "line": 9}],
-           "notices": []}
+    doc = {
+        "schema_version": 1,
+        "findings": [{"rule_id": "EG101", "line": 3}, {"rule_id": "EG201", "line": 9}],
+        "notices": [],
+    }
     text = one_entry_per_line(doc)
     assert json.loads(text) == doc
     lines = text.splitlines()
@@ -96,8 +124,14 @@ def test_each_finding_is_on_a_line_of_its_own():
     assert '  "notices": []' in lines
 
 
-ODD_VALUES = {"message": 'quotes " and \\ backslashes, tabs\t, é, 日本, \u2028', "line": 7, "container": None,
-              "ratio": 0.1, "flags": [True, False], "nested": {"k": ["v", 1]}}
+ODD_VALUES = {
+    "message": 'quotes " and \\ backslashes, tabs\t, é, 日本, \u2028',
+    "line": 7,
+    "container": None,
+    "ratio": 0.1,
+    "flags": [True, False],
+    "nested": {"k": ["v", 1]},
+}
 
 
 @pytest.mark.parametrize("c_encoder", [True, False], ids=["C encoder", "pure Python"])

@@ -1,6 +1,7 @@
 """JsonText finds the line of any JSON path, in any order of questions
 (its members are remembered between questions), and the nearest existing
 ancestor for a path that is absent."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,8 @@ def _emit(value, path=(), lines=None, out=None, indent=0):
         out[-1] += "{"
         for n, (key, item) in enumerate(value.items()):
             out.append(f"{pad}  {json.dumps(key)}: ")
-            lines[path + (key,)] = len(out)
-            _emit(item, path + (key,), lines, out, indent + 1)
+            lines[(*path, key)] = len(out)
+            _emit(item, (*path, key), lines, out, indent + 1)
             if n < len(value) - 1:
                 out[-1] += ","
         out.append(pad + "}")
@@ -28,8 +29,8 @@ def _emit(value, path=(), lines=None, out=None, indent=0):
         out[-1] += "["
         for n, item in enumerate(value):
             out.append(pad + "  ")
-            lines[path + (n,)] = len(out)
-            _emit(item, path + (n,), lines, out, indent + 1)
+            lines[(*path, n)] = len(out)
+            _emit(item, (*path, n), lines, out, indent + 1)
             if n < len(value) - 1:
                 out[-1] += ","
         out.append(pad + "]")
@@ -39,16 +40,23 @@ def _emit(value, path=(), lines=None, out=None, indent=0):
 
 
 def _document():
-    return {"taskDefinition": {
-        "family": "web",
-        "containerDefinitions": [
-            {"name": "a", "environment": [{"name": "K\"ey", "value": "x, y: {z}"}], "user": "1"},
-            {"name": "b", "portMappings": [{"name": "http", "containerPort": 80}], "essential": False,
-             "logConfiguration": {"logDriver": "awslogs", "options": {"name": "nested-name"}}},
-        ],
-        "tags": [],
-        "volumes": [{"name": "v", "efsVolumeConfiguration": {}}]},
-        "other": [[1, 2], [3, [4, {"deep": None}]]]}
+    return {
+        "taskDefinition": {
+            "family": "web",
+            "containerDefinitions": [
+                {"name": "a", "environment": [{"name": 'K"ey', "value": "x, y: {z}"}], "user": "1"},
+                {
+                    "name": "b",
+                    "portMappings": [{"name": "http", "containerPort": 80}],
+                    "essential": False,
+                    "logConfiguration": {"logDriver": "awslogs", "options": {"name": "nested-name"}},
+                },
+            ],
+            "tags": [],
+            "volumes": [{"name": "v", "efsVolumeConfiguration": {}}],
+        },
+        "other": [[1, 2], [3, [4, {"deep": None}]]],
+    }
 
 
 def test_every_path_is_found_in_any_order():
@@ -66,8 +74,8 @@ def test_an_absent_path_gives_its_nearest_existing_ancestor():
     lines, out = _emit(_document(), out=[""])
     text = JsonText("x.json", "\n".join(out))
     container = ("taskDefinition", "containerDefinitions", 1)
-    assert text.line_of(container + ("privileged",)) == lines[container]
-    assert text.line_of(container + ("portMappings", 5, "name")) == lines[container + ("portMappings",)]
+    assert text.line_of((*container, "privileged")) == lines[container]
+    assert text.line_of((*container, "portMappings", 5, "name")) == lines[(*container, "portMappings")]
     assert text.line_of(("taskDefinition", "tags", 0)) == lines[("taskDefinition", "tags")]
     assert text.line_of(("taskDefinition", "family", "x")) == lines[("taskDefinition", "family")]
     assert text.line_of(("missing",)) == 1
@@ -92,14 +100,29 @@ def test_locations_are_lazy_and_keep_the_address():
 
 # ----------------------------------------------------------------- remembered members
 
-_KEYS = ["name", "user", "image", "essential", "environment", "value", "a b", "x:y", "name2", "0",
-         "K\"ey", "back\\slash", "é", "a/b", ""]
+_KEYS = [
+    "name",
+    "user",
+    "image",
+    "essential",
+    "environment",
+    "value",
+    "a b",
+    "x:y",
+    "name2",
+    "0",
+    'K"ey',
+    "back\\slash",
+    "é",
+    "a/b",
+    "",
+]
 
 
 def _random_value(rng: random.Random, depth: int = 0):
     kind = rng.random()
     if depth > 4 or kind < 0.35:
-        return rng.choice([None, True, False, 0, -1.5, 12, "v", "x, y: {z}\n\"", "}", "]\n", ""])
+        return rng.choice([None, True, False, 0, -1.5, 12, "v", 'x, y: {z}\n"', "}", "]\n", ""])
     if kind < 0.65:
         return [_random_value(rng, depth + 1) for _ in range(rng.randrange(0, 4))]
     return {rng.choice(_KEYS): _random_value(rng, depth + 1) for _ in range(rng.randrange(0, 6))}
@@ -110,16 +133,16 @@ def _paths(value, path=()):
     yield path
     if isinstance(value, dict):
         for key, item in value.items():
-            yield from _paths(item, path + (key,))
-        yield from (path + (key,) for key in _KEYS if key not in value)
-        yield path + (0,)
+            yield from _paths(item, (*path, key))
+        yield from ((*path, key) for key in _KEYS if key not in value)
+        yield (*path, 0)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _paths(item, path + (index,))
-        yield path + (len(value),)
-        yield path + ("name",)
+            yield from _paths(item, (*path, index))
+        yield (*path, len(value))
+        yield (*path, "name")
     else:
-        yield path + ("name",)
+        yield (*path, "name")
 
 
 def test_remembered_members_give_the_same_answers_in_any_order_on_random_documents():

@@ -1,5 +1,6 @@
 """What `pip install .` ships: every package of the source tree, its data
 files, and the rule pack under its installed name."""
+
 from __future__ import annotations
 
 import sys

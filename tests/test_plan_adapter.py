@@ -6,19 +6,20 @@ values with their reasons, and locations. Edge cases (pretty-printed
 plans, malformed JSON, a resource of the wrong shape) are made from the
 real plans, so they keep Terraform's real layout.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import json
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.terraform.plan.adapter import load_plan
 from ecs_guard.inputs.terraform.build.links import Instance, Links, config_path, module_of
+from ecs_guard.inputs.terraform.plan.adapter import load_plan
 from ecs_guard.model import Inventory, Resource, Value
 from ecs_guard.rule import get_rule
 from ecs_guard.scan import scan
@@ -33,7 +34,7 @@ GREEN = 'module.api.aws_ecs_service.this["green"]'
 WORKER = "module.worker.aws_ecs_service.worker"
 
 
-@lru_cache(maxsize=None)
+@cache
 def scenario(name: str) -> Inventory:
     return load_plan(str(SCENARIOS / name / "plan.json"), f"{name}/plan.json")
 
@@ -93,32 +94,44 @@ def values_of(obj, seen=None):
 
 # ----------------------------------------------------------------- fargate-web: what is in the plan
 
+
 def test_fargate_web_reads_every_resource_with_its_full_address():
     inventory = scenario("fargate-web")
     assert inventory.problems == []
     assert inventory.files == ["fargate-web/plan.json"]
     assert addresses(inventory.clusters) == ["aws_ecs_cluster.main"]
-    assert sorted(addresses(inventory.services)) == sorted(
-        ["aws_ecs_service.legacy", BLUE, GREEN, WORKER])
+    assert sorted(addresses(inventory.services)) == sorted(["aws_ecs_service.legacy", BLUE, GREEN, WORKER])
     assert addresses(inventory.task_sets) == ["aws_ecs_task_set.canary"]
     assert sorted(addresses(inventory.task_definitions)) == sorted(
-        ["aws_ecs_task_definition.legacy", API_TD, "module.worker.aws_ecs_task_definition.worker"])
+        ["aws_ecs_task_definition.legacy", API_TD, "module.worker.aws_ecs_task_definition.worker"]
+    )
     assert sorted(addresses(inventory.roles)) == ["aws_iam_role.execution", "aws_iam_role.task"]
     assert sorted(addresses(inventory.target_groups)) == [
-        'module.api.aws_lb_target_group.this["blue"]', 'module.api.aws_lb_target_group.this["green"]']
-    assert addresses(inventory.subnets) == ["aws_subnet.private[0]", "aws_subnet.private[1]",
-                                            "aws_subnet.private[2]"]
+        'module.api.aws_lb_target_group.this["blue"]',
+        'module.api.aws_lb_target_group.this["green"]',
+    ]
+    assert addresses(inventory.subnets) == ["aws_subnet.private[0]", "aws_subnet.private[1]", "aws_subnet.private[2]"]
     assert sorted(addresses(inventory.scalable_targets)) == [
-        'module.api.aws_appautoscaling_target.this["blue"]', 'module.api.aws_appautoscaling_target.this["green"]',
-        "module.worker.aws_appautoscaling_target.worker"]
+        'module.api.aws_appautoscaling_target.this["blue"]',
+        'module.api.aws_appautoscaling_target.this["green"]',
+        "module.worker.aws_appautoscaling_target.worker",
+    ]
 
 
 def test_every_value_is_located_at_a_resource_entry_of_the_plan():
     path = SCENARIOS / "fargate-web" / "plan.json"
     in_plan = plan_addresses(path)
     inventory = scenario("fargate-web")
-    top = [*inventory.clusters, *inventory.services, *inventory.task_sets, *inventory.task_definitions,
-           *inventory.roles, *inventory.target_groups, *inventory.subnets, *inventory.scalable_targets]
+    top = [
+        *inventory.clusters,
+        *inventory.services,
+        *inventory.task_sets,
+        *inventory.task_definitions,
+        *inventory.roles,
+        *inventory.target_groups,
+        *inventory.subnets,
+        *inventory.scalable_targets,
+    ]
     checked = 0
     for resource in top:
         assert resource.location.address == resource.address
@@ -149,14 +162,17 @@ def test_blue_green_services_in_a_module_link_to_their_resources():
     for colour in ("blue", "green"):
         service = services[f'module.api.aws_ecs_service.this["{colour}"]']
         assert service.name.value == f"api-{colour}"
-        assert service.cluster.value is cluster                      # var.cluster_id -> aws_ecs_cluster.main.id
+        assert service.cluster.value is cluster  # var.cluster_id -> aws_ecs_cluster.main.id
         assert service.task_definition.value is task_definition
         assert (service.launch_type.value, service.platform_version.value) == ("FARGATE", "1.4.0")
         assert (service.desired_count.value, service.scheduling_strategy.value) == (2, "REPLICA")
         assert service.assign_public_ip.value is False
         assert [s.address for s in service.subnets.value] == [f"aws_subnet.private[{i}]" for i in range(3)]
         assert [s.availability_zone.value for s in service.subnets.value] == [
-            "ap-northeast-2a", "ap-northeast-2b", "ap-northeast-2c"]
+            "ap-northeast-2a",
+            "ap-northeast-2b",
+            "ap-northeast-2c",
+        ]
         assert service.target_groups.value == (groups[f'module.api.aws_lb_target_group.this["{colour}"]'],)
         assert (service.circuit_breaker_enabled.value, service.circuit_breaker_rollback.value) == (True, True)
         assert service.deployment_controller.value is None
@@ -178,14 +194,17 @@ def test_scalable_targets_carry_their_policies_and_scheduled_actions():
     assert addresses(green.policies.value) == ['module.api.aws_appautoscaling_policy.cpu["green"]']
     assert green.scheduled_actions.value == ()
     assert (worker.resource_id.value, worker.min_capacity.value, worker.max_capacity.value) == (
-        "service/web/worker", 1, 1)
+        "service/web/worker",
+        1,
+        1,
+    )
     assert (worker.policies.value, worker.scheduled_actions.value) == ((), ())
 
 
 def test_worker_service_with_capacity_providers_and_a_subnet_outside_the_plan():
     inventory = scenario("fargate-web")
     worker = by_address(inventory.services)[WORKER]
-    assert worker.cluster.value is inventory.clusters[0]        # var.cluster_arn -> aws_ecs_cluster.main.arn
+    assert worker.cluster.value is inventory.clusters[0]  # var.cluster_arn -> aws_ecs_cluster.main.arn
     assert worker.launch_type.value is None
     # capacity_provider_strategy is a set in the provider schema: the plan keeps no order
     assert sorted(worker.capacity_providers.value) == ["FARGATE", "FARGATE_SPOT"]
@@ -202,7 +221,7 @@ def test_legacy_service_links_its_task_definition_by_family_and_its_classic_elb(
     inventory = scenario("fargate-web")
     legacy = by_address(inventory.services)["aws_ecs_service.legacy"]
     assert legacy.task_definition.value is by_address(inventory.task_definitions)["aws_ecs_task_definition.legacy"]
-    assert legacy.cluster.value is inventory.clusters[0]        # by reference to aws_ecs_cluster.main.arn
+    assert legacy.cluster.value is inventory.clusters[0]  # by reference to aws_ecs_cluster.main.arn
     (elb,) = legacy.target_groups.value
     assert (elb.address, elb.arn.value, elb.health_check_enabled.value) == ("elb:legacy-elb", None, True)
     assert legacy.deployment_controller.value == "CODE_DEPLOY"
@@ -214,16 +233,21 @@ def test_legacy_service_links_its_task_definition_by_family_and_its_classic_elb(
 def test_task_set_links_through_module_outputs():
     inventory = scenario("fargate-web")
     (canary,) = inventory.task_sets
-    assert canary.service.value == WORKER                       # module.worker.service_id -> its service
-    assert canary.task_definition.value is by_address(inventory.task_definitions)[
-        "module.worker.aws_ecs_task_definition.worker"]
+    assert canary.service.value == WORKER  # module.worker.service_id -> its service
+    assert (
+        canary.task_definition.value
+        is by_address(inventory.task_definitions)["module.worker.aws_ecs_task_definition.worker"]
+    )
     assert (canary.launch_type.value, canary.assign_public_ip.value) == ("FARGATE", False)
 
 
 def test_task_definition_attributes_containers_and_volumes():
     td = by_address(scenario("fargate-web").task_definitions)[API_TD]
     assert (td.family.value, td.network_mode.value, td.requires_compatibilities.value) == (
-        "api", "awsvpc", ("FARGATE",))
+        "api",
+        "awsvpc",
+        ("FARGATE",),
+    )
     assert (td.cpu.value, td.memory.value, td.pid_mode.value, td.os_family.value) == ("512", "1024", None, "LINUX")
     containers = {c.name.value: c for c in td.containers.value}
     assert sorted(containers) == ["log-router", "web"]
@@ -258,11 +282,12 @@ def test_roles_are_resolved_with_every_policy_that_applies():
 
     policies = by_address(roles["aws_iam_role.task"].policies.value)
     assert sorted(policies) == ["aws_iam_policy.queue", "aws_iam_role.task", "aws_iam_role_policy.task_parameters"]
-    assert policies["aws_iam_role.task"].name.value == "read-assets"     # an inline_policy block
+    assert policies["aws_iam_role.task"].name.value == "read-assets"  # an inline_policy block
     assert statements_of(policies["aws_iam_role.task"]) == [("Allow", ("s3:GetObject", "s3:ListBucket"), None)]
     assert statements_of(policies["aws_iam_role_policy.task_parameters"]) == [("Allow", (), ("iam:*",))]
     assert statements_of(policies["aws_iam_policy.queue"]) == [
-        ("Allow", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), None)]
+        ("Allow", ("sqs:ReceiveMessage", "sqs:DeleteMessage"), None)
+    ]
     assert policies["aws_iam_policy.queue"].aws_managed is False
 
     worker_td = by_address(inventory.task_definitions)["module.worker.aws_ecs_task_definition.worker"]
@@ -272,6 +297,7 @@ def test_roles_are_resolved_with_every_policy_that_applies():
 
 
 # ----------------------------------------------------------------- unknowns: never a pass
+
 
 def test_unknown_container_definitions_are_not_known_never_empty():
     td = scenario("unknowns").task_definitions[0]
@@ -294,22 +320,24 @@ def test_roles_outside_the_plan_or_behind_a_local_are_not_known():
     shared = "arn:aws:iam::123456789012:role/shared-ecs-execution"
     assert td.execution_role_ref.value == shared
     assert reason(td.execution_role) == f"role {shared} is not defined in the plan"
-    assert reason(td.task_role_ref) == "task_role_arn is unknown until apply"   # local.task_role_arn
+    assert reason(td.task_role_ref) == "task_role_arn is unknown until apply"  # local.task_role_arn
     assert reason(td.task_role) == "task_role_arn is unknown until apply"
 
 
 def test_role_policies_from_a_document_read_at_apply_and_a_policy_outside_the_plan():
     (role,) = scenario("unknowns").roles
-    assert reason(role.name) == "name is unknown until apply"                  # name_prefix
+    assert reason(role.name) == "name is unknown until apply"  # name_prefix
     policies = by_address(role.policies.value)
     assert sorted(policies) == ["arn:aws:iam::123456789012:policy/defined-elsewhere", "aws_iam_role_policy.repository"]
     (statement,) = policies["aws_iam_role_policy.repository"].statements.value
-    assert statement.address == "data.aws_iam_policy_document.repository"       # its statement blocks
+    assert statement.address == "data.aws_iam_policy_document.repository"  # its statement blocks
     assert (statement.effect.value, statement.actions.value, statement.not_actions.value) == ("Allow", ("ecr:*",), None)
     outside = policies["arn:aws:iam::123456789012:policy/defined-elsewhere"]
     assert (outside.aws_managed, outside.arn.value) == (False, "arn:aws:iam::123456789012:policy/defined-elsewhere")
-    assert reason(outside.statements) == \
-        "policy arn:aws:iam::123456789012:policy/defined-elsewhere is not defined in the plan"
+    assert (
+        reason(outside.statements)
+        == "policy arn:aws:iam::123456789012:policy/defined-elsewhere is not defined in the plan"
+    )
 
 
 def test_other_attributes_unknown_until_apply_name_the_attribute():
@@ -338,23 +366,26 @@ def test_scalable_target_with_an_unknown_resource_id_links_through_references():
 def test_a_scalable_target_that_names_no_service_leaves_the_others_unknown():
     inventory = scenario("unknowns")
     batch = by_address(inventory.services)["aws_ecs_service.batch"]
-    assert reason(batch.scalable_target) == \
-        "resource_id of scalable target aws_appautoscaling_target.orphan is unknown until apply"
+    assert (
+        reason(batch.scalable_target)
+        == "resource_id of scalable target aws_appautoscaling_target.orphan is unknown until apply"
+    )
 
 
 def test_default_cluster_default_subnet_and_lambda_target_group():
     inventory = scenario("unknowns")
     batch = by_address(inventory.services)["aws_ecs_service.batch"]
-    assert batch.cluster.known and batch.cluster.value is None          # the account's default cluster
+    assert batch.cluster.known and batch.cluster.value is None  # the account's default cluster
     assert batch.task_definition.value is inventory.task_definitions[0]  # by family
     (subnet,) = batch.subnets.value
     assert (subnet.address, subnet.availability_zone.value) == ("aws_default_subnet.a", "ap-northeast-2a")
     assert (batch.assign_public_ip.value, batch.target_groups.value) == (True, ())
     lambda_group = by_address(inventory.target_groups)["aws_alb_target_group.lambda"]
-    assert lambda_group.health_check_enabled.value is False             # AWS's default for lambda targets
+    assert lambda_group.health_check_enabled.value is False  # AWS's default for lambda targets
 
 
 # ----------------------------------------------------------------- lines, bad input
+
 
 def test_pretty_printed_plan_locates_each_resource_at_its_entry(tmp_path):
     data = json.loads((SCENARIOS / "fargate-web" / "plan.json").read_text())
@@ -364,7 +395,7 @@ def test_pretty_printed_plan_locates_each_resource_at_its_entry(tmp_path):
     assert inventory.problems == []
 
     def entry_line(address: str) -> int:  # planned_values comes first: its entry is the first mention
-        return text[:text.index(f'"address": {json.dumps(address)}')].count("\n") + 1
+        return text[: text.index(f'"address": {json.dumps(address)}')].count("\n") + 1
 
     resources = [*inventory.services, *inventory.task_definitions, *inventory.roles, *inventory.subnets]
     lines = {r.address: r.location.line for r in resources}
@@ -387,9 +418,9 @@ def test_malformed_json_is_one_problem_with_its_line(tmp_path):
     assert problem.message.startswith("invalid JSON")
     assert inventory.services == [] and inventory.task_definitions == []
 
-    (tmp_path / "cut.json").write_text(text[:len(text) // 2])
+    (tmp_path / "cut.json").write_text(text[: len(text) // 2])
     (problem,) = load_plan(str(tmp_path / "cut.json"), "cut.json").problems
-    assert problem.line == text[:len(text) // 2].count("\n") + 1
+    assert problem.line == text[: len(text) // 2].count("\n") + 1
 
 
 def test_not_a_plan_and_unreadable_files_are_problems(tmp_path):
@@ -414,7 +445,8 @@ def test_a_resource_of_the_wrong_shape_is_reported_and_the_rest_is_scanned(tmp_p
             resource["values"] = ["not", "an", "object"]
         if resource["address"] == "aws_ecs_task_definition.legacy":
             resource["values"]["container_definitions"] = json.dumps(
-                [{"name": "legacy", "environment": "DB_PASSWORD=hunter2-secret"}])
+                [{"name": "legacy", "environment": "DB_PASSWORD=hunter2-secret"}]
+            )
     (tmp_path / "plan.json").write_text(json.dumps(data))
     inventory = load_plan(str(tmp_path / "plan.json"), "plan.json")
     messages = sorted(p.message for p in inventory.problems)
@@ -424,11 +456,11 @@ def test_a_resource_of_the_wrong_shape_is_reported_and_the_rest_is_scanned(tmp_p
         f"{API_TD}: container_definitions is not valid JSON (JSONDecodeError at char 26)",
         "module.worker.aws_ecs_task_definition.worker: volume is not a list of blocks",
     ]
-    assert not any("hunter2" in p.message for p in inventory.problems)   # never a value from the input
+    assert not any("hunter2" in p.message for p in inventory.problems)  # never a value from the input
     assert {p.kind for p in inventory.problems} == {"not-understood"}
     assert inventory.task_definitions == []
     services = by_address(inventory.services)
-    assert len(services) == 4                                     # every service is still scanned
+    assert len(services) == 4  # every service is still scanned
     assert reason(services[BLUE].task_definition) == f"{API_TD} could not be read (see the input problems)"
     # the cluster's planned entry is skipped; its resource_changes entry still holds its values
     assert services[BLUE].cluster.value.container_insights.value == "enabled"
@@ -436,15 +468,22 @@ def test_a_resource_of_the_wrong_shape_is_reported_and_the_rest_is_scanned(tmp_p
 
 # ----------------------------------------------------------------- references across modules
 
+
 def _links() -> Links:
     instances = {
         ("", "aws_subnet.private"): [Instance(f"aws_subnet.private[{i}]", i) for i in range(2)],
         ("", "aws_iam_role.exec"): [Instance("aws_iam_role.exec", None)],
         ('module.svc["a"]', "aws_lb_target_group.this"): [
-            Instance(f'module.svc["a"].aws_lb_target_group.this["{k}"]', k) for k in ("x", "y")],
+            Instance(f'module.svc["a"].aws_lb_target_group.this["{k}"]', k) for k in ("x", "y")
+        ],
     }
-    calls = {("", "svc"): {"role": ["aws_iam_role.exec.arn", "aws_iam_role.exec"], "subnets": ["local.subnets"],
-                           "one_subnet": ["aws_subnet.private[1].id", "aws_subnet.private[1]", "aws_subnet.private"]}}
+    calls = {
+        ("", "svc"): {
+            "role": ["aws_iam_role.exec.arn", "aws_iam_role.exec"],
+            "subnets": ["local.subnets"],
+            "one_subnet": ["aws_subnet.private[1].id", "aws_subnet.private[1]", "aws_subnet.private"],
+        }
+    }
     outputs = {("module.svc", "groups"): ["aws_lb_target_group.this"]}
     return Links(instances, calls, outputs)
 
@@ -455,11 +494,15 @@ def test_references_follow_module_variables_keys_splats_and_outputs():
     assert links.resolve(["var.role"], inner, "x").addresses == ("aws_iam_role.exec",)
     assert links.resolve(["var.one_subnet"], inner, None).addresses == ("aws_subnet.private[1]",)
     assert links.resolve(["aws_subnet.private"], "", None).addresses == (
-        "aws_subnet.private[0]", "aws_subnet.private[1]")
+        "aws_subnet.private[0]",
+        "aws_subnet.private[1]",
+    )
     own_key = links.resolve(["aws_lb_target_group.this", "each.key"], inner, "y")
     assert own_key.addresses == ('module.svc["a"].aws_lb_target_group.this["y"]',)
     assert links.resolve(['module.svc["a"].groups'], "", None).addresses == (
-        'module.svc["a"].aws_lb_target_group.this["x"]', 'module.svc["a"].aws_lb_target_group.this["y"]')
+        'module.svc["a"].aws_lb_target_group.this["x"]',
+        'module.svc["a"].aws_lb_target_group.this["y"]',
+    )
     assert links.resolve(["aws_ecr_repository.app.arn"], "", None).addresses == ("aws_ecr_repository.app",)
 
 
@@ -478,6 +521,7 @@ def test_addresses_split_into_module_and_configuration_paths():
 
 
 # ----------------------------------------------------------------- the benchmark's synthetic plan
+
 
 @pytest.mark.skipif(not GEN.exists(), reason="shared/bench/gen.py is not beside the repository")
 def test_synthetic_plan_links_every_app(tmp_path):

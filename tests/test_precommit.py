@@ -5,6 +5,7 @@ The repository here is a folder with a `.git` folder in it (no git needed):
 two environments calling a shared service module, which calls an IAM
 module; a root nobody calls; variables files; task definitions alone and
 beside a snapshot; an audit snapshot; a plan; JSON that is no input."""
+
 from __future__ import annotations
 
 import json
@@ -67,16 +68,32 @@ output "role_arn" {
 
 
 def task_definition(family: str, privileged: bool = False) -> dict:
-    return {"family": family, "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
-            "cpu": "256", "memory": "512",
-            "containerDefinitions": [{"name": family, "image": f"example/{family}:1.0.0", "essential": True,
-                                      "privileged": privileged}]}
+    return {
+        "family": family,
+        "networkMode": "awsvpc",
+        "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256",
+        "memory": "512",
+        "containerDefinitions": [
+            {"name": family, "image": f"example/{family}:1.0.0", "essential": True, "privileged": privileged}
+        ],
+    }
 
 
-SERVICES_OUTPUT = {"services": [{"serviceArn": "arn:aws:ecs:eu-west-1:123456789012:service/prod/web",
-                                 "serviceName": "web"}], "failures": []}
-MANIFEST = {"ecsGuardAudit": {"version": 1, "account": "123456789012", "regions": ["eu-west-1"],
-                              "startedAt": "2026-11-29T10:00:00Z", "calls": [], "failures": []}}
+SERVICES_OUTPUT = {
+    "services": [{"serviceArn": "arn:aws:ecs:eu-west-1:123456789012:service/prod/web", "serviceName": "web"}],
+    "failures": [],
+}
+MANIFEST = {
+    "ecsGuardAudit": {
+        "version": 1,
+        "account": "123456789012",
+        "regions": ["eu-west-1"],
+        "startedAt": "2026-11-29T10:00:00Z",
+        "calls": [],
+        "failures": [],
+    }
+}
 STATE = {"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {}}}
 
 FILES = {
@@ -146,6 +163,7 @@ def skipped(*changed: str) -> dict[str, str]:
 
 # ----------------------------------------------------------------- Terraform files
 
+
 def test_a_root_file_maps_to_its_folder(repo):
     assert targets("standalone/main.tf") == ["standalone"]
 
@@ -177,8 +195,10 @@ def test_files_of_one_root_and_its_modules_give_each_root_once(repo):
     plan = plan_scan(["envs/prod/main.tf", "modules/service/main.tf", "envs/prod/terraform.tfvars"])
     assert [target.path for target in plan.targets] == ["envs/prod", "envs/staging"]
     prod = plan.targets[0]
-    assert (prod.kind, prod.changed) == ("Terraform root", ("envs/prod/main.tf", "modules/service/main.tf",
-                                                            "envs/prod/terraform.tfvars"))
+    assert (prod.kind, prod.changed) == (
+        "Terraform root",
+        ("envs/prod/main.tf", "modules/service/main.tf", "envs/prod/terraform.tfvars"),
+    )
 
 
 def test_a_root_is_given_to_the_scan_as_one_of_its_tf_files(repo):
@@ -190,8 +210,13 @@ def test_a_root_is_given_to_the_scan_as_one_of_its_tf_files(repo):
 
 
 def test_a_root_at_the_repository_top_does_not_make_the_scan_walk_the_repository(repo, capsys):
-    write_files(repo, {"main.tf": 'module "tools" {\n  source = "./tools"\n}\n',
-                       "tools/main.tf": 'resource "aws_ecs_cluster" "tools" {\n  name = "tools"\n}\n'})
+    write_files(
+        repo,
+        {
+            "main.tf": 'module "tools" {\n  source = "./tools"\n}\n',
+            "tools/main.tf": 'resource "aws_ecs_cluster" "tools" {\n  name = "tools"\n}\n',
+        },
+    )
     assert targets("tools/main.tf") == ["."]
     files = scanned_files(capsys, "tools/main.tf")
     assert {"main.tf", "tools/main.tf"} <= set(files)
@@ -201,7 +226,8 @@ def test_a_root_at_the_repository_top_does_not_make_the_scan_walk_the_repository
 def test_files_under_terraform_s_own_folder_are_skipped(repo):
     assert targets(".terraform/modules/vpc/main.tf") == []
     assert skipped(".terraform/modules/vpc/main.tf") == {
-        ".terraform/modules/vpc/main.tf": "in a folder ecs-guard does not scan"}
+        ".terraform/modules/vpc/main.tf": "in a folder ecs-guard does not scan"
+    }
 
 
 def test_absolute_paths_are_shown_relative_to_the_working_directory(repo):
@@ -214,6 +240,7 @@ def test_callers_are_found_from_the_repository_top_not_the_working_directory(rep
 
 
 # ----------------------------------------------------------------- deleted files
+
 
 def test_a_deleted_file_of_a_root_still_maps_to_the_root(repo):
     assert targets("standalone/gone.tf") == ["standalone"]
@@ -240,6 +267,7 @@ def test_a_deleted_file_of_an_audit_snapshot_maps_to_the_snapshot(repo):
 
 
 # ----------------------------------------------------------------- JSON files
+
 
 def test_a_task_definition_on_its_own_maps_to_the_file(repo):
     plan = plan_scan(["taskdefs/web.json"])
@@ -268,8 +296,10 @@ def test_a_plan_maps_to_the_file(repo):
 def test_json_that_is_no_input_is_skipped(repo):
     assert targets("package.json", ".vscode/settings.json", "state.json") == []
     assert skipped("package.json", ".vscode/settings.json", "state.json") == {
-        "package.json": "not an ECS input", ".vscode/settings.json": "not an ECS input",
-        "state.json": "not an ECS input"}
+        "package.json": "not an ECS input",
+        ".vscode/settings.json": "not an ECS input",
+        "state.json": "not an ECS input",
+    }
 
 
 def test_other_files_are_skipped(repo):
@@ -284,32 +314,45 @@ def test_a_target_inside_a_folder_target_is_dropped(repo):
 
 def test_describe_lists_targets_and_skipped_files(repo):
     lines = plan_scan(["modules/service/main.tf", "package.json"]).describe()
-    assert lines == ["scan envs/prod (Terraform root, for modules/service/main.tf)",
-                     "scan envs/staging (Terraform root, for modules/service/main.tf)",
-                     "skip package.json: not an ECS input"]
+    assert lines == [
+        "scan envs/prod (Terraform root, for modules/service/main.tf)",
+        "scan envs/staging (Terraform root, for modules/service/main.tf)",
+        "skip package.json: not an ECS input",
+    ]
 
 
 # ----------------------------------------------------------------- finding module calls in text
 
-@pytest.mark.parametrize("text, sources", [
-    ('module "a" {\n  source = "./a"\n}\n', ["./a"]),
-    ('module "a" { source = "../a" }\nmodule b { source = "../../b" }\n', ["../a", "../../b"]),
-    ('module "a" {\n  count  = 2\n  tags   = { team = "x" }\n  source = "./late"\n}\n', ["./late"]),
-    ('module "r" {\n  source = "git::https://example.com/m.git//x"\n  files = {\n    source = "./no"\n  }\n}\n', []),
-    ('module "v" {\n  source  = "terraform-aws-modules/vpc/aws"\n}\n', []),
-    ('# module "a" { source = "./a" }\n// module "b" { source = "./b" }\n/* module "c" {\n source = "./c"\n} */\n', []),
-    ('module "a" {\n  # source = "./old"\n  source = "./new" # was ./old\n}\n', ["./new"]),
-    ('resource "aws_s3_object" "o" {\n  source = "./files/app.zip"\n}\n', []),
-    ('module "url" {\n  source = "./m"\n  note   = "see http://x/#anchor"\n}\n', ["./m"]),
-    ('module "here" {\n  source = "."\n}\n', ["."]),
-])
+
+@pytest.mark.parametrize(
+    "text, sources",
+    [
+        ('module "a" {\n  source = "./a"\n}\n', ["./a"]),
+        ('module "a" { source = "../a" }\nmodule b { source = "../../b" }\n', ["../a", "../../b"]),
+        ('module "a" {\n  count  = 2\n  tags   = { team = "x" }\n  source = "./late"\n}\n', ["./late"]),
+        (
+            'module "r" {\n  source = "git::https://example.com/m.git//x"\n  files = {\n    source = "./no"\n  }\n}\n',
+            [],
+        ),
+        ('module "v" {\n  source  = "terraform-aws-modules/vpc/aws"\n}\n', []),
+        (
+            '# module "a" { source = "./a" }\n// module "b" { source = "./b" }\n/* module "c" {\n source = "./c"\n} */\n',
+            [],
+        ),
+        ('module "a" {\n  # source = "./old"\n  source = "./new" # was ./old\n}\n', ["./new"]),
+        ('resource "aws_s3_object" "o" {\n  source = "./files/app.zip"\n}\n', []),
+        ('module "url" {\n  source = "./m"\n  note   = "see http://x/#anchor"\n}\n', ["./m"]),
+        ('module "here" {\n  source = "."\n}\n', ["."]),
+    ],
+)
 def test_local_module_sources(text, sources):
     assert local_module_sources(text) == sources
 
 
 def test_local_module_sources_in_terraform_json():
-    text = json.dumps({"module": {"a": {"source": "./a"}, "b": {"source": "hashicorp/consul/aws"},
-                                  "c": [{"source": "../c"}]}})
+    text = json.dumps(
+        {"module": {"a": {"source": "./a"}, "b": {"source": "hashicorp/consul/aws"}, "c": [{"source": "../c"}]}}
+    )
     assert local_module_sources_json(text) == ["./a", "../c"]
     assert local_module_sources_json("{not json") == []
 
@@ -320,6 +363,7 @@ def test_module_calls_in_terraform_json_make_callers(repo):
 
 
 # ----------------------------------------------------------------- the command
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = cli.main(list(argv))
@@ -335,18 +379,24 @@ def test_changed_without_files_scans_nothing(repo, capsys):
 
 def test_changed_task_definition_is_scanned_and_other_json_is_not(repo, capsys):
     write_files(repo, {"taskdefs/web.json": json.dumps(task_definition("web", privileged=True), indent=2)})
-    code, out, _ = run(capsys, "scan", "--changed", "taskdefs/web.json", "package.json",
-                       ".vscode/settings.json", "README.md")
+    code, out, _ = run(
+        capsys, "scan", "--changed", "taskdefs/web.json", "package.json", ".vscode/settings.json", "README.md"
+    )
     assert code == 1
     assert "taskdefs/web.json" in out and "EG602" in out
-    assert "taskdefs/worker.json" not in out       # an unchanged file beside it is not scanned
+    assert "taskdefs/worker.json" not in out  # an unchanged file beside it is not scanned
     assert "package.json" not in out and "settings.json" not in out
     assert "1 file," in out
 
 
 def test_changed_honours_the_config_file(repo, capsys):
-    write_files(repo, {".ecs-guard.yaml": "fail-on: critical\n",
-                       "taskdefs/web.json": json.dumps(task_definition("web", privileged=True))})
+    write_files(
+        repo,
+        {
+            ".ecs-guard.yaml": "fail-on: critical\n",
+            "taskdefs/web.json": json.dumps(task_definition("web", privileged=True)),
+        },
+    )
     code, out, _ = run(capsys, "scan", "--changed", "taskdefs/web.json")
     assert "EG602" in out
     assert code == 0  # EG602 is high: below the config's fail-on
@@ -355,31 +405,32 @@ def test_changed_honours_the_config_file(repo, capsys):
 def test_changed_honours_flags_given_before_the_files(repo, capsys):
     """pre-commit appends the files after the hook's `args`."""
     write_files(repo, {"taskdefs/web.json": json.dumps(task_definition("web", privileged=True))})
-    code, out, _ = run(capsys, "scan", "--changed", "--ignore", "EG6", "taskdefs/web.json")
+    _code, out, _ = run(capsys, "scan", "--changed", "--ignore", "EG6", "taskdefs/web.json")
     assert "EG602" not in out
     assert "1 file," in out
 
 
 def test_changed_verbose_says_what_is_scanned_and_why(repo, capsys):
-    code, _, err = run(capsys, "scan", "--changed", "--verbose", "taskdefs/web.json", "package.json")
+    _code, _, err = run(capsys, "scan", "--changed", "--verbose", "taskdefs/web.json", "package.json")
     assert "ecs-guard: scan taskdefs/web.json (task definition, for taskdefs/web.json)" in err
     assert "ecs-guard: skip package.json: not an ECS input" in err
 
 
 def test_without_changed_the_paths_default_to_the_current_folder(repo, capsys):
     """--changed's handling of "no PATH" leaves the plain scan as it was: the whole folder."""
-    code, out, _ = run(capsys, "scan", "--format", "json")
+    _code, out, _ = run(capsys, "scan", "--format", "json")
     files = json.loads(out)["files"]
     assert {"taskdefs/web.json", "taskdefs/worker.json", "estate/describe-services.json"} <= set(files)
 
 
 def scanned_files(capsys, *changed: str) -> list[str]:
-    code, out, _ = run(capsys, "scan", "--format", "json", "--changed", *changed)
+    _code, out, _ = run(capsys, "scan", "--format", "json", "--changed", *changed)
     return json.loads(out)["files"]
 
 
 # ----------------------------------------------------------------- Terraform through the command
 # These need the HCL input in `ecs-guard scan` (a root folder scanned with its local modules).
+
 
 def test_changed_child_module_is_judged_through_each_calling_root(repo, capsys):
     """modules/service is privileged only where a root passes privileged = true

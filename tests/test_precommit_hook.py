@@ -17,6 +17,7 @@ settings with comments) that pre-commit hands over too.
 
 Skipped, with the reason, only when git or pre-commit is not installed.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,10 +84,28 @@ module "web" {
 
 
 def task_definition(**container) -> str:
-    web = {"name": "web", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2", "essential": True,
-           "user": "1000", "readonlyRootFilesystem": True, **container}
-    return json.dumps({"family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
-                       "cpu": "256", "memory": "512", "containerDefinitions": [web]}, indent=2) + "\n"
+    web = {
+        "name": "web",
+        "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2",
+        "essential": True,
+        "user": "1000",
+        "readonlyRootFilesystem": True,
+        **container,
+    }
+    return (
+        json.dumps(
+            {
+                "family": "web",
+                "networkMode": "awsvpc",
+                "requiresCompatibilities": ["FARGATE"],
+                "cpu": "256",
+                "memory": "512",
+                "containerDefinitions": [web],
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 PROJECT = {
@@ -101,13 +120,17 @@ PROJECT = {
 
 # ----------------------------------------------------------------- git and pre-commit in isolation
 
+
 @pytest.fixture(scope="session")
 def environment(tmp_path_factory) -> dict[str, str]:
     """Git without the user's or the system's config, and pre-commit with its own cache."""
     home = tmp_path_factory.mktemp("precommit-home")
     gitconfig = home / "gitconfig"
-    gitconfig.write_text("[user]\n\tname = ecs-guard tests\n\temail = tests@example.com\n"
-                         "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n", encoding="utf-8")
+    gitconfig.write_text(
+        "[user]\n\tname = ecs-guard tests\n\temail = tests@example.com\n"
+        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
+        encoding="utf-8",
+    )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "PRE_COMMIT"))}
     env.update(GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1", PRE_COMMIT_HOME=str(home / "cache"))
     return env
@@ -151,9 +174,10 @@ def local_config() -> dict:
 
 
 @pytest.fixture(params=["released", "local"])
-def project(request, tmp_path, environment) -> "Project":
-    config = released_config(request.getfixturevalue("hook_repository")) if request.param == "released" \
-        else local_config()
+def project(request, tmp_path, environment) -> Project:
+    config = (
+        released_config(request.getfixturevalue("hook_repository")) if request.param == "released" else local_config()
+    )
     project = Project(tmp_path / "infra", environment)
     project.create(config)
     return project
@@ -198,6 +222,7 @@ def assert_readable(text: str) -> None:
 
 # ----------------------------------------------------------------- the tests
 
+
 def test_a_project_without_high_findings_commits(project):
     done = project.commit("infra")
     assert done.returncode == 0, output(done)
@@ -230,8 +255,7 @@ def test_a_fixed_change_passes_again(project):
 
 def test_a_literal_secret_is_blocked_and_never_shown(project):
     assert project.commit("infra").returncode == 0
-    project.write({"taskdefs/web.json": task_definition(environment=[{"name": "PAYMENT_API_TOKEN",
-                                                                      "value": SECRET}])})
+    project.write({"taskdefs/web.json": task_definition(environment=[{"name": "PAYMENT_API_TOKEN", "value": SECRET}])})
     done = project.commit("token")
     text = output(done)
     assert done.returncode != 0, text
@@ -243,8 +267,9 @@ def test_findings_below_the_config_s_fail_on_are_shown_but_do_not_block(project)
     """.ecs-guard.yaml says fail-on: high; a container without logConfiguration is medium (EG402)."""
     project.write({"taskdefs/api.json": task_definition().replace('"web"', '"api"')})
     git(project.path, project.env, "add", "-A")
-    done = command([PRE_COMMIT, "run", "--verbose", "--files", "taskdefs/api.json"], project.path, project.env,
-                   timeout=600)
+    done = command(
+        [PRE_COMMIT, "run", "--verbose", "--files", "taskdefs/api.json"], project.path, project.env, timeout=600
+    )
     text = output(done)
     assert done.returncode == 0, text
     assert "taskdefs/api.json  family:api" in text and "MEDIUM   EG402" in text
@@ -255,8 +280,13 @@ def test_a_bad_change_in_a_child_module_is_blocked_through_its_root(project):
     the hook evaluates it through envs/prod, so the finding carries the
     module's address in that root. Needs the HCL input of `ecs-guard scan`."""
     assert project.commit("infra").returncode == 0
-    project.write({"modules/service/main.tf": SERVICE_MODULE.replace("privileged             = false",
-                                                                     "privileged             = true")})
+    project.write(
+        {
+            "modules/service/main.tf": SERVICE_MODULE.replace(
+                "privileged             = false", "privileged             = true"
+            )
+        }
+    )
     done = project.commit("privileged service module")
     text = output(done)
     assert done.returncode != 0, text

@@ -2,13 +2,14 @@
 checks the rule's findings (rule, resource, container, line, file) and
 not-evaluated results exactly. Terraform source (kind hcl) is read with a
 private parse cache, as a first run would."""
+
 from __future__ import annotations
 
 import pytest
+from fixture_cases import all_cases
 
 from ecs_guard.rule import get_rule
 from ecs_guard.scan import scan
-from fixture_cases import all_cases
 
 CASES = all_cases()
 
@@ -29,8 +30,7 @@ def test_rule_case(case, tmp_path, monkeypatch):
 
     assert not report.errors, report.errors
     assert not report.unreadable, report.unreadable
-    got = sorted(((f.resource, f.container, f.location.line, f.location.path) for f in report.findings),
-                 key=repr)
+    got = sorted(((f.resource, f.container, f.location.line, f.location.path) for f in report.findings), key=repr)
     want = sorted((_finding_key(e, default_file) for e in case.expect), key=repr)
     assert got == want
     assert {f.rule_id for f in report.findings} <= {case.rule}

@@ -1,18 +1,30 @@
 """Unit tests of the resilience and operations rules (EG401-EG410) and EG702,
 on model objects from model_factory: each test changes the one fact it is
 about on an otherwise compliant resource."""
+
 from __future__ import annotations
 
 import pytest
+from model_factory import (
+    absent,
+    make_cluster,
+    make_container,
+    make_scalable_target,
+    make_scheduled_action,
+    make_service,
+    make_subnet,
+    make_target_group,
+    make_task_definition,
+    make_task_set,
+    unknown,
+    val,
+)
+from rule_verdicts import check, findings, not_evaluated, passes
 
 from ecs_guard.engine import run
 from ecs_guard.model import Inventory
 from ecs_guard.results import Finding, NotEvaluated
 from ecs_guard.rule import get_rule
-from rule_verdicts import check, findings, not_evaluated, passes
-from model_factory import (absent, make_cluster, make_container, make_scalable_target, make_scheduled_action,
-                           make_service, make_subnet, make_target_group, make_task_definition, make_task_set,
-                           unknown, val)
 
 
 def service_with_containers(*containers, **overrides):
@@ -21,13 +33,15 @@ def service_with_containers(*containers, **overrides):
 
 # ----------------------------------------------------------------- EG401 missing-health-check
 
+
 def test_eg401_passes_a_checking_target_group_and_container():
     assert passes("EG401", make_service())
 
 
 def test_eg401_passes_a_target_group_that_does_not_write_health_checking():
-    service = service_with_containers(make_container(health_check=False),
-                                      target_groups=(make_target_group(health_check_enabled=absent()),))
+    service = service_with_containers(
+        make_container(health_check=False), target_groups=(make_target_group(health_check_enabled=absent()),)
+    )
     assert passes("EG401", service)
 
 
@@ -44,9 +58,11 @@ def test_eg401_flags_a_service_without_any_health_check_at_the_service():
 
 
 def test_eg401_ignores_the_health_check_of_a_non_essential_container():
-    service = service_with_containers(make_container(name="app", health_check=False),
-                                      make_container(name="sidecar", health_check=True, essential=False),
-                                      target_groups=())
+    service = service_with_containers(
+        make_container(name="app", health_check=False),
+        make_container(name="sidecar", health_check=True, essential=False),
+        target_groups=(),
+    )
     assert len(findings("EG401", service)) == 1
 
 
@@ -71,10 +87,13 @@ def test_eg401_a_second_checking_target_group_leaves_only_the_disabled_one_flagg
     assert not_evaluated("EG401", service) == []
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(target_groups=unknown()),
-    dict(target_groups=(make_target_group(health_check_enabled=unknown()),)),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"target_groups": unknown()},
+        {"target_groups": (make_target_group(health_check_enabled=unknown()),)},
+    ],
+)
 def test_eg401_unknown_target_groups_are_not_evaluated_without_a_container_check(overrides):
     service = service_with_containers(make_container(health_check=False), **overrides)
     assert findings("EG401", service) == []
@@ -111,10 +130,13 @@ def test_eg401_a_certain_finding_is_not_followed_by_not_evaluated():
     assert [type(r) for r in results] == [Finding]
 
 
-@pytest.mark.parametrize("container", [
-    make_container(health_check=unknown()),
-    make_container(health_check=True, essential=unknown()),
-])
+@pytest.mark.parametrize(
+    "container",
+    [
+        make_container(health_check=unknown()),
+        make_container(health_check=True, essential=unknown()),
+    ],
+)
 def test_eg401_unknown_container_facts_are_not_evaluated(container):
     service = service_with_containers(container, target_groups=())
     [result] = check("EG401", service)
@@ -133,6 +155,7 @@ def test_eg401_a_non_essential_container_with_unknown_health_check_does_not_bloc
 
 
 # ----------------------------------------------------------------- EG402 missing-logging
+
 
 def test_eg402_passes_awslogs():
     assert passes("EG402", make_container())
@@ -157,6 +180,7 @@ def test_eg402_unknown_log_driver_is_not_evaluated():
 
 # ----------------------------------------------------------------- EG403 missing-autoscaling
 
+
 def test_eg403_passes_a_scalable_target_with_a_policy():
     assert passes("EG403", make_service())
 
@@ -177,7 +201,7 @@ def test_eg403_does_not_check_daemon_services():
     assert passes("EG403", make_service(scheduling_strategy="DAEMON", scalable_target=None))
 
 
-@pytest.mark.parametrize("overrides", [dict(scheduling_strategy=unknown()), dict(scalable_target=unknown())])
+@pytest.mark.parametrize("overrides", [{"scheduling_strategy": unknown()}, {"scalable_target": unknown()}])
 def test_eg403_unknown_strategy_or_target_is_not_evaluated(overrides):
     [result] = check("EG403", make_service(**overrides))
     assert isinstance(result, NotEvaluated)
@@ -209,6 +233,7 @@ def test_eg403_unknown_capacity_adds_nothing_to_a_target_without_policies():
 
 
 # ----------------------------------------------------------------- EG404 single-az-placement
+
 
 def test_eg404_passes_two_zones():
     assert passes("EG404", make_service())
@@ -249,12 +274,16 @@ def test_eg404_an_unresolved_zone_is_not_evaluated_when_the_rest_share_a_zone(zo
 
 
 def test_eg404_an_unresolved_zone_does_not_matter_once_two_zones_are_known():
-    subnets = (make_subnet("subnet-1", "eu-west-1a"), make_subnet("subnet-2", "eu-west-1b"),
-               make_subnet("subnet-3", unknown()))
+    subnets = (
+        make_subnet("subnet-1", "eu-west-1a"),
+        make_subnet("subnet-2", "eu-west-1b"),
+        make_subnet("subnet-3", unknown()),
+    )
     assert passes("EG404", make_service(subnets=subnets))
 
 
 # ----------------------------------------------------------------- EG405 desired-count-zero
+
 
 @pytest.mark.parametrize("strategy", ["REPLICA", None])
 def test_eg405_flags_a_replica_service_with_zero_desired_count(strategy):
@@ -262,26 +291,35 @@ def test_eg405_flags_a_replica_service_with_zero_desired_count(strategy):
     assert finding.location.line == 5
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(desired_count=1), dict(desired_count=None), dict(scheduling_strategy="DAEMON", desired_count=0),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"desired_count": 1},
+        {"desired_count": None},
+        {"scheduling_strategy": "DAEMON", "desired_count": 0},
+    ],
+)
 def test_eg405_passes(overrides):
     assert passes("EG405", make_service(**overrides))
 
 
-@pytest.mark.parametrize("overrides", [dict(desired_count=unknown()), dict(scheduling_strategy=unknown())])
+@pytest.mark.parametrize("overrides", [{"desired_count": unknown()}, {"scheduling_strategy": unknown()}])
 def test_eg405_unknown_values_are_not_evaluated(overrides):
     assert len(not_evaluated("EG405", make_service(**{"desired_count": 0, **overrides}))) == 1
 
 
 # ----------------------------------------------------------------- EG406 single-task-service
 
-@pytest.mark.parametrize("overrides", [
-    dict(desired_count=2, scalable_target=None),
-    dict(desired_count=1, scalable_target=make_scalable_target(min_capacity=2)),
-    dict(desired_count=unknown(), scalable_target=make_scalable_target(min_capacity=3)),
-    dict(desired_count=1, scheduling_strategy="DAEMON", scalable_target=None),
-])
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"desired_count": 2, "scalable_target": None},
+        {"desired_count": 1, "scalable_target": make_scalable_target(min_capacity=2)},
+        {"desired_count": unknown(), "scalable_target": make_scalable_target(min_capacity=3)},
+        {"desired_count": 1, "scheduling_strategy": "DAEMON", "scalable_target": None},
+    ],
+)
 def test_eg406_passes(overrides):
     assert passes("EG406", make_service(**overrides))
 
@@ -299,12 +337,15 @@ def test_eg406_flags_an_autoscaling_minimum_below_two():
     assert "minimum is 1" in finding.message
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(desired_count=unknown(), scalable_target=None),
-    dict(desired_count=1, scalable_target=unknown()),
-    dict(desired_count=1, scalable_target=make_scalable_target(min_capacity=unknown())),
-    dict(scheduling_strategy=unknown()),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"desired_count": unknown(), "scalable_target": None},
+        {"desired_count": 1, "scalable_target": unknown()},
+        {"desired_count": 1, "scalable_target": make_scalable_target(min_capacity=unknown())},
+        {"scheduling_strategy": unknown()},
+    ],
+)
 def test_eg406_unknown_values_are_not_evaluated(overrides):
     [result] = check("EG406", make_service(**overrides))
     assert isinstance(result, NotEvaluated)
@@ -312,11 +353,16 @@ def test_eg406_unknown_values_are_not_evaluated(overrides):
 
 # ----------------------------------------------------------------- EG407 no-deployment-circuit-breaker
 
-@pytest.mark.parametrize("overrides", [
-    dict(), dict(deployment_controller="ECS"),
-    dict(deployment_controller="CODE_DEPLOY", circuit_breaker_enabled=None, circuit_breaker_rollback=None),
-    dict(deployment_controller="EXTERNAL", circuit_breaker_enabled=False),
-])
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {},
+        {"deployment_controller": "ECS"},
+        {"deployment_controller": "CODE_DEPLOY", "circuit_breaker_enabled": None, "circuit_breaker_rollback": None},
+        {"deployment_controller": "EXTERNAL", "circuit_breaker_enabled": False},
+    ],
+)
 def test_eg407_passes(overrides):
     assert passes("EG407", make_service(**overrides))
 
@@ -334,25 +380,32 @@ def test_eg407_flags_a_circuit_breaker_without_rollback_at_rollback():
     assert "roll back" in finding.message
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(circuit_breaker_enabled=False, circuit_breaker_rollback=unknown()),
-    dict(circuit_breaker_enabled=unknown(), circuit_breaker_rollback=False),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"circuit_breaker_enabled": False, "circuit_breaker_rollback": unknown()},
+        {"circuit_breaker_enabled": unknown(), "circuit_breaker_rollback": False},
+    ],
+)
 def test_eg407_a_certain_finding_does_not_wait_for_the_other_flag(overrides):
     assert [type(r) for r in check("EG407", make_service(**overrides))] == [Finding]
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(deployment_controller=unknown()),
-    dict(circuit_breaker_enabled=unknown()),
-    dict(circuit_breaker_rollback=unknown()),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"deployment_controller": unknown()},
+        {"circuit_breaker_enabled": unknown()},
+        {"circuit_breaker_rollback": unknown()},
+    ],
+)
 def test_eg407_unknown_values_are_not_evaluated(overrides):
     [result] = check("EG407", make_service(**overrides))
     assert isinstance(result, NotEvaluated)
 
 
 # ----------------------------------------------------------------- EG408 container-insights-disabled
+
 
 @pytest.mark.parametrize("value", ["enabled", "enhanced", "ENHANCED"])
 def test_eg408_passes_enabled_and_enhanced(value):
@@ -371,17 +424,23 @@ def test_eg408_unknown_setting_is_not_evaluated():
 
 # ----------------------------------------------------------------- EG409 outdated-fargate-platform
 
+
 def windows_task_definition(**overrides):
     return make_task_definition(os_family="WINDOWS_SERVER_2019_CORE", cpu="1024", memory="2048", **overrides)
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(platform_version=None), dict(platform_version="LATEST"), dict(platform_version="1.4.0"),
-    dict(platform_version="1.0.0", task_definition=windows_task_definition()),
-    dict(platform_version="1.3.0", launch_type="EC2"),
-    dict(platform_version="1.3.0", launch_type=None, capacity_providers=("ec2-spot-asg",)),
-    dict(platform_version="1.4.0", task_definition=unknown()),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"platform_version": None},
+        {"platform_version": "LATEST"},
+        {"platform_version": "1.4.0"},
+        {"platform_version": "1.0.0", "task_definition": windows_task_definition()},
+        {"platform_version": "1.3.0", "launch_type": "EC2"},
+        {"platform_version": "1.3.0", "launch_type": None, "capacity_providers": ("ec2-spot-asg",)},
+        {"platform_version": "1.4.0", "task_definition": unknown()},
+    ],
+)
 def test_eg409_passes(overrides):
     assert passes("EG409", make_service(**overrides))
 
@@ -408,12 +467,15 @@ def test_eg409_checks_a_pinned_version_when_the_launch_type_comes_from_the_clust
     assert len(findings("EG409", service)) == 1
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(platform_version=unknown()),
-    dict(platform_version="1.0.0", task_definition=unknown()),
-    dict(platform_version="1.0.0", task_definition=make_task_definition(os_family=unknown())),
-    dict(platform_version="2.x"),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"platform_version": unknown()},
+        {"platform_version": "1.0.0", "task_definition": unknown()},
+        {"platform_version": "1.0.0", "task_definition": make_task_definition(os_family=unknown())},
+        {"platform_version": "2.x"},
+    ],
+)
 def test_eg409_unknown_values_are_not_evaluated(overrides):
     [result] = check("EG409", make_service(**overrides))
     assert isinstance(result, NotEvaluated)
@@ -427,10 +489,26 @@ def test_eg409_judges_a_task_set_the_same_way():
 # ----------------------------------------------------------------- EG410 invalid-fargate-size
 
 VALID_FARGATE_SIZES = [
-    ("256", "512"), ("256", "2048"), ("512", "1024"), ("512", "4096"), ("1024", "2048"), ("1024", "8192"),
-    ("2048", "4096"), ("2048", "16384"), ("4096", "8192"), ("4096", "30720"), ("8192", "16384"),
-    ("8192", "20480"), ("8192", "61440"), ("16384", "32768"), ("16384", "40960"), ("16384", "122880"),
-    ("1 vCPU", "2 GB"), ("0.25 vcpu", "0.5GB"), ("4 vCPU", "30GB"), ("16 vCPU", "120 GB"),
+    ("256", "512"),
+    ("256", "2048"),
+    ("512", "1024"),
+    ("512", "4096"),
+    ("1024", "2048"),
+    ("1024", "8192"),
+    ("2048", "4096"),
+    ("2048", "16384"),
+    ("4096", "8192"),
+    ("4096", "30720"),
+    ("8192", "16384"),
+    ("8192", "20480"),
+    ("8192", "61440"),
+    ("16384", "32768"),
+    ("16384", "40960"),
+    ("16384", "122880"),
+    ("1 vCPU", "2 GB"),
+    ("0.25 vcpu", "0.5GB"),
+    ("4 vCPU", "30GB"),
+    ("16 vCPU", "120 GB"),
 ]
 
 
@@ -439,11 +517,23 @@ def test_eg410_passes_every_fargate_size(cpu, memory):
     assert passes("EG410", make_task_definition(cpu=cpu, memory=memory))
 
 
-@pytest.mark.parametrize("cpu, memory", [
-    ("256", "4096"), ("256", "1536"), ("512", "512"), ("1024", "9216"), ("2048", "3072"), ("4096", "31744"),
-    ("8192", "18432"), ("8192", "65536"), ("16384", "36864"), ("16384", "131072"), ("2 vCPU", "1 GB"),
-    ("2048", "4 vCPU"),
-])
+@pytest.mark.parametrize(
+    "cpu, memory",
+    [
+        ("256", "4096"),
+        ("256", "1536"),
+        ("512", "512"),
+        ("1024", "9216"),
+        ("2048", "3072"),
+        ("4096", "31744"),
+        ("8192", "18432"),
+        ("8192", "65536"),
+        ("16384", "36864"),
+        ("16384", "131072"),
+        ("2 vCPU", "1 GB"),
+        ("2048", "4 vCPU"),
+    ],
+)
 def test_eg410_flags_memory_that_does_not_go_with_the_cpu(cpu, memory):
     [finding] = findings("EG410", make_task_definition(cpu=cpu, memory=val(memory, line=9)))
     assert finding.location.line == 9
@@ -480,10 +570,15 @@ def test_eg410_flags_a_linux_only_size_for_windows(cpu):
     assert len(findings("EG410", td)) == 1
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(requires_compatibilities=unknown()), dict(cpu=unknown()), dict(memory=unknown()),
-    dict(cpu="256", memory="512", os_family=unknown()),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"requires_compatibilities": unknown()},
+        {"cpu": unknown()},
+        {"memory": unknown()},
+        {"cpu": "256", "memory": "512", "os_family": unknown()},
+    ],
+)
 def test_eg410_unknown_values_are_not_evaluated(overrides):
     [result] = check("EG410", make_task_definition(**overrides))
     assert isinstance(result, NotEvaluated)
@@ -494,6 +589,7 @@ def test_eg410_os_family_does_not_matter_for_sizes_windows_has_too():
 
 
 # ----------------------------------------------------------------- EG702 exec-logging-disabled
+
 
 @pytest.mark.parametrize("logging", ["DEFAULT", "OVERRIDE", None])
 def test_eg702_passes_a_cluster_that_does_not_turn_exec_logging_off(logging):
@@ -529,21 +625,27 @@ def test_eg702_flags_a_service_with_exec_in_a_cluster_without_exec_logging(loggi
     assert finding.location.line == 13
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(enable_execute_command=True, cluster=make_cluster(exec_logging="OVERRIDE")),
-    dict(enable_execute_command=False, cluster=make_cluster(exec_logging="NONE")),
-    dict(enable_execute_command=None, cluster=make_cluster(exec_logging=None)),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"enable_execute_command": True, "cluster": make_cluster(exec_logging="OVERRIDE")},
+        {"enable_execute_command": False, "cluster": make_cluster(exec_logging="NONE")},
+        {"enable_execute_command": None, "cluster": make_cluster(exec_logging=None)},
+    ],
+)
 def test_eg702_passes_services(overrides):
     assert passes("EG702", make_service(**overrides))
 
 
-@pytest.mark.parametrize("overrides", [
-    dict(enable_execute_command=unknown()),
-    dict(enable_execute_command=True, cluster=unknown()),
-    dict(enable_execute_command=True, cluster=None),
-    dict(enable_execute_command=True, cluster=make_cluster(exec_logging=unknown())),
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"enable_execute_command": unknown()},
+        {"enable_execute_command": True, "cluster": unknown()},
+        {"enable_execute_command": True, "cluster": None},
+        {"enable_execute_command": True, "cluster": make_cluster(exec_logging=unknown())},
+    ],
+)
 def test_eg702_services_with_unknown_facts_are_not_evaluated(overrides):
     [result] = check("EG702", make_service(**overrides))
     assert isinstance(result, NotEvaluated)

@@ -1,9 +1,28 @@
 """Unit tests of the network, image, IAM, secret, runtime and EFS rules
 (EG101-EG303, EG501, EG601-EG604, EG701) on model objects built directly,
 without any adapter: each test changes one fact of a compliant default."""
+
 from __future__ import annotations
 
 import pytest
+from model_factory import (
+    absent,
+    make_aws_managed_policy,
+    make_container,
+    make_env,
+    make_policy,
+    make_role,
+    make_service,
+    make_statement,
+    make_task_definition,
+    make_task_set,
+    make_volume,
+    unknown,
+    unknown_reference,
+    val,
+    with_roles,
+)
+from rule_verdicts import check, findings, not_evaluated, verdict
 
 from ecs_guard.engine import run
 from ecs_guard.model import Inventory
@@ -11,25 +30,36 @@ from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import get_rule
 from ecs_guard.rules import _secrets
 from ecs_guard.rules._image import parse_image
-from rule_verdicts import check, findings, not_evaluated, verdict
-from model_factory import (absent, make_aws_managed_policy, make_container, make_env, make_policy, make_role,
-                           make_service, make_statement, make_task_definition, make_task_set, make_volume,
-                           unknown, unknown_reference, val, with_roles)
 
-TASK_DEFINITION_RULES = ("EG101", "EG102", "EG201", "EG202", "EG301", "EG302", "EG303", "EG501", "EG601", "EG602",
-            "EG603", "EG604", "EG701")
+TASK_DEFINITION_RULES = (
+    "EG101",
+    "EG102",
+    "EG201",
+    "EG202",
+    "EG301",
+    "EG302",
+    "EG303",
+    "EG501",
+    "EG601",
+    "EG602",
+    "EG603",
+    "EG604",
+    "EG701",
+)
 
 
 def test_defaults_pass_every_rule_of_this_pack():
     """The factory's defaults are compliant, so every failing test below is caused by its override."""
     td = make_task_definition(volumes=(make_volume(),))
-    inventory = Inventory(services=[make_service(task_definition=td)], task_sets=[make_task_set()],
-                          task_definitions=[td])
+    inventory = Inventory(
+        services=[make_service(task_definition=td)], task_sets=[make_task_set()], task_definitions=[td]
+    )
     report = run(inventory, [get_rule(i) for i in TASK_DEFINITION_RULES])
     assert report.findings == [] and report.not_evaluated == [] and report.errors == []
 
 
 # ----------------------------------------------------------------- EG101 public-ip-assigned
+
 
 def test_eg101_public_ip_is_a_finding_at_the_attribute():
     service = make_service(assign_public_ip=val(True, line=12, address="svc"))
@@ -49,11 +79,13 @@ def test_eg101_unknown_is_not_evaluated():
 
 def test_eg101_task_set_helper_judges_task_sets_the_same_way():
     from ecs_guard.rules.eg101_public_ip_assigned import public_ip_assigned
+
     assert len(list(public_ip_assigned(make_task_set(assign_public_ip=True)))) == 1
     assert list(public_ip_assigned(make_task_set(assign_public_ip=False))) == []
 
 
 # ----------------------------------------------------------------- EG102 non-awsvpc-network-mode
+
 
 def test_eg102_host_is_high():
     [finding] = findings("EG102", make_task_definition(network_mode="host"))
@@ -79,7 +111,9 @@ def test_eg102_unset_mode_on_fargate_only_means_awsvpc():
 
 
 def test_eg102_unknown_mode_on_fargate_only_can_only_be_awsvpc():
-    assert verdict("EG102", make_task_definition(network_mode=unknown(), requires_compatibilities=("FARGATE",))) == "pass"
+    assert (
+        verdict("EG102", make_task_definition(network_mode=unknown(), requires_compatibilities=("FARGATE",))) == "pass"
+    )
 
 
 def test_eg102_awsvpc_passes():
@@ -95,30 +129,37 @@ def test_eg102_unknown_mode_or_unknown_launch_compatibility_is_not_evaluated():
 
 # ----------------------------------------------------------------- EG201 / EG202 images
 
-@pytest.mark.parametrize("image, repository, tag, digest", [
-    ("nginx", "nginx", None, None),
-    ("nginx:1.27", "nginx", "1.27", None),
-    ("registry.local:5000/web", "registry.local:5000/web", None, None),
-    ("registry.local:5000/team/web:2.0", "registry.local:5000/team/web", "2.0", None),
-    ("web@sha256:" + "b" * 64, "web", None, "sha256:" + "b" * 64),
-    ("host:5000/web:latest@sha256:" + "c" * 64, "host:5000/web", "latest", "sha256:" + "c" * 64),
-])
+
+@pytest.mark.parametrize(
+    "image, repository, tag, digest",
+    [
+        ("nginx", "nginx", None, None),
+        ("nginx:1.27", "nginx", "1.27", None),
+        ("registry.local:5000/web", "registry.local:5000/web", None, None),
+        ("registry.local:5000/team/web:2.0", "registry.local:5000/team/web", "2.0", None),
+        ("web@sha256:" + "b" * 64, "web", None, "sha256:" + "b" * 64),
+        ("host:5000/web:latest@sha256:" + "c" * 64, "host:5000/web", "latest", "sha256:" + "c" * 64),
+    ],
+)
 def test_parse_image(image, repository, tag, digest):
     parsed = parse_image(image)
     assert (parsed.repository, parsed.tag, parsed.digest) == (repository, tag, digest)
 
 
-@pytest.mark.parametrize("image, latest", [
-    ("nginx", True),
-    ("nginx:latest", True),
-    ("public.ecr.aws/nginx/nginx:latest", True),
-    ("registry.local:5000/web", True),            # a port is not a tag
-    ("registry.local:5000/web:3.1", False),
-    ("nginx:1.27", False),
-    ("nginx@sha256:" + "a" * 64, False),          # a digest pins the image
-    ("nginx:latest@sha256:" + "a" * 64, False),
-    ("nginx:Latest", False),                      # tags are case-sensitive
-])
+@pytest.mark.parametrize(
+    "image, latest",
+    [
+        ("nginx", True),
+        ("nginx:latest", True),
+        ("public.ecr.aws/nginx/nginx:latest", True),
+        ("registry.local:5000/web", True),  # a port is not a tag
+        ("registry.local:5000/web:3.1", False),
+        ("nginx:1.27", False),
+        ("nginx@sha256:" + "a" * 64, False),  # a digest pins the image
+        ("nginx:latest@sha256:" + "a" * 64, False),
+        ("nginx:Latest", False),  # tags are case-sensitive
+    ],
+)
 def test_eg201_latest_tag(image, latest):
     assert verdict("EG201", make_container(image=image)) == ("finding" if latest else "pass")
 
@@ -128,13 +169,16 @@ def test_eg201_unknown_image_is_not_evaluated_and_absent_image_passes():
     assert verdict("EG201", make_container(image=None)) == "pass"
 
 
-@pytest.mark.parametrize("image, pinned", [
-    ("nginx:1.27", False),
-    ("nginx", False),
-    ("registry.local:5000/web:3.1", False),
-    ("nginx@sha256:" + "a" * 64, True),
-    ("nginx:1.27@sha256:" + "a" * 64, True),
-])
+@pytest.mark.parametrize(
+    "image, pinned",
+    [
+        ("nginx:1.27", False),
+        ("nginx", False),
+        ("registry.local:5000/web:3.1", False),
+        ("nginx@sha256:" + "a" * 64, True),
+        ("nginx:1.27@sha256:" + "a" * 64, True),
+    ],
+)
 def test_eg202_digest(image, pinned):
     assert verdict("EG202", make_container(image=image)) == ("pass" if pinned else "finding")
 
@@ -147,29 +191,36 @@ def test_eg202_is_info_and_off_by_default():
 
 # ----------------------------------------------------------------- EG301 / EG302 wildcard roles
 
+
 def role_with(*statements, **overrides):
     return make_role(policies=(make_policy(statements=tuple(statements)),), **overrides)
 
 
 @pytest.mark.parametrize("rule_id, role_field", [("EG301", "execution_role"), ("EG302", "task_role")])
-@pytest.mark.parametrize("statement", [
-    make_statement(actions=("*",)),
-    make_statement(actions=("s3:GetObject", "s3:*")),             # among others
-    make_statement(actions=("IAM:*",)),                           # case-insensitive
-    make_statement(effect="allow", actions=("ec2:*",)),
-    make_statement(actions=(), not_actions=("iam:*",)),           # NotAction with Allow
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        make_statement(actions=("*",)),
+        make_statement(actions=("s3:GetObject", "s3:*")),  # among others
+        make_statement(actions=("IAM:*",)),  # case-insensitive
+        make_statement(effect="allow", actions=("ec2:*",)),
+        make_statement(actions=(), not_actions=("iam:*",)),  # NotAction with Allow
+    ],
+)
 def test_wildcard_statements_are_findings(rule_id, role_field, statement):
     td = make_task_definition(**{role_field: val(role_with(statement), line=9)})
     [finding] = findings(rule_id, td)
     assert finding.location.line == 9  # the task definition's role attribute
 
 
-@pytest.mark.parametrize("statement", [
-    make_statement(actions=("s3:Get*", "logs:CreateLogStream")),
-    make_statement(effect="Deny", actions=("*",)),
-    make_statement(effect="Deny", actions=(), not_actions=("s3:GetObject",)),
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        make_statement(actions=("s3:Get*", "logs:CreateLogStream")),
+        make_statement(effect="Deny", actions=("*",)),
+        make_statement(effect="Deny", actions=(), not_actions=("s3:GetObject",)),
+    ],
+)
 def test_narrow_or_deny_statements_pass(statement):
     assert verdict("EG302", make_task_definition(task_role=role_with(statement))) == "pass"
 
@@ -182,8 +233,12 @@ def test_attached_admin_managed_policies_are_findings_by_arn(name):
 
 
 def test_admin_policy_in_another_partition_is_found():
-    policy = make_policy(name="AdministratorAccess", arn="arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
-                         statements=unknown("not captured"), aws_managed=True)
+    policy = make_policy(
+        name="AdministratorAccess",
+        arn="arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
+        statements=unknown("not captured"),
+        aws_managed=True,
+    )
     assert verdict("EG301", make_task_definition(execution_role=make_role(policies=(policy,)))) == "finding"
 
 
@@ -199,8 +254,9 @@ def test_aws_managed_policy_whose_arn_is_not_known_is_not_evaluated():
 
 
 def test_customer_policy_without_statements_is_not_evaluated_with_reason():
-    policy = make_policy(name="app", arn="arn:aws:iam::123456789012:policy/app",
-                         statements=unknown("policy document not in the input"))
+    policy = make_policy(
+        name="app", arn="arn:aws:iam::123456789012:policy/app", statements=unknown("policy document not in the input")
+    )
     [ne] = check("EG302", make_task_definition(task_role=make_role(policies=(policy,))))
     assert isinstance(ne, NotEvaluated) and "policy document not in the input" in ne.reason
 
@@ -223,8 +279,10 @@ def test_statement_with_unknown_actions_is_not_evaluated():
 
 
 def test_unresolved_role_is_not_evaluated_with_the_reason():
-    td = make_task_definition(execution_role_ref="arn:aws:iam::123456789012:role/elsewhere",
-                              execution_role=unknown("role arn:aws:iam::123456789012:role/elsewhere not in the input"))
+    td = make_task_definition(
+        execution_role_ref="arn:aws:iam::123456789012:role/elsewhere",
+        execution_role=unknown("role arn:aws:iam::123456789012:role/elsewhere not in the input"),
+    )
     [ne] = check("EG301", td)
     assert isinstance(ne, NotEvaluated) and "not in the input" in ne.reason
 
@@ -262,8 +320,13 @@ def test_eg303_role_name_and_its_arn_are_the_same_role():
 
 
 def test_eg303_different_roles_or_one_missing_pass():
-    assert verdict("EG303", make_task_definition(execution_role_ref=ROLE_ARN,
-                                                 task_role_ref="arn:aws:iam::123456789012:role/app")) == "pass"
+    assert (
+        verdict(
+            "EG303",
+            make_task_definition(execution_role_ref=ROLE_ARN, task_role_ref="arn:aws:iam::123456789012:role/app"),
+        )
+        == "pass"
+    )
     assert verdict("EG303", make_task_definition(execution_role_ref=ROLE_ARN, task_role_ref=None)) == "pass"
     assert verdict("EG303", make_task_definition(execution_role_ref=None, task_role_ref=unknown())) == "pass"
 
@@ -275,11 +338,26 @@ def test_eg303_unknown_ref_is_not_evaluated():
 
 # ----------------------------------------------------------------- EG501 secret detection
 
-@pytest.mark.parametrize("name", [
-    "DB_PASSWORD", "MYSQL_ROOT_PASSWD", "APP_SECRET", "GITHUB_TOKEN", "STRIPE_API_KEY", "JWT_PRIVATE_KEY",
-    "S3_ACCESS_KEY", "GOOGLE_CREDENTIALS", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA",
-    "dbPassword", "api-key", "apikey",
-])
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "DB_PASSWORD",
+        "MYSQL_ROOT_PASSWD",
+        "APP_SECRET",
+        "GITHUB_TOKEN",
+        "STRIPE_API_KEY",
+        "JWT_PRIVATE_KEY",
+        "S3_ACCESS_KEY",
+        "GOOGLE_CREDENTIALS",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "ECS_ENGINE_AUTH_DATA",
+        "dbPassword",
+        "api-key",
+        "apikey",
+    ],
+)
 def test_secret_like_names(name):
     assert _secrets.is_secret_name(name)
     assert _secrets.secret_reason(name, "s3cr3t-value") == "secret-like name"
@@ -291,8 +369,10 @@ def test_ordinary_names(name):
     assert _secrets.secret_reason(name, "production") is None
 
 
-FAKE_JWT = ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbmUifQ."
-            "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c")
+FAKE_JWT = (
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkphbmUifQ."
+    "SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+)
 KNOWN_FORMATS = {
     "AWS access key id": "AKIAIOSFODNN7EXAMPLE",
     "AWS temporary key id": "ASIAIOSFODNN7EXAMPLE",
@@ -319,28 +399,45 @@ def test_known_formats_are_secrets_whatever_the_name(kind):
     assert _secrets.secret_reason("SETTING", value).startswith("value looks like")
 
 
-@pytest.mark.parametrize("value", [
-    "https://example.com/path", "postgres://app@db.internal:5432/app", "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
-    "AKIA-not-a-key", "gh" + "p_short", "postgres://app:${DB_PASSWORD}@db.internal/app",
-    "postgres://app:{{DB_PASSWORD}}@db.internal/app",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "https://example.com/path",
+        "postgres://app@db.internal:5432/app",
+        "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+        "AKIA-not-a-key",
+        "gh" + "p_short",
+        "postgres://app:${DB_PASSWORD}@db.internal/app",
+        "postgres://app:{{DB_PASSWORD}}@db.internal/app",
+    ],
+)
 def test_lookalikes_are_not_known_formats(value):
     assert _secrets.secret_format(value) is None
 
 
-@pytest.mark.parametrize("value", [
-    "",                                                           # empty
-    "   ",
-    "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",   # ARN
-    "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db/password",
-    "/prod/db/password",                                          # SSM parameter path
-    "${DB_PASSWORD}",                                             # ${...} reference
-    "${DB_USER}:${DB_PASSWORD}",
-    "{{resolve:secretsmanager:prod/db:SecretString:password}}",   # CloudFormation dynamic reference
-    "{{DB_PASSWORD}}",                                            # template placeholder
-    "<password>",
-    "yes", "no", "true", "false", "0", "1", "YES", "True",        # boolean-like
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",  # empty
+        "   ",
+        "arn:aws:secretsmanager:eu-west-1:123456789012:secret:prod/db-AbCdEf",  # ARN
+        "arn:aws:ssm:eu-west-1:123456789012:parameter/prod/db/password",
+        "/prod/db/password",  # SSM parameter path
+        "${DB_PASSWORD}",  # ${...} reference
+        "${DB_USER}:${DB_PASSWORD}",
+        "{{resolve:secretsmanager:prod/db:SecretString:password}}",  # CloudFormation dynamic reference
+        "{{DB_PASSWORD}}",  # template placeholder
+        "<password>",
+        "yes",
+        "no",
+        "true",
+        "false",
+        "0",
+        "1",
+        "YES",
+        "True",  # boolean-like
+    ],
+)
 def test_not_secrets(value):
     assert _secrets.not_a_secret(value)
     assert _secrets.secret_reason("DB_PASSWORD", value) is None
@@ -357,6 +454,7 @@ def test_partly_literal_values_are_not_placeholders():
 
 # ----------------------------------------------------------------- EG501 the rule
 
+
 def container_with_env(*env, **overrides):
     return make_container(environment=tuple(env), **overrides)
 
@@ -371,7 +469,7 @@ def test_eg501_known_format_under_an_ordinary_name_is_a_finding():
     assert verdict("EG501", container_with_env(make_env("DATABASE_URL", "postgres://app:hunter2@db/app"))) == "finding"
 
 
-@pytest.mark.parametrize("value", list(KNOWN_FORMATS.values()) + ["correct-horse-battery-staple", "hunter2"])
+@pytest.mark.parametrize("value", [*list(KNOWN_FORMATS.values()), "correct-horse-battery-staple", "hunter2"])
 def test_eg501_the_secret_value_never_appears_in_the_message(value):
     [finding] = findings("EG501", container_with_env(make_env("API_TOKEN", value)))
     assert value not in finding.message
@@ -382,10 +480,11 @@ def test_eg501_the_secret_value_never_appears_in_the_message(value):
 
 def test_eg501_references_and_empty_values_pass():
     container = container_with_env(
-        make_env("DB_PASSWORD", "hunter2", literal=False),          # var.db_password, Ref
+        make_env("DB_PASSWORD", "hunter2", literal=False),  # var.db_password, Ref
         make_env("API_TOKEN", ""),
         make_env("DB_SECRET_ARN", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
-        make_env("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"))
+        make_env("MYSQL_ALLOW_EMPTY_PASSWORD", "yes"),
+    )
     assert verdict("EG501", container) == "pass"
 
 
@@ -413,6 +512,7 @@ def test_eg501_one_finding_per_secret_entry():
 
 
 # ----------------------------------------------------------------- EG601 container-runs-as-root
+
 
 @pytest.mark.parametrize("user", ["root", "0", "0:0", "root:root", "0:1000", "ROOT"])
 def test_eg601_root_users_are_findings(user):
@@ -444,6 +544,7 @@ def test_eg601_unknowns_are_not_evaluated():
 
 # ----------------------------------------------------------------- EG602 privileged-container
 
+
 def test_eg602_privileged():
     assert verdict("EG602", make_container(privileged=True)) == "finding"
     assert verdict("EG602", make_container(privileged=False)) == "pass"
@@ -452,6 +553,7 @@ def test_eg602_privileged():
 
 
 # ----------------------------------------------------------------- EG603 writable-root-filesystem
+
 
 def test_eg603_not_readonly_is_a_finding():
     [finding] = findings("EG603", make_container(readonly_root_filesystem=val(False, line=6)))
@@ -467,6 +569,7 @@ def test_eg603_readonly_passes_and_unknown_is_not_evaluated():
 
 # ----------------------------------------------------------------- EG604 host-pid-namespace
 
+
 def test_eg604_host_pid_mode():
     [finding] = findings("EG604", make_task_definition(pid_mode=val("host", line=5)))
     assert finding.location.line == 5
@@ -477,9 +580,13 @@ def test_eg604_host_pid_mode():
 
 # ----------------------------------------------------------------- EG701 efs-transit-encryption-disabled
 
+
 def test_eg701_every_efs_volume_is_checked():
-    volumes = (make_volume(name="a"), make_volume(name="b", transit_encryption=val("DISABLED", line=20)),
-               make_volume(name="c", transit_encryption=absent(line=30)))
+    volumes = (
+        make_volume(name="a"),
+        make_volume(name="b", transit_encryption=val("DISABLED", line=20)),
+        make_volume(name="c", transit_encryption=absent(line=30)),
+    )
     results = findings("EG701", make_task_definition(volumes=volumes))
     assert sorted(f.location.line for f in results) == [20, 30]
 
@@ -497,9 +604,11 @@ def test_eg701_unknowns_are_not_evaluated():
 
 # ----------------------------------------------------------------- through the engine
 
+
 def test_engine_names_the_container_and_applies_severity_overrides():
-    td = make_task_definition(network_mode="bridge", requires_compatibilities=("EC2",),
-                              containers=(make_container(name="api", user="root"),))
+    td = make_task_definition(
+        network_mode="bridge", requires_compatibilities=("EC2",), containers=(make_container(name="api", user="root"),)
+    )
     report = run(Inventory(task_definitions=[td]), [get_rule("EG102"), get_rule("EG601")])
     by_rule = {f.rule_id: f for f in report.findings}
     assert by_rule["EG102"].severity is Severity.LOW
@@ -514,14 +623,17 @@ def test_eg501_secrets_value_from_entries_are_not_environment(tmp_path, monkeypa
     from ecs_guard.scan import scan
 
     def taskdef(container_extra: dict) -> str:
-        return json.dumps({"family": "api", "containerDefinitions": [
-            {"name": "api", "image": "api:2.3.0", **container_extra}]})
+        return json.dumps(
+            {"family": "api", "containerDefinitions": [{"name": "api", "image": "api:2.3.0", **container_extra}]}
+        )
 
-    (tmp_path / "from-secrets.json").write_text(taskdef(
-        {"secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}]}))
+    (tmp_path / "from-secrets.json").write_text(
+        taskdef({"secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:123456789012:parameter/db"}]})
+    )
     (tmp_path / "literal").mkdir()
-    (tmp_path / "literal" / "taskdef.json").write_text(taskdef(
-        {"environment": [{"name": "DB_PASSWORD", "value": "hunter2-literal"}]}))
+    (tmp_path / "literal" / "taskdef.json").write_text(
+        taskdef({"environment": [{"name": "DB_PASSWORD", "value": "hunter2-literal"}]})
+    )
     monkeypatch.chdir(tmp_path)
     quiet = scan(["from-secrets.json"], rules=[get_rule("EG501")])
     loud = scan(["literal"], rules=[get_rule("EG501")])
@@ -541,6 +653,7 @@ def test_eg101_runs_on_task_sets_through_the_engine():
     from ecs_guard.engine import run
     from ecs_guard.model import Inventory
     from ecs_guard.rule import get_rule
+
     report = run(Inventory(task_sets=[make_task_set(assign_public_ip=True)]), [get_rule("EG101")])
     assert len(report.findings) == 1
 

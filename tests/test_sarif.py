@@ -1,4 +1,5 @@
 """SARIF 2.1.0 as GitHub code scanning ingests it (docs/sarif.md)."""
+
 from __future__ import annotations
 
 import io
@@ -10,15 +11,15 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from model_factory import make_container, make_task_definition
+from sample_reports import FLAG_FAMILY, clean_report, make_rule, sample_report
 
 from ecs_guard.engine import run
 from ecs_guard.location import Location
 from ecs_guard.model import Inventory, Value
+from ecs_guard.reporters import sarif
 from ecs_guard.results import Finding, Severity
 from ecs_guard.rule import get_rule
-from ecs_guard.reporters import sarif
-from model_factory import make_container, make_task_definition
-from sample_reports import FLAG_FAMILY, clean_report, make_rule, sample_report
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -112,8 +113,7 @@ def test_result_level_follows_the_findings_own_severity():
     def low_finding(td):
         yield td.family.finding("only a little wrong", severity=Severity.LOW)
 
-    report = run(Inventory(task_definitions=[make_task_definition()]),
-                 [make_rule("EG993", low_finding, Severity.HIGH)])
+    report = run(Inventory(task_definitions=[make_task_definition()]), [make_rule("EG993", low_finding, Severity.HIGH)])
     result = the_run(report)["results"][0]
     assert result["level"] == "note"
     assert the_run(report)["tool"]["driver"]["rules"][0]["defaultConfiguration"]["level"] == "error"
@@ -121,8 +121,9 @@ def test_result_level_follows_the_findings_own_severity():
 
 def test_a_result_without_a_usable_line_still_gets_start_line_1():
     report = sample_report()
-    report.findings.append(Finding("no line", Location("web.json", 0, None, "family:web"), None,
-                                   Severity.LOW, "EG991", "family:web"))
+    report.findings.append(
+        Finding("no line", Location("web.json", 0, None, "family:web"), None, Severity.LOW, "EG991", "family:web")
+    )
     results = the_run(report)["results"]
     assert all(r["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1 for r in results)
     assert len(results) == 3
@@ -133,16 +134,27 @@ def test_paths_are_uri_encoded_and_absolute_paths_stay_absolute(tmp_path):
         location = Location(path, 3, None, address)
         return make_task_definition(address=address, location=location, family=Value("web", location))
 
-    inventory = Inventory(task_definitions=[family_at("infra dir/task def.json", "family:a"),
-                                            family_at(str(tmp_path / "abs.json"), "family:b")])
+    inventory = Inventory(
+        task_definitions=[
+            family_at("infra dir/task def.json", "family:a"),
+            family_at(str(tmp_path / "abs.json"), "family:b"),
+        ]
+    )
     results = the_run(run(inventory, [FLAG_FAMILY]))["results"]
-    artifacts = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]:
-                 r["locations"][0]["physicalLocation"]["artifactLocation"] for r in results}
-    assert artifacts == {"family:a": {"uri": "infra%20dir/task%20def.json", "uriBaseId": "%SRCROOT%"},
-                         "family:b": {"uri": (tmp_path / "abs.json").as_uri()}}
+    artifacts = {
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]: r["locations"][0]["physicalLocation"][
+            "artifactLocation"
+        ]
+        for r in results
+    }
+    assert artifacts == {
+        "family:a": {"uri": "infra%20dir/task%20def.json", "uriBaseId": "%SRCROOT%"},
+        "family:b": {"uri": (tmp_path / "abs.json").as_uri()},
+    }
 
 
 # ----------------------------------------------------------------- fingerprints
+
 
 def fingerprints(report) -> list[str]:
     return sorted(r["partialFingerprints"]["ecsGuard/v1"] for r in the_run(report)["results"])
@@ -155,8 +167,9 @@ def test_fingerprints_do_not_change_when_lines_move():
 def test_fingerprints_differ_by_rule_resource_and_container():
     prints = fingerprints(sample_report())
     assert len(set(prints)) == len(prints) == 2
-    two_containers = make_task_definition(containers=(make_container(name="a", privileged=True),
-                                                      make_container(name="b", privileged=True)))
+    two_containers = make_task_definition(
+        containers=(make_container(name="a", privileged=True), make_container(name="b", privileged=True))
+    )
     report = run(Inventory(task_definitions=[two_containers]), [get_rule("EG602")])
     assert len(set(fingerprints(report))) == 2
 
@@ -181,6 +194,7 @@ def test_fingerprint_is_a_sha256_then_the_occurrence():
 
 # ----------------------------------------------------------------- notifications
 
+
 def notifications(report) -> list[dict]:
     return the_run(report)["invocations"][0]["toolExecutionNotifications"]
 
@@ -192,8 +206,9 @@ def test_not_evaluated_rule_errors_and_input_problems_become_notifications():
 
     not_evaluated = by_kind["not-evaluated"]
     assert not_evaluated["level"] == "note"
-    assert not_evaluated["message"]["text"] == \
-        "EG602 not evaluated for family:web (container 'side'): known after apply."
+    assert (
+        not_evaluated["message"]["text"] == "EG602 not evaluated for family:web (container 'side'): known after apply."
+    )
     assert not_evaluated["associatedRule"] == {"id": "EG602", "index": 0}
     location = not_evaluated["locations"][0]
     assert location["physicalLocation"]["region"]["startLine"] == 14
@@ -206,7 +221,9 @@ def test_not_evaluated_rule_errors_and_input_problems_become_notifications():
     unreadable = by_kind["input-unreadable"]
     assert unreadable["level"] == "error"
     assert unreadable["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "broken.json", "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 3}}
+        "artifactLocation": {"uri": "broken.json", "uriBaseId": "%SRCROOT%"},
+        "region": {"startLine": 3},
+    }
     not_understood = by_kind["input-not-understood"]
     assert not_understood["level"] == "warning"
     assert "region" not in not_understood["locations"][0]["physicalLocation"]
@@ -223,6 +240,7 @@ def test_execution_is_successful_only_without_errors_or_unreadable_inputs():
 
 
 # ----------------------------------------------------------------- order and limits
+
 
 def many_findings_report(count: int):
     def many(td):
@@ -249,8 +267,9 @@ def test_more_results_than_github_accepts_keeps_the_most_severe(monkeypatch):
     run_ = the_run(many_findings_report(12))  # 4 high, 8 low
     assert len(run_["results"]) == 5
     assert [r["level"] for r in run_["results"]] == ["error"] * 4 + ["note"]
-    dropped = [n for n in run_["invocations"][0]["toolExecutionNotifications"]
-               if n["descriptor"]["id"] == "results-dropped"]
+    dropped = [
+        n for n in run_["invocations"][0]["toolExecutionNotifications"] if n["descriptor"]["id"] == "results-dropped"
+    ]
     assert len(dropped) == 1 and dropped[0]["message"]["text"].startswith("7 results were dropped")
 
 
@@ -264,12 +283,19 @@ def test_render_ignores_verbose():
 
 # ----------------------------------------------------------------- GitHub's own validator
 
-MULTITOOL = Path(os.environ.get("SARIF_MULTITOOL_DIR", "/tmp/sarifmt")) / \
-    "node_modules" / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+MULTITOOL = (
+    Path(os.environ.get("SARIF_MULTITOOL_DIR", "/tmp/sarifmt"))
+    / "node_modules"
+    / "@microsoft"
+    / "sarif-multitool-linux"
+    / "Sarif.Multitool"
+)
 
 
-@pytest.mark.skipif(not MULTITOOL.exists() or not shutil.which("python3"),
-                    reason="the SARIF multitool is not installed (.ci/validate_sarif.sh installs it)")
+@pytest.mark.skipif(
+    not MULTITOOL.exists() or not shutil.which("python3"),
+    reason="the SARIF multitool is not installed (.ci/validate_sarif.sh installs it)",
+)
 def test_sarif_multitool_with_github_rules_reports_no_error(tmp_path):
     report = sample_report()
     report.findings.extend(many_findings_report(3).findings)
@@ -277,7 +303,8 @@ def test_sarif_multitool_with_github_rules_reports_no_error(tmp_path):
     path = tmp_path / "sample.sarif"
     with open(path, "w", encoding="utf-8") as stream:
         sarif.render(report, stream)
-    done = subprocess.run(["bash", str(REPO / ".ci" / "validate_sarif.sh"), str(path)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["bash", str(REPO / ".ci" / "validate_sarif.sh"), str(path)], capture_output=True, text=True, timeout=300
+    )
     assert done.returncode == 0, done.stderr
     assert "0 errors" in done.stderr

@@ -1,5 +1,6 @@
 """AWS CLI snapshots read into the model: every link resolved across files,
 and every value the files cannot answer not known, with the reason."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,9 @@ import os
 import shutil
 
 import pytest
+from input_helpers import SNAPSHOTS, copy_fixture, line_of
 
 from ecs_guard.inputs import load
-from input_helpers import SNAPSHOTS, copy_fixture, line_of
 
 R, A = "eu-west-1", "111122223333"
 SHOP = SNAPSHOTS / "shop-account"
@@ -44,6 +45,7 @@ def _where(value):
 
 # ----------------------------------------------------------------- the whole account
 
+
 def test_every_file_is_scanned_and_nothing_is_reported(shop):
     assert shop.problems == []
     assert sorted(shop.files) == sorted(p.name for p in SHOP.iterdir())
@@ -64,9 +66,13 @@ def test_clusters(shop):
     assert prod.address == arn("ecs", "cluster/prod")
     assert _where(prod) == (file, line_of(SHOP / file, '"clusterArn"'))
     assert (prod.container_insights.value, prod.container_insights.location.line) == (
-        "enhanced", line_of(SHOP / file, '"value": "enhanced"'))
+        "enhanced",
+        line_of(SHOP / file, '"value": "enhanced"'),
+    )
     assert (prod.exec_logging.value, prod.exec_logging.location.line) == (
-        "OVERRIDE", line_of(SHOP / file, '"logging": "OVERRIDE"'))
+        "OVERRIDE",
+        line_of(SHOP / file, '"logging": "OVERRIDE"'),
+    )
     assert (staging.container_insights.value, staging.exec_logging.value) == ("disabled", "NONE")
     assert staging.location.line == line_of(SHOP / file, '"clusterArn"', 2)
 
@@ -87,10 +93,15 @@ def test_a_well_configured_service_and_its_links(shop):
     assert web.assign_public_ip.value is False
     assert web.assign_public_ip.location.line == line_of(SHOP / file, '"assignPublicIp"')
     assert [(s.subnet_id.value, s.availability_zone.value) for s in web.subnets.value] == [
-        ("subnet-0a11c0ffee0000001", "eu-west-1a"), ("subnet-0b22c0ffee0000002", "eu-west-1b")]
+        ("subnet-0a11c0ffee0000001", "eu-west-1a"),
+        ("subnet-0b22c0ffee0000002", "eu-west-1b"),
+    ]
     assert web.subnets.value[0] is shop.subnets[0]
-    assert (web.deployment_controller.value, web.circuit_breaker_enabled.value,
-            web.circuit_breaker_rollback.value) == ("ECS", True, True)
+    assert (web.deployment_controller.value, web.circuit_breaker_enabled.value, web.circuit_breaker_rollback.value) == (
+        "ECS",
+        True,
+        True,
+    )
     assert web.circuit_breaker_enabled.location.line == line_of(SHOP / file, '"enable": true')
     assert web.enable_execute_command.value is False
     (target_group,) = web.target_groups.value
@@ -109,7 +120,9 @@ def test_target_group_subnet_and_scaling_addresses_and_lines(shop):
     assert target_group.address == arn("elasticloadbalancing", "targetgroup/canary-blue/1f2e3d4c5b6a7980")
     assert _where(target_group) == (file, line_of(SHOP / file, '"TargetGroupArn"', 2))
     assert (target_group.health_check_enabled.value, target_group.health_check_enabled.location.line) == (
-        False, line_of(SHOP / file, '"HealthCheckEnabled": false'))
+        False,
+        line_of(SHOP / file, '"HealthCheckEnabled": false'),
+    )
 
     subnet = shop.subnets[2]
     assert subnet.address == arn("ec2", "subnet/subnet-0c33c0ffee0000003")
@@ -123,8 +136,10 @@ def test_target_group_subnet_and_scaling_addresses_and_lines(shop):
     assert worker_target.max_capacity.location.line == line_of(SHOP / file, '"MaxCapacity": 1,')
     (policy,) = web_target.policies.value
     assert policy.address.endswith(":policyName/web-cpu60")
-    assert _where(policy) == ("describe-scaling-policies.json",
-                              line_of(SHOP / "describe-scaling-policies.json", '"PolicyARN"'))
+    assert _where(policy) == (
+        "describe-scaling-policies.json",
+        line_of(SHOP / "describe-scaling-policies.json", '"PolicyARN"'),
+    )
 
 
 def test_worker_capacity_providers_schedule_and_exec(shop):
@@ -165,7 +180,9 @@ def test_references_the_snapshot_does_not_have_are_not_known_and_named(shop):
     file = "describe-services-0002.json"
     assert admin.cluster.value is shop.clusters[1]
     assert not admin.task_definition.known
-    assert admin.task_definition.reason == f"task definition {arn('ecs', 'task-definition/admin:31')} not in the snapshot"
+    assert (
+        admin.task_definition.reason == f"task definition {arn('ecs', 'task-definition/admin:31')} not in the snapshot"
+    )
     assert admin.task_definition.location.line == line_of(SHOP / file, '"taskDefinition"')
     (subnet,) = admin.subnets.value
     assert (subnet.address, subnet.subnet_id.value) == ("subnet-0dd4deadbeef00004",) * 2
@@ -173,7 +190,9 @@ def test_references_the_snapshot_does_not_have_are_not_known_and_named(shop):
     assert subnet.availability_zone.reason == "subnet subnet-0dd4deadbeef00004 not in the snapshot"
     assert _where(subnet.availability_zone) == (file, line_of(SHOP / file, '"subnet-0dd4deadbeef00004"'))
     assert (admin.assign_public_ip.value, admin.assign_public_ip.location.line) == (
-        True, line_of(SHOP / file, '"assignPublicIp": "ENABLED"'))
+        True,
+        line_of(SHOP / file, '"assignPublicIp": "ENABLED"'),
+    )
 
     classic, missing = admin.target_groups.value
     assert classic.address == arn("elasticloadbalancing", "loadbalancer/staging-admin-elb")
@@ -198,6 +217,7 @@ def test_references_the_snapshot_does_not_have_are_not_known_and_named(shop):
 
 # ----------------------------------------------------------------- IAM
 
+
 def test_roles_with_inline_attached_and_aws_managed_policies(shop):
     roles = {r.name.value: r for r in shop.roles}
     file = "get-account-authorization-details.json"
@@ -210,7 +230,10 @@ def test_roles_with_inline_attached_and_aws_managed_policies(shop):
     assert (read_assets.name.value, read_assets.arn.value, read_assets.aws_managed) == ("read-assets", None, False)
     allow, deny = read_assets.statements.value
     assert (allow.effect.value, allow.actions.value, allow.not_actions.value) == (
-        "Allow", ("s3:GetObject", "s3:ListBucket"), None)
+        "Allow",
+        ("s3:GetObject", "s3:ListBucket"),
+        None,
+    )
     assert allow.actions.location.line == line_of(SHOP / file, '"s3:GetObject",') - 1
     assert (deny.effect.value, deny.actions.value) == ("Deny", ("s3:Delete*",))
     assert deny.effect.location.line == line_of(SHOP / file, '"Effect": "Deny"')
@@ -219,7 +242,8 @@ def test_roles_with_inline_attached_and_aws_managed_policies(shop):
     assert execution_policy.aws_managed is True
     assert execution_policy.address == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
     assert execution_policy.location.line == line_of(
-        SHOP / file, '"Arn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"')
+        SHOP / file, '"Arn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"'
+    )
     assert "ecr:GetAuthorizationToken" in execution_policy.statements.value[0].actions.value
 
 
@@ -280,6 +304,7 @@ def test_roles_from_get_role_and_get_role_policy(monkeypatch):
 
 # ----------------------------------------------------------------- missing files and audit failures
 
+
 def test_no_file_of_a_kind_makes_what_needs_it_not_known(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     for name in ("describe-services-0001.json", "describe-task-definition-web-12.json"):
@@ -300,7 +325,9 @@ def test_no_file_of_a_kind_makes_what_needs_it_not_known(tmp_path, monkeypatch):
     assert td.task_role.reason == "iam get-account-authorization-details not in the snapshot"
     # describe-task-definition is there, but not the worker's
     worker = _by_name(inventory.services)["worker"]
-    assert worker.task_definition.reason == f"task definition {arn('ecs', 'task-definition/worker:4')} not in the snapshot"
+    assert (
+        worker.task_definition.reason == f"task definition {arn('ecs', 'task-definition/worker:4')} not in the snapshot"
+    )
 
 
 def test_scheduled_actions_not_captured_are_not_known_while_the_target_is(tmp_path, monkeypatch):
@@ -313,8 +340,10 @@ def test_scheduled_actions_not_captured_are_not_known_while_the_target_is(tmp_pa
     worker_target = services["worker"].scalable_target.value
     assert worker_target.min_capacity.known and worker_target.policies.value == ()
     assert not worker_target.scheduled_actions.known
-    assert worker_target.scheduled_actions.reason == \
-        "application-autoscaling describe-scheduled-actions not in the snapshot"
+    assert (
+        worker_target.scheduled_actions.reason
+        == "application-autoscaling describe-scheduled-actions not in the snapshot"
+    )
 
 
 def test_describe_clusters_without_settings_leaves_container_insights_not_known(tmp_path, monkeypatch):
@@ -325,8 +354,10 @@ def test_describe_clusters_without_settings_leaves_container_insights_not_known(
     (tmp_path / "clusters.json").write_text(json.dumps(clusters, indent=4))
     prod, _ = load(["."]).clusters
     assert not prod.container_insights.known
-    assert prod.container_insights.reason == \
-        "the describe-clusters output has no settings (run it with --include SETTINGS)"
+    assert (
+        prod.container_insights.reason
+        == "the describe-clusters output has no settings (run it with --include SETTINGS)"
+    )
 
 
 @pytest.fixture
@@ -357,11 +388,15 @@ def test_the_live_audit_layout_scans_cleanly(audit):
 def test_audit_failures_make_the_values_of_their_region_not_known(audit):
     us = _per_region(audit)["us-east-1"]
     assert not us.scalable_target.known
-    assert us.scalable_target.reason == \
-        "application-autoscaling:DescribeScalableTargets failed in us-east-1: AccessDeniedException"
+    assert (
+        us.scalable_target.reason
+        == "application-autoscaling:DescribeScalableTargets failed in us-east-1: AccessDeniedException"
+    )
     (target_group,) = us.target_groups.value
-    assert target_group.health_check_enabled.reason == \
-        "elasticloadbalancing:DescribeTargetGroups failed in us-east-1: AccessDenied"
+    assert (
+        target_group.health_check_enabled.reason
+        == "elasticloadbalancing:DescribeTargetGroups failed in us-east-1: AccessDenied"
+    )
     assert [(p.path, p.kind) for p in audit.problems] == [("ecs-guard-audit.json", "not-understood")] * 2
     assert "application-autoscaling:DescribeScalableTargets failed in us-east-1" in audit.problems[0].message
 
@@ -381,16 +416,26 @@ def test_same_resource_ids_in_two_regions_link_to_their_own_region(tmp_path, mon
     assert services["eu-west-1"].scalable_target.value.min_capacity.value == 2
     assert services["us-east-1"].scalable_target.value.min_capacity.value == 3
     # each region's own policy
-    assert services["us-east-1"].scalable_target.value.policies.value[0].address.startswith("arn:aws:autoscaling:us-east-1:")
+    assert (
+        services["us-east-1"]
+        .scalable_target.value.policies.value[0]
+        .address.startswith("arn:aws:autoscaling:us-east-1:")
+    )
 
 
 def test_an_iam_failure_makes_every_role_not_known(tmp_path, monkeypatch):
     folder = copy_fixture("audit-two-regions", tmp_path)
     shutil.rmtree(folder / "iam")
     manifest = json.loads((folder / "ecs-guard-audit.json").read_text())
-    manifest["ecsGuardAudit"]["failures"] = [{
-        "service": "iam", "operation": "GetAccountAuthorizationDetails", "region": "global",
-        "error": "AccessDenied", "message": "not authorized"}]
+    manifest["ecsGuardAudit"]["failures"] = [
+        {
+            "service": "iam",
+            "operation": "GetAccountAuthorizationDetails",
+            "region": "global",
+            "error": "AccessDenied",
+            "message": "not authorized",
+        }
+    ]
     (folder / "ecs-guard-audit.json").write_text(json.dumps(manifest))
     monkeypatch.chdir(folder)
 
@@ -402,6 +447,7 @@ def test_an_iam_failure_makes_every_role_not_known(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------- robustness
+
 
 def test_a_malformed_record_is_reported_at_its_line_and_the_others_are_read(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
@@ -429,14 +475,28 @@ def test_documents_from_the_raw_api_and_boto3_dumps_are_read(tmp_path, monkeypat
     """boto3 responses dumped by a script keep ResponseMetadata; the raw API
     URL-encodes policy documents."""
     monkeypatch.chdir(tmp_path)
-    document = "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C" \
-               "%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"
-    (tmp_path / "role-policy.json").write_text(json.dumps({
-        "RoleName": "ops", "PolicyName": "everything", "PolicyDocument": document,
-        "ResponseMetadata": {"RequestId": "1", "HTTPStatusCode": 200}}))
-    (tmp_path / "role.json").write_text(json.dumps({"Role": {
-        "RoleName": "ops", "Arn": iam("role/ops"), "CreateDate": "2026-01-01T00:00:00+00:00"},
-        "ResponseMetadata": {"RequestId": "2", "HTTPStatusCode": 200}}))
+    document = (
+        "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C"
+        "%22Action%22%3A%22*%22%2C%22Resource%22%3A%22*%22%7D%5D%7D"
+    )
+    (tmp_path / "role-policy.json").write_text(
+        json.dumps(
+            {
+                "RoleName": "ops",
+                "PolicyName": "everything",
+                "PolicyDocument": document,
+                "ResponseMetadata": {"RequestId": "1", "HTTPStatusCode": 200},
+            }
+        )
+    )
+    (tmp_path / "role.json").write_text(
+        json.dumps(
+            {
+                "Role": {"RoleName": "ops", "Arn": iam("role/ops"), "CreateDate": "2026-01-01T00:00:00+00:00"},
+                "ResponseMetadata": {"RequestId": "2", "HTTPStatusCode": 200},
+            }
+        )
+    )
     inventory = load(["."])
     assert inventory.problems == []
     (role,) = inventory.roles

@@ -1,14 +1,15 @@
 """Task definition files in the three forms people keep in repositories,
 read into the model with the brief's addresses and lines."""
+
 from __future__ import annotations
 
 import json
 import shutil
 
 import pytest
+from input_helpers import TASKDEFS, line_of
 
 from ecs_guard.inputs import load
-from input_helpers import TASKDEFS, line_of
 
 ACCOUNT = "123456789012"
 
@@ -32,7 +33,12 @@ def test_register_task_definition_input(in_taskdefs):
     assert td.address == "family:checkout"
     assert (td.location.path, td.location.line) == (file, line_of(file, '"family"'))
     assert td.location.address == "family:checkout"
-    assert (td.family.value, td.network_mode.value, td.cpu.value, td.memory.value) == ("checkout", "awsvpc", "512", "1024")
+    assert (td.family.value, td.network_mode.value, td.cpu.value, td.memory.value) == (
+        "checkout",
+        "awsvpc",
+        "512",
+        "1024",
+    )
     assert td.requires_compatibilities.value == ("FARGATE",)
     assert td.network_mode.location.line == line_of(file, '"networkMode"')
     assert (td.os_family.value, td.os_family.location.line) == ("LINUX", line_of(file, '"operatingSystemFamily"'))
@@ -63,14 +69,18 @@ def test_register_task_definition_input(in_taskdefs):
     (volume,) = td.volumes.value
     assert (volume.name.value, volume.efs) == ("shared-cache", True)
     assert (volume.transit_encryption.value, volume.transit_encryption.location.line) == (
-        "ENABLED", line_of(file, '"transitEncryption"'))
+        "ENABLED",
+        line_of(file, '"transitEncryption"'),
+    )
 
 
 def test_roles_of_a_task_definition_file_alone_are_not_known(in_taskdefs):
     _, td = _only_task_definition("register-input.json")
     file = "register-input.json"
     assert (td.task_role_ref.value, td.task_role_ref.location.line) == (
-        f"arn:aws:iam::{ACCOUNT}:role/checkout-task", line_of(file, '"taskRoleArn"'))
+        f"arn:aws:iam::{ACCOUNT}:role/checkout-task",
+        line_of(file, '"taskRoleArn"'),
+    )
     assert td.execution_role_ref.value == f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
     for role in (td.task_role, td.execution_role):
         assert not role.known
@@ -104,7 +114,7 @@ def test_console_export(in_taskdefs):
 
 
 def test_describe_task_definition_output(in_taskdefs):
-    inventory, td = _only_task_definition("describe-output.json")
+    _inventory, td = _only_task_definition("describe-output.json")
     file = "describe-output.json"
     assert td.address == f"arn:aws:ecs:us-east-2:{ACCOUNT}:task-definition/legacy-batch:2"
     assert td.location.line == line_of(file, '"family"')
@@ -119,11 +129,29 @@ def test_describe_task_definition_output(in_taskdefs):
 
 
 def _authorization_details(*role_names: str) -> dict:
-    return {"UserDetailList": [], "GroupDetailList": [], "Policies": [], "RoleDetailList": [
-        {"RoleName": name, "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}", "Path": "/",
-         "RolePolicyList": [{"PolicyName": "inline", "PolicyDocument": {
-             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}],
-         "AttachedManagedPolicies": []} for name in role_names]}
+    return {
+        "UserDetailList": [],
+        "GroupDetailList": [],
+        "Policies": [],
+        "RoleDetailList": [
+            {
+                "RoleName": name,
+                "Arn": f"arn:aws:iam::{ACCOUNT}:role/{name}",
+                "Path": "/",
+                "RolePolicyList": [
+                    {
+                        "PolicyName": "inline",
+                        "PolicyDocument": {
+                            "Version": "2012-10-17",
+                            "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}],
+                        },
+                    }
+                ],
+                "AttachedManagedPolicies": [],
+            }
+            for name in role_names
+        ],
+    }
 
 
 def test_a_task_definition_file_finds_its_roles_in_iam_files_of_the_same_path(tmp_path, monkeypatch):
@@ -183,8 +211,11 @@ def test_a_role_of_another_account_with_the_same_name_is_not_taken_for_it(tmp_pa
 
 def test_a_malformed_task_definition_is_reported_without_its_values_and_the_rest_is_scanned(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "broken.json").write_text(json.dumps({
-        "family": "broken", "containerDefinitions": [{"name": "app", "environment": "DB_PASSWORD=hunter2"}]}))
+    (tmp_path / "broken.json").write_text(
+        json.dumps(
+            {"family": "broken", "containerDefinitions": [{"name": "app", "environment": "DB_PASSWORD=hunter2"}]}
+        )
+    )
     shutil.copy(TASKDEFS / "console-export.json", tmp_path / "good.json")
 
     inventory = load(["."])
@@ -193,4 +224,3 @@ def test_a_malformed_task_definition_is_reported_without_its_values_and_the_rest
     assert (problem.path, problem.kind, problem.line) == ("broken.json", "unreadable", 1)
     assert problem.message == "environment is not a list"
     assert "hunter2" not in str(problem)
-

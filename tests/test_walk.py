@@ -1,6 +1,7 @@
 """Finding and reading the files under the command-line paths: what is a
 candidate, what is skipped, and how each kind of bad file is reported
 while the scan goes on."""
+
 from __future__ import annotations
 
 import gc
@@ -11,10 +12,10 @@ import sys
 import types
 
 import pytest
+from input_helpers import TASKDEFS
 
 from ecs_guard.inputs import load
 from ecs_guard.inputs.jsondocs.files import NOT_UNDERSTOOD
-from input_helpers import TASKDEFS
 
 TASKDEF = (TASKDEFS / "register-input.json").read_text()
 
@@ -47,7 +48,7 @@ def test_folders_are_walked_recursively_with_relative_posix_display_paths(tree):
 
 def test_a_symlink_loop_is_walked_once(tree):
     _write(tree / "app" / "taskdef.json", TASKDEF)
-    os.symlink("..", tree / "app" / "up")          # app/up -> . (loops back)
+    os.symlink("..", tree / "app" / "up")  # app/up -> . (loops back)
     os.symlink(tree / "app", tree / "app" / "self")  # app/self -> app
     inventory = load(["."])
     assert inventory.files == ["app/taskdef.json"]
@@ -103,10 +104,13 @@ def test_a_list_of_task_definitions_is_not_understood_and_says_why(tree):
     assert problem.message == NOT_UNDERSTOOD + " (a list of task definitions: write one task definition per file)"
 
 
-@pytest.mark.parametrize("content, message, line", [
-    (b'{\n  "family": "caf\xe9",\n  "containerDefinitions": []\n}', "not UTF-8 text", 2),
-    ('{"family": "web"}'.encode("utf-16"), "UTF-16 text: ecs-guard reads UTF-8 (save the file as UTF-8)", None),
-])
+@pytest.mark.parametrize(
+    "content, message, line",
+    [
+        (b'{\n  "family": "caf\xe9",\n  "containerDefinitions": []\n}', "not UTF-8 text", 2),
+        ('{"family": "web"}'.encode("utf-16"), "UTF-16 text: ecs-guard reads UTF-8 (save the file as UTF-8)", None),
+    ],
+)
 def test_text_that_is_not_utf8_is_unreadable(tree, content, message, line):
     (tree / "taskdef.json").write_bytes(content)
     assert [(p.message, p.line, p.kind) for p in load(["."]).problems] == [(message, line, "unreadable")]
@@ -142,7 +146,9 @@ def test_one_bad_file_does_not_stop_the_others(tree):
     shutil.copy(TASKDEFS / "describe-output.json", tree / "d-describe.json")
     inventory = load(["."])
     assert [(p.path, p.kind) for p in inventory.problems] == [
-        ("a-broken.json", "unreadable"), ("b-package.json", "not-understood")]
+        ("a-broken.json", "unreadable"),
+        ("b-package.json", "not-understood"),
+    ]
     assert inventory.files == ["c-taskdef.json", "d-describe.json"]
     assert len(inventory.task_definitions) == 2
 
@@ -156,12 +162,17 @@ def test_a_file_reached_twice_is_read_once(tree):
 
 
 def test_terraform_state_and_cloudformation_are_reported_not_scanned(tree):
-    _write(tree / "state.json", json.dumps({"format_version": "1.0", "terraform_version": "1.11.4",
-                                            "values": {"root_module": {}}}))
+    _write(
+        tree / "state.json",
+        json.dumps({"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {}}}),
+    )
     _write(tree / "template.json", json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}))
     assert [(p.path, p.kind, p.message) for p in load(["."]).problems] == [
-        ("state.json", "not-understood",
-         "Terraform JSON that is not a plan (scan the output of `terraform show -json PLANFILE`)"),
+        (
+            "state.json",
+            "not-understood",
+            "Terraform JSON that is not a plan (scan the output of `terraform show -json PLANFILE`)",
+        ),
         ("template.json", "not-understood", "CloudFormation template: not scanned yet"),
     ]
 
@@ -190,11 +201,30 @@ def plan_adapter(monkeypatch):
 
 def test_plans_go_to_the_plan_adapter_even_when_variables_fill_the_head(tree, plan_adapter):
     variables = {"blob": {"value": "x" * 20000}}
-    _write(tree / "big.json", json.dumps({"format_version": "1.2", "terraform_version": "1.11.4",
-                                          "variables": variables, "planned_values": {}, "resource_changes": []}))
+    _write(
+        tree / "big.json",
+        json.dumps(
+            {
+                "format_version": "1.2",
+                "terraform_version": "1.11.4",
+                "variables": variables,
+                "planned_values": {},
+                "resource_changes": [],
+            }
+        ),
+    )
     _write(tree / "small.json", '{"format_version":"1.2","terraform_version":"1.11.4","planned_values":{}}')
-    _write(tree / "sorted.json", json.dumps({"configuration": {"x": "y" * 9000}, "format_version": "1.2",
-                                             "planned_values": {}, "terraform_version": "1.11.4"}))
+    _write(
+        tree / "sorted.json",
+        json.dumps(
+            {
+                "configuration": {"x": "y" * 9000},
+                "format_version": "1.2",
+                "planned_values": {},
+                "terraform_version": "1.11.4",
+            }
+        ),
+    )
     inventory = load(["."])
     assert inventory.problems == []
     assert [display for _, display in plan_adapter] == ["big.json", "small.json", "sorted.json"]
@@ -212,7 +242,8 @@ def test_a_plan_the_plan_adapter_rejects_is_reported_and_the_scan_goes_on(tree, 
     _write(tree / "taskdef.json", TASKDEF)
     inventory = load(["."])
     assert [(p.path, p.message, p.line) for p in inventory.problems] == [
-        ("plan.json", "resource_changes is not a list", 1)]
+        ("plan.json", "resource_changes is not a list", 1)
+    ]
     assert inventory.files == ["taskdef.json"]
 
 

@@ -23,6 +23,7 @@ The output is deterministic (policies sorted by name, statements and actions
 in document order, one policy per line so a refresh diffs readably), so a
 test can compare the packaged table with a fresh regeneration.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -181,8 +182,9 @@ def generate(source_path: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("source", nargs="?", type=Path, default=None,
-                        help=f"the merged iam-dataset file (default: {default_source()})")
+    parser.add_argument(
+        "source", nargs="?", type=Path, default=None, help=f"the merged iam-dataset file (default: {default_source()})"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where to write (default: %(default)s)")
     parser.add_argument("--check", action="store_true", help="exit 1 if the output is not up to date; write nothing")
     args = parser.parse_args(argv)
@@ -195,16 +197,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
         if current != text:
-            print(f"{args.output} is not up to date with {args.source}: run tools/gen_managed_policies.py",
-                  file=sys.stderr)
+            print(
+                f"{args.output} is not up to date with {args.source}: run tools/gen_managed_policies.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     table = json.loads(text)
-    print(f"{args.output}: {len(table['policies'])} policies, "
-          f"{sum(1 for p in table['policies'].values() if p['statements'])} with a wildcard statement, "
-          f"{len(text.encode())} bytes, data as of {table['source']['date']}")
+    print(
+        f"{args.output}: {len(table['policies'])} policies, "
+        f"{sum(1 for p in table['policies'].values() if p['statements'])} with a wildcard statement, "
+        f"{len(text.encode())} bytes, data as of {table['source']['date']}"
+    )
     return 0
 
 

@@ -6,6 +6,7 @@ kept with the IAM action that failed and the region, because the snapshot
 input turns each failure into "not evaluated" for the resources that needed
 its data, and a person has to know which permission to grant.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,11 @@ class CallLog:
 
     def attach(self, client, region: str) -> None:
         """Count every request `client` sends, under `region`."""
+
         def count(model, **_):
             with self._lock:
                 self._counts[(model.service_model.signing_name, model.name, region)] += 1
+
         client.meta.events.register("before-call", count)
 
     def failed(self, client, region: str, operation: str, error: Exception) -> Failure:

@@ -4,6 +4,7 @@ Only on a terminal: in CI logs or when stderr is redirected, a live display
 is noise, so the reader gets the silent Progress and the summary printed
 after reading is all there is.
 """
+
 from __future__ import annotations
 
 import threading
@@ -18,7 +19,7 @@ class Progress:
     def done(self, key: str, text: str) -> None:
         """`key` has finished; `text` says what it read."""
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -30,11 +31,17 @@ class RichProgress(Progress):
 
     def __init__(self, stream) -> None:
         from rich.console import Console
-        from rich.progress import Progress as Bars, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import Progress as Bars
+        from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self._bars = Bars(SpinnerColumn(), TextColumn("[bold]{task.fields[key]:<16}"),
-                          TextColumn("{task.description}"), TimeElapsedColumn(),
-                          console=Console(file=stream), transient=True)
+        self._bars = Bars(
+            SpinnerColumn(),
+            TextColumn("[bold]{task.fields[key]:<16}"),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(file=stream),
+            transient=True,
+        )
         self._tasks: dict[str, int] = {}
         self._lock = threading.Lock()
 
@@ -50,7 +57,7 @@ class RichProgress(Progress):
     def done(self, key: str, text: str) -> None:
         self._bars.update(self._task(key), description=text, completed=1)
 
-    def __enter__(self) -> "RichProgress":
+    def __enter__(self) -> RichProgress:
         self._bars.start()
         return self
 

@@ -17,27 +17,29 @@ CallLog (which call, which region) and its data is left out; reading goes
 on. What a record holds is exactly an AWS answer minus ResponseMetadata, so
 the writer only has to lay the files out.
 """
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 from .calls import GLOBAL, CallLog
 from .progress import Progress
 from .session import Aws
 
-DESCRIBE_CLUSTERS_BATCH = 100   # the API's limit
-DESCRIBE_SERVICES_BATCH = 10    # the API's limit
-ECS_PAGE = {"PageSize": 100}    # ECS List* calls return 10 (services) or 100 per page unless asked: ask for 100
-SUBNET_FILTER_BATCH = 200       # values per EC2 filter
-SCALABLE_TARGET_BATCH = 50      # resource ids per DescribeScalableTargets call (the API's limit)
+DESCRIBE_CLUSTERS_BATCH = 100  # the API's limit
+DESCRIBE_SERVICES_BATCH = 10  # the API's limit
+ECS_PAGE = {"PageSize": 100}  # ECS List* calls return 10 (services) or 100 per page unless asked: ask for 100
+SUBNET_FILTER_BATCH = 200  # values per EC2 filter
+SCALABLE_TARGET_BATCH = 50  # resource ids per DescribeScalableTargets call (the API's limit)
 REGION_WORKERS = 8
-CALL_WORKERS = 4                # concurrent describes within a region, and for IAM
+CALL_WORKERS = 4  # concurrent describes within a region, and for IAM
 TASK_SET_CONTROLLERS = ("EXTERNAL", "CODE_DEPLOY")  # the only services that have task sets
-ABSENT = object()               # a call answered "no such resource" (not a failure)
+ABSENT = object()  # a call answered "no such resource" (not a failure)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -49,16 +51,16 @@ class RegionRead:
     an empty answer: read, and there was nothing."""
 
     region: str
-    clusters: dict | None = None                     # describe-clusters
-    service_pages: list[dict] = field(default_factory=list)   # describe-services, one per call
+    clusters: dict | None = None  # describe-clusters
+    service_pages: list[dict] = field(default_factory=list)  # describe-services, one per call
     # (cluster name, service name) -> describe-task-sets
     task_sets: dict[tuple[str, str], dict] = field(default_factory=dict)
     task_definitions: list[dict] = field(default_factory=list)  # describe-task-definition, one per revision
-    target_groups: dict | None = None                # describe-target-groups
-    subnets: dict | None = None                      # describe-subnets
-    scalable_targets: dict | None = None             # application-autoscaling describe-scalable-targets
-    scaling_policies: dict | None = None             # ... describe-scaling-policies
-    scheduled_actions: dict | None = None            # ... describe-scheduled-actions
+    target_groups: dict | None = None  # describe-target-groups
+    subnets: dict | None = None  # describe-subnets
+    scalable_targets: dict | None = None  # application-autoscaling describe-scalable-targets
+    scaling_policies: dict | None = None  # ... describe-scaling-policies
+    scheduled_actions: dict | None = None  # ... describe-scheduled-actions
 
     @property
     def services(self) -> list[dict]:
@@ -75,8 +77,8 @@ class IamRead:
     or None when an IAM call failed (IAM data is then not known at all)."""
 
     authorization_details: dict | None
-    missing_roles: list[str] = field(default_factory=list)   # named by a task definition, not in the account
-    foreign_roles: list[str] = field(default_factory=list)   # in another account: not read
+    missing_roles: list[str] = field(default_factory=list)  # named by a task definition, not in the account
+    foreign_roles: list[str] = field(default_factory=list)  # in another account: not read
 
 
 @dataclass
@@ -90,8 +92,9 @@ class AccountRead:
     unmatched_clusters: list[str] = field(default_factory=list)  # --cluster values that matched nothing
 
 
-def read_account(aws: Aws, regions: list[str], clusters: list[str] | None = None,
-                 progress: Progress | None = None) -> AccountRead:
+def read_account(
+    aws: Aws, regions: list[str], clusters: list[str] | None = None, progress: Progress | None = None
+) -> AccountRead:
     """Read every region, then IAM. `clusters` (names or ARNs) limits the
     audit to those clusters and the task definition families they use."""
     progress = progress or Progress()
@@ -99,11 +102,19 @@ def read_account(aws: Aws, regions: list[str], clusters: list[str] | None = None
     account = aws.account_id()
     with ThreadPoolExecutor(max_workers=min(REGION_WORKERS, max(1, len(regions)))) as pool:
         reads = list(pool.map(lambda region: RegionReader(aws, region, clusters, progress).read(), regions))
-    role_refs = [ref for read in reads for answer in read.task_definitions
-                 for ref in _role_refs(answer.get("taskDefinition", {}))]
+    role_refs = [
+        ref
+        for read in reads
+        for answer in read.task_definitions
+        for ref in _role_refs(answer.get("taskDefinition", {}))
+    ]
     iam = IamReader(aws, account, progress).read(role_refs)
-    found = {c.get(key) for read in reads for c in (read.clusters or {}).get("clusters", [])
-             for key in ("clusterArn", "clusterName")}
+    found = {
+        c.get(key)
+        for read in reads
+        for c in (read.clusters or {}).get("clusters", [])
+        for key in ("clusterArn", "clusterName")
+    }
     unmatched = [c for c in (clusters or []) if c not in found]
     return AccountRead(account, list(regions), started, reads, iam, aws.log, unmatched)
 
@@ -156,8 +167,9 @@ class Calls:
             return None
         return items
 
-    def batched_pages(self, service: str, method: str, key: str, values: list[str], size: int,
-                      params: Callable[[list[str]], dict]) -> list | None:
+    def batched_pages(
+        self, service: str, method: str, key: str, values: list[str], size: int, params: Callable[[list[str]], dict]
+    ) -> list | None:
         """pages() for `values` in batches of `size` (an API's limit on ids or
         filter values per call); None if any call failed."""
         items: list = []
@@ -205,8 +217,9 @@ class RegionReader:
             self.result.scalable_targets = {"ScalableTargets": []}
             self.result.scaling_policies = {"ScalingPolicies": []}
             self.result.scheduled_actions = {"ScheduledActions": []}
-        self.progress.done(self.region, f"{len(self.result.services)} services, "
-                                        f"{len(self.result.task_definitions)} task definitions")
+        self.progress.done(
+            self.region, f"{len(self.result.services)} services, {len(self.result.task_definitions)} task definitions"
+        )
         return self.result
 
     # ------------------------------------------------------------- ECS
@@ -221,8 +234,9 @@ class RegionReader:
         clusters: list[dict] = []
         failures: list[dict] = []
         for batch in _batches(arns, DESCRIBE_CLUSTERS_BATCH):
-            answer = self.calls.call("ecs", "describe_clusters", clusters=batch,
-                                     include=["SETTINGS", "CONFIGURATIONS", "TAGS"])
+            answer = self.calls.call(
+                "ecs", "describe_clusters", clusters=batch, include=["SETTINGS", "CONFIGURATIONS", "TAGS"]
+            )
             if answer is None:
                 return  # clusters not known: no file
             clusters += answer.get("clusters", [])
@@ -232,8 +246,7 @@ class RegionReader:
     def _read_services(self, cluster_arn: str) -> None:
         arns = self.calls.pages("ecs", "list_services", "serviceArns", cluster=cluster_arn, PaginationConfig=ECS_PAGE)
         for batch in _batches(arns or [], DESCRIBE_SERVICES_BATCH):
-            answer = self.calls.call("ecs", "describe_services", cluster=cluster_arn, services=batch,
-                                     include=["TAGS"])
+            answer = self.calls.call("ecs", "describe_services", cluster=cluster_arn, services=batch, include=["TAGS"])
             if answer is not None:
                 self.result.service_pages.append(answer)
 
@@ -241,8 +254,13 @@ class RegionReader:
         for service in self.result.services:
             if (service.get("deploymentController") or {}).get("type") not in TASK_SET_CONTROLLERS:
                 continue
-            answer = self.calls.call("ecs", "describe_task_sets", cluster=service["clusterArn"],
-                                     service=service["serviceArn"], include=["TAGS"])
+            answer = self.calls.call(
+                "ecs",
+                "describe_task_sets",
+                cluster=service["clusterArn"],
+                service=service["serviceArn"],
+                include=["TAGS"],
+            )
             if answer is not None:
                 self.result.task_sets[(_last(service["clusterArn"]), service["serviceName"])] = answer
 
@@ -255,19 +273,25 @@ class RegionReader:
             families = list(dict.fromkeys(_family(arn) for arn in used))
         else:
             self.progress.update(self.region, "task definition families")
-            families = self.calls.pages("ecs", "list_task_definition_families", "families", status="ACTIVE",
-                                        PaginationConfig=ECS_PAGE) or []
+            families = (
+                self.calls.pages(
+                    "ecs", "list_task_definition_families", "families", status="ACTIVE", PaginationConfig=ECS_PAGE
+                )
+                or []
+            )
         self.progress.update(self.region, f"latest revision of {len(families)} families")
         latest = [arn for arn in _parallel(self._latest_active, families) if arn]
         wanted = list(dict.fromkeys(used + latest))
         self.progress.update(self.region, f"{len(wanted)} task definitions")
-        answers = _parallel(lambda arn: self.calls.call("ecs", "describe_task_definition",
-                                                        taskDefinition=arn, include=["TAGS"]), wanted)
+        answers = _parallel(
+            lambda arn: self.calls.call("ecs", "describe_task_definition", taskDefinition=arn, include=["TAGS"]), wanted
+        )
         self.result.task_definitions = [a for a in answers if a is not None]
 
     def _latest_active(self, family: str) -> str | None:
-        answer = self.calls.call("ecs", "list_task_definitions", familyPrefix=family, status="ACTIVE",
-                                 sort="DESC", maxResults=1)
+        answer = self.calls.call(
+            "ecs", "list_task_definitions", familyPrefix=family, status="ACTIVE", sort="DESC", maxResults=1
+        )
         # The API returns the one newest revision; take the newest of the family
         # among what came back all the same (some endpoints ignore sort/maxResults).
         arns = [a for a in (answer or {}).get("taskDefinitionArns", []) if _family(a) == family]
@@ -276,21 +300,35 @@ class RegionReader:
     # ------------------------------------------------------------- what services refer to
 
     def _read_target_groups(self) -> None:
-        used = {lb["targetGroupArn"] for s in self.result.services + self.result.all_task_sets
-                for lb in s.get("loadBalancers") or [] if lb.get("targetGroupArn")}
+        used = {
+            lb["targetGroupArn"]
+            for s in self.result.services + self.result.all_task_sets
+            for lb in s.get("loadBalancers") or []
+            if lb.get("targetGroupArn")
+        }
         if not used:
             self.result.target_groups = {"TargetGroups": []}
             return
-        groups = self.calls.pages("elbv2", "describe_target_groups", "TargetGroups",
-                                  PaginationConfig={"PageSize": 400})
+        groups = self.calls.pages("elbv2", "describe_target_groups", "TargetGroups", PaginationConfig={"PageSize": 400})
         if groups is not None:
             self.result.target_groups = {"TargetGroups": [g for g in groups if g["TargetGroupArn"] in used]}
 
     def _read_subnets(self) -> None:
-        used = sorted({subnet for s in self.result.services + self.result.all_task_sets
-                       for subnet in _awsvpc(s).get("subnets") or []})
-        subnets = self.calls.batched_pages("ec2", "describe_subnets", "Subnets", used, SUBNET_FILTER_BATCH,
-                                           lambda batch: {"Filters": [{"Name": "subnet-id", "Values": batch}]})
+        used = sorted(
+            {
+                subnet
+                for s in self.result.services + self.result.all_task_sets
+                for subnet in _awsvpc(s).get("subnets") or []
+            }
+        )
+        subnets = self.calls.batched_pages(
+            "ec2",
+            "describe_subnets",
+            "Subnets",
+            used,
+            SUBNET_FILTER_BATCH,
+            lambda batch: {"Filters": [{"Name": "subnet-id", "Values": batch}]},
+        )
         self.result.subnets = None if subnets is None else {"Subnets": subnets}
 
     def _read_autoscaling(self) -> None:
@@ -299,9 +337,14 @@ class RegionReader:
         paginated, kept to the services read (they take one resource id per
         call, and the answers are small)."""
         ours = sorted({_resource_id(s) for s in self.result.services})
-        targets = self.calls.batched_pages("application-autoscaling", "describe_scalable_targets", "ScalableTargets",
-                                           ours, SCALABLE_TARGET_BATCH,
-                                           lambda batch: {"ServiceNamespace": "ecs", "ResourceIds": batch})
+        targets = self.calls.batched_pages(
+            "application-autoscaling",
+            "describe_scalable_targets",
+            "ScalableTargets",
+            ours,
+            SCALABLE_TARGET_BATCH,
+            lambda batch: {"ServiceNamespace": "ecs", "ResourceIds": batch},
+        )
         self.result.scalable_targets = None if targets is None else {"ScalableTargets": targets}
         wanted = set(ours)
 
@@ -316,10 +359,32 @@ class RegionReader:
 class IamReader:
     """Reads the roles task definitions name, and their policies, once each."""
 
-    ROLE_KEYS = ("Path", "RoleName", "RoleId", "Arn", "CreateDate", "AssumeRolePolicyDocument",
-                 "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags", "RoleLastUsed")
-    POLICY_KEYS = ("PolicyName", "PolicyId", "Arn", "Path", "DefaultVersionId", "AttachmentCount",
-                   "PermissionsBoundaryUsageCount", "IsAttachable", "Description", "CreateDate", "UpdateDate")
+    ROLE_KEYS = (
+        "Path",
+        "RoleName",
+        "RoleId",
+        "Arn",
+        "CreateDate",
+        "AssumeRolePolicyDocument",
+        "Description",
+        "MaxSessionDuration",
+        "PermissionsBoundary",
+        "Tags",
+        "RoleLastUsed",
+    )
+    POLICY_KEYS = (
+        "PolicyName",
+        "PolicyId",
+        "Arn",
+        "Path",
+        "DefaultVersionId",
+        "AttachmentCount",
+        "PermissionsBoundaryUsageCount",
+        "IsAttachable",
+        "Description",
+        "CreateDate",
+        "UpdateDate",
+    )
 
     def __init__(self, aws: Aws, account: str, progress: Progress) -> None:
         self.calls = Calls(aws, aws.home_region, label=GLOBAL)
@@ -336,8 +401,17 @@ class IamReader:
         policies = [p for p in _parallel(self._policy, arns) if p is not None]
         self.progress.done("iam", f"{len(roles)} roles, {len(policies)} managed policies")
         failed = any(f.region == GLOBAL for f in self.calls.aws.log.failures)
-        details = None if failed else {"UserDetailList": [], "GroupDetailList": [], "RoleDetailList": roles,
-                                       "Policies": policies, "IsTruncated": False}
+        details = (
+            None
+            if failed
+            else {
+                "UserDetailList": [],
+                "GroupDetailList": [],
+                "RoleDetailList": roles,
+                "Policies": policies,
+                "IsTruncated": False,
+            }
+        )
         return IamRead(details, sorted(self.missing), foreign)
 
     def _role_names(self, refs: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -365,10 +439,14 @@ class IamReader:
         inline = self.calls.pages("iam", "list_role_policies", "PolicyNames", RoleName=name) or []
         documents = [self.calls.call("iam", "get_role_policy", RoleName=name, PolicyName=p) for p in inline]
         detail["InstanceProfileList"] = []
-        detail["RolePolicyList"] = [{"PolicyName": d["PolicyName"], "PolicyDocument": d["PolicyDocument"]}
-                                    for d in documents if isinstance(d, dict)]
-        detail["AttachedManagedPolicies"] = self.calls.pages("iam", "list_attached_role_policies",
-                                                             "AttachedPolicies", RoleName=name) or []
+        detail["RolePolicyList"] = [
+            {"PolicyName": d["PolicyName"], "PolicyDocument": d["PolicyDocument"]}
+            for d in documents
+            if isinstance(d, dict)
+        ]
+        detail["AttachedManagedPolicies"] = (
+            self.calls.pages("iam", "list_attached_role_policies", "AttachedPolicies", RoleName=name) or []
+        )
         return detail
 
     def _policy(self, arn: str) -> dict | None:
@@ -380,12 +458,19 @@ class IamReader:
         version = self.calls.call("iam", "get_policy_version", PolicyArn=arn, VersionId=policy["DefaultVersionId"])
         if isinstance(version, dict):
             v = version["PolicyVersion"]
-            detail["PolicyVersionList"] = [{"Document": v["Document"], "VersionId": v["VersionId"],
-                                            "IsDefaultVersion": True, "CreateDate": v.get("CreateDate")}]
+            detail["PolicyVersionList"] = [
+                {
+                    "Document": v["Document"],
+                    "VersionId": v["VersionId"],
+                    "IsDefaultVersion": True,
+                    "CreateDate": v.get("CreateDate"),
+                }
+            ]
         return detail
 
 
 # ------------------------------------------------------------- helpers
+
 
 def _parallel(fn: Callable[[T], R], items: list[T]) -> list[R]:
     """fn over items, a few at a time, results in the items' order."""
@@ -397,7 +482,7 @@ def _parallel(fn: Callable[[T], R], items: list[T]) -> list[R]:
 
 def _batches(items: list[T], size: int) -> Iterable[list[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _last(arn_or_name: str) -> str:

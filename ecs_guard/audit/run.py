@@ -4,6 +4,7 @@ arguments, the scan of the snapshot and the exit code.
 
 boto3 and rich are imported only when an account is read.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,8 +46,9 @@ def snapshot_dir(save: Path | None) -> Iterator[Path]:
         yield Path(folder)
 
 
-def read_and_write(profile: str | None, regions: Sequence[str], clusters: Sequence[str],
-                   folder: Path) -> tuple[AccountRead, float]:
+def read_and_write(
+    profile: str | None, regions: Sequence[str], clusters: Sequence[str], folder: Path
+) -> tuple[AccountRead, float]:
     """Read the account (with the live display on a terminal) and write the snapshot to `folder`."""
     from ecs_guard.audit.calls import CallLog
     from ecs_guard.audit.progress import progress_for

@@ -5,6 +5,7 @@ all boto3's business; the audit only picks the profile the user named, adds
 adaptive retries (the audit makes bursts of Describe calls that AWS
 throttles), and decides which regions to read.
 """
+
 from __future__ import annotations
 
 import threading
@@ -37,9 +38,13 @@ class Aws:
             raise AuditError(str(error)) from None
         self.log = log
         self._lock = threading.Lock()
-        self._config = Config(retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
-                              user_agent_extra=f"ecs-guard/{__version__}",
-                              connect_timeout=10, read_timeout=60, max_pool_connections=16)
+        self._config = Config(
+            retries={"mode": "adaptive", "max_attempts": MAX_ATTEMPTS},
+            user_agent_extra=f"ecs-guard/{__version__}",
+            connect_timeout=10,
+            read_timeout=60,
+            max_pool_connections=16,
+        )
 
     @property
     def home_region(self) -> str:

@@ -4,6 +4,7 @@ A failed call is always listed with its IAM action and region, so a person
 knows which permission to grant; the rules that needed its data show up as
 "not evaluated" in the report itself.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -32,14 +33,17 @@ def summary_lines(read: AccountRead, seconds: float, save: Path | None) -> list[
     regions = ", ".join(read.regions) if len(read.regions) <= 4 else f"{len(read.regions)} regions"
     read_what = ", ".join(f"{n} {what}" for what, n in counts(read).items())
     per_service = ", ".join(f"{service} {n}" for service, n in read.log.per_service().items())
-    lines = [f"ecs-guard audit: account {read.account}, {regions}",
-             f"  read {read_what}",
-             f"  {read.log.total()} API calls ({per_service}) in {seconds:.1f} s"]
+    lines = [
+        f"ecs-guard audit: account {read.account}, {regions}",
+        f"  read {read_what}",
+        f"  {read.log.total()} API calls ({per_service}) in {seconds:.1f} s",
+    ]
     if save is not None:
         lines.append(f"  snapshot saved in {save} (rescan with `ecs-guard scan {save}`)")
     else:
-        lines.append("  snapshot not kept: the report's file locations point into a temporary folder "
-                     "(use --save DIR to keep it)")
+        lines.append(
+            "  snapshot not kept: the report's file locations point into a temporary folder (use --save DIR to keep it)"
+        )
     for cluster in read.unmatched_clusters:
         lines.append(f"  --cluster {cluster}: no such cluster in the regions read")
     for role in read.iam.missing_roles:
@@ -48,8 +52,10 @@ def summary_lines(read: AccountRead, seconds: float, save: Path | None) -> list[
         lines.append(f"  role {role} belongs to another account: not read")
     failures = read.log.failures
     if failures:
-        lines.append(f"  {_plural(len(failures), 'call')} failed; "
-                     "rules that need their data are not evaluated for the resources concerned:")
+        lines.append(
+            f"  {_plural(len(failures), 'call')} failed; "
+            "rules that need their data are not evaluated for the resources concerned:"
+        )
         lines += _failure_lines(failures)
     return lines
 

@@ -18,6 +18,7 @@ A file is written only when the calls behind it succeeded, so a file that
 is there is complete; what failed is in the manifest's "failures".
 Timestamps are written as ISO 8601 strings, as AWS CLI v2 prints them.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,23 +36,32 @@ def write_snapshot(read: AccountRead, root: Path) -> list[Path]:
     """Write every file of the snapshot under `root`; returns their paths."""
     written = [_dump(root / MANIFEST, manifest(read))]
     if read.iam.authorization_details is not None:
-        written.append(_dump(root / "iam" / "get-account-authorization-details.json",
-                             read.iam.authorization_details))
+        written.append(_dump(root / "iam" / "get-account-authorization-details.json", read.iam.authorization_details))
     for region in read.region_reads:
         written += _write_region(region, root / region.region)
     return written
 
 
 def manifest(read: AccountRead) -> dict:
-    return {"ecsGuardAudit": {
-        "version": MANIFEST_VERSION,
-        "account": read.account,
-        "regions": read.regions,
-        "startedAt": read.started_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "calls": read.log.calls(),
-        "failures": [{"service": f.service, "operation": f.operation, "region": f.region,
-                      "error": f.error, "message": f.message} for f in read.log.failures],
-    }}
+    return {
+        "ecsGuardAudit": {
+            "version": MANIFEST_VERSION,
+            "account": read.account,
+            "regions": read.regions,
+            "startedAt": read.started_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "calls": read.log.calls(),
+            "failures": [
+                {
+                    "service": f.service,
+                    "operation": f.operation,
+                    "region": f.region,
+                    "error": f.error,
+                    "message": f.message,
+                }
+                for f in read.log.failures
+            ],
+        }
+    }
 
 
 def _write_region(region: RegionRead, folder: Path) -> list[Path]:
@@ -75,8 +85,7 @@ def _write_region(region: RegionRead, folder: Path) -> list[Path]:
 
 def _dump(path: Path, content: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(content, indent=4, default=_json_value, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(content, indent=4, default=_json_value, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
 
 

@@ -11,6 +11,7 @@ suppressions (ecs_guard.suppress) and a baseline (ecs_guard.baseline) are
 applied to the report before it is rendered, so every format and the exit
 code see the same findings. Exit codes: common.py and docs/exit-codes.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,10 +41,15 @@ class Command:
 
 
 COMMANDS = [
-    Command("scan", "scan Terraform source and plans, task definitions and AWS snapshots", scan.add_arguments,
-            scan.run),
-    Command("baseline", "write the current findings to a baseline file, so that later scans report only new ones",
-            baseline.add_arguments, baseline.run),
+    Command(
+        "scan", "scan Terraform source and plans, task definitions and AWS snapshots", scan.add_arguments, scan.run
+    ),
+    Command(
+        "baseline",
+        "write the current findings to a baseline file, so that later scans report only new ones",
+        baseline.add_arguments,
+        baseline.run,
+    ),
     Command("audit", "read a live AWS account into a snapshot folder and scan it", audit.add_arguments, audit.run),
     Command("rules", "list the rules", rules.add_rules_arguments, rules.run_rules),
     Command("explain", "show a rule's documentation", rules.add_explain_arguments, rules.run_explain),
@@ -51,8 +57,7 @@ COMMANDS = [
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ecs-guard",
-                     description="Compliance scanner for AWS ECS and Fargate.")
+    parser = _Parser(prog="ecs-guard", description="Compliance scanner for AWS ECS and Fargate.")
     parser.add_argument("--version", action="version", version=f"ecs-guard {__version__}")
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for command in COMMANDS:

@@ -8,26 +8,50 @@ failed. A call that failed also makes the exit code 3 (the scan is
 incomplete), so a CI job with too few permissions does not pass quietly.
 The reading itself is library code: ecs_guard.audit.
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ecs_guard.cli.common import (DEFAULT_FAIL_ON, EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK, UsageError,
-                                  add_report_arguments, exit_code, output_stream, scan_config)
+from ecs_guard.cli.common import (
+    DEFAULT_FAIL_ON,
+    EXIT_FINDINGS,
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    UsageError,
+    add_report_arguments,
+    exit_code,
+    output_stream,
+    scan_config,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     aws = parser.add_argument_group("AWS")
-    aws.add_argument("--profile", metavar="NAME",
-                     help="AWS profile to use (default: AWS_PROFILE, then the default credential chain)")
-    aws.add_argument("--region", action="append", default=[], metavar="REGION",
-                     help="region to read, repeatable (default: every region enabled for the account)")
-    aws.add_argument("--cluster", action="append", default=[], metavar="NAME_OR_ARN",
-                     help="read only this cluster, repeatable (default: every cluster)")
-    parser.add_argument("--save", metavar="DIR",
-                        help="write the snapshot to DIR, a new or empty folder, to rescan it later with "
-                             "`ecs-guard scan DIR` (default: a temporary folder, removed afterwards)")
+    aws.add_argument(
+        "--profile", metavar="NAME", help="AWS profile to use (default: AWS_PROFILE, then the default credential chain)"
+    )
+    aws.add_argument(
+        "--region",
+        action="append",
+        default=[],
+        metavar="REGION",
+        help="region to read, repeatable (default: every region enabled for the account)",
+    )
+    aws.add_argument(
+        "--cluster",
+        action="append",
+        default=[],
+        metavar="NAME_OR_ARN",
+        help="read only this cluster, repeatable (default: every cluster)",
+    )
+    parser.add_argument(
+        "--save",
+        metavar="DIR",
+        help="write the snapshot to DIR, a new or empty folder, to rescan it later with "
+        "`ecs-guard scan DIR` (default: a temporary folder, removed afterwards)",
+    )
     add_report_arguments(parser.add_argument_group("report (as for `ecs-guard scan`)"))  # type: ignore[arg-type]
 
 

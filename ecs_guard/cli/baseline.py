@@ -1,20 +1,32 @@
 """`ecs-guard baseline`: write the current findings to a baseline file."""
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 
-from ecs_guard.cli.common import (EXIT_INCOMPLETE, EXIT_OK, UsageError, add_paths_argument, add_rule_arguments,
-                                  add_terraform_arguments, scan_config, terraform_options)
+from ecs_guard.cli.common import (
+    EXIT_INCOMPLETE,
+    EXIT_OK,
+    UsageError,
+    add_paths_argument,
+    add_rule_arguments,
+    add_terraform_arguments,
+    scan_config,
+    terraform_options,
+)
 from ecs_guard.location import display_path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="the baseline file to write (default: the config's `baseline`, "
-                             "else .ecs-guard-baseline.json)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the baseline file to write (default: the config's `baseline`, else .ecs-guard-baseline.json)",
+    )
     add_rule_arguments(parser)
     add_terraform_arguments(parser)
 
@@ -38,6 +50,5 @@ def run(args: argparse.Namespace) -> int:
     for problem in report.unreadable:
         print(f"ecs-guard: warning: not read: {problem}", file=sys.stderr)
     for error in report.errors:
-        print(f"ecs-guard: warning: rule {error.rule_id} failed on {error.resource}: {error.message}",
-              file=sys.stderr)
+        print(f"ecs-guard: warning: rule {error.rule_id} failed on {error.resource}: {error.message}", file=sys.stderr)
     return EXIT_INCOMPLETE if report.unreadable or report.errors else EXIT_OK

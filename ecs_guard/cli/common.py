@@ -10,6 +10,7 @@ Exit codes (docs/exit-codes.md), highest precedence first:
   0  none of the above
 Every error is one line ``ecs-guard: error: ...`` on stderr, never a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,6 @@ from ecs_guard.results import Severity
 
 if TYPE_CHECKING:
     from ecs_guard.config import Config
-    from ecs_guard.engine import Report
-    from ecs_guard.inputs.terraform.options import TerraformOptions
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -46,44 +45,72 @@ class UsageError(Exception):
 
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", default=["."], metavar="PATH",
-                        help="files or folders to scan (default: the current folder)")
+    parser.add_argument(
+        "paths", nargs="*", default=["."], metavar="PATH", help="files or folders to scan (default: the current folder)"
+    )
 
 
 def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
     """Which rules run, and the config file that may say so."""
-    parser.add_argument("--select", action="append", default=[], metavar="CODES",
-                        help="run only these rules: IDs or prefixes (EG6, EG40), comma-separated, repeatable")
-    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
-                        help="do not run these rules: IDs or prefixes, comma-separated, repeatable")
-    parser.add_argument("--config", metavar="FILE",
-                        help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
-                             "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)")
+    parser.add_argument(
+        "--select",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="run only these rules: IDs or prefixes (EG6, EG40), comma-separated, repeatable",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=[],
+        metavar="CODES",
+        help="do not run these rules: IDs or prefixes, comma-separated, repeatable",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
+        "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)",
+    )
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """The report's options, shared by `scan` and `audit`."""
-    parser.add_argument("--format", choices=list(FORMATS), default="console",
-                        help="output format (default: console)")
-    parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write the report to FILE instead of standard output")
-    parser.add_argument("--fail-on", metavar="SEVERITY", choices=[s.value for s in Severity] + [FAIL_ON_NONE],
-                        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
-                             f"info, or {FAIL_ON_NONE} to never fail on findings (default: the config's "
-                             f"fail-on, else {DEFAULT_FAIL_ON})")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="list not-evaluated checks with their reasons, inputs not understood, "
-                             "suppressed findings and notices")
+    parser.add_argument("--format", choices=list(FORMATS), default="console", help="output format (default: console)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--fail-on",
+        metavar="SEVERITY",
+        choices=[s.value for s in Severity] + [FAIL_ON_NONE],
+        help="exit 1 when a finding is at or above SEVERITY: critical, high, medium, low, "
+        f"info, or {FAIL_ON_NONE} to never fail on findings (default: the config's "
+        f"fail-on, else {DEFAULT_FAIL_ON})",
+    )
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="list not-evaluated checks with their reasons, inputs not understood, suppressed findings and notices",
+    )
     add_rule_arguments(parser)
 
 
 def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files",
-                        help="a .tfvars file for the Terraform root modules scanned, after terraform.tfvars "
-                             "and *.auto.tfvars (repeatable: later files win)")
-    parser.add_argument("--source", metavar="DIR",
-                        help="the Terraform root module the scanned plans were made from: plan findings are "
-                             "reported at its .tf lines (default: the root module a plan file lies in)")
+    parser.add_argument(
+        "--var-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        dest="var_files",
+        help="a .tfvars file for the Terraform root modules scanned, after terraform.tfvars "
+        "and *.auto.tfvars (repeatable: later files win)",
+    )
+    parser.add_argument(
+        "--source",
+        metavar="DIR",
+        help="the Terraform root module the scanned plans were made from: plan findings are "
+        "reported at its .tf lines (default: the root module a plan file lies in)",
+    )
 
 
 def terraform_options(args: argparse.Namespace):
@@ -135,8 +162,9 @@ def rule_codes(values: list[str]) -> list[str]:
     codes = [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
     unknown = unknown_rule_codes(codes)
     if unknown:
-        raise UsageError(f"unknown rule code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} "
-                         "(`ecs-guard rules` lists them)")
+        raise UsageError(
+            f"unknown rule code{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)} (`ecs-guard rules` lists them)"
+        )
     return codes
 
 
@@ -159,7 +187,7 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
             silence_stdout()
         return
     try:
-        stream = open(path, "w", encoding="utf-8", newline="\n")
+        stream = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 (closed by the with below)
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     with stream:
@@ -173,5 +201,3 @@ def silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # stdout without a file descriptor (captured)
         pass
-
-

@@ -1,4 +1,5 @@
 """`ecs-guard rules` lists the catalogue; `ecs-guard explain` shows one rule's documentation."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,23 +1,39 @@
 """`ecs-guard scan`: read the inputs, run the rules, render the report."""
+
 from __future__ import annotations
 
 import argparse
 import sys
 
-from ecs_guard.cli.common import (DEFAULT_FAIL_ON, add_paths_argument, add_report_arguments, add_terraform_arguments,
-                                  exit_code, keep_until_exit, output_stream, read_known_findings, scan_config,
-                                  terraform_options)
+from ecs_guard.cli.common import (
+    DEFAULT_FAIL_ON,
+    add_paths_argument,
+    add_report_arguments,
+    add_terraform_arguments,
+    exit_code,
+    keep_until_exit,
+    output_stream,
+    read_known_findings,
+    scan_config,
+    terraform_options,
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_paths_argument(parser)
     parser.set_defaults(paths=None)  # no PATH gives []: the current folder, but nothing with --changed
     add_report_arguments(parser)
-    parser.add_argument("--baseline", metavar="FILE",
-                        help="report only findings that are not in this baseline (`ecs-guard baseline` writes it)")
-    parser.add_argument("--changed", action="store_true",
-                        help="the PATHs are changed files (a pre-commit hook's staged files): scan the Terraform "
-                             "roots, snapshots, task definitions and plans they belong to (docs/pre-commit.md)")
+    parser.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings that are not in this baseline (`ecs-guard baseline` writes it)",
+    )
+    parser.add_argument(
+        "--changed",
+        action="store_true",
+        help="the PATHs are changed files (a pre-commit hook's staged files): scan the Terraform "
+        "roots, snapshots, task definitions and plans they belong to (docs/pre-commit.md)",
+    )
     add_terraform_arguments(parser)
 
 

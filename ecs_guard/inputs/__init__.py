@@ -28,6 +28,7 @@ One folder (or module) per input kind, sharing only documented interfaces:
   snapshot/     AWS CLI output folders (and what `audit` writes)
   terraform/    plans, source and the builders they share (its __init__)
 """
+
 from __future__ import annotations
 
 import os

@@ -10,6 +10,7 @@ silently dropped.
 
 Adding an input kind is a folder under inputs/ and one row here.
 """
+
 from __future__ import annotations
 
 import os
@@ -68,7 +69,7 @@ class TerraformSource:
 
     kind = "terraform-source"
     WALKED = (".tf", ".tf.json")
-    NAMED = WALKED + (".tfvars", ".tfvars.json")
+    NAMED = (*WALKED, ".tfvars", ".tfvars.json")
 
     def claims(self, name: str, named: bool) -> bool:
         return name.endswith(self.NAMED if named else self.WALKED)

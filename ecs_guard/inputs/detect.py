@@ -6,6 +6,7 @@ first few KB of its text (``looks_like_terraform_json`` and
 parsed here, only by the plan adapter, once. Everything else is parsed and
 recognised from the parsed object (``classify``).
 """
+
 from __future__ import annotations
 
 import re
@@ -29,9 +30,11 @@ def looks_like_terraform_json(head: str) -> bool:
     format_version and terraform_version (the first keys Terraform writes)."""
     if '"format_version"' not in head:  # the common case, decided without a regex over 8 KB
         return False
-    return (_OPENS_OBJECT.match(head) is not None
-            and re.search(r'"format_version"\s*:', head) is not None
-            and re.search(r'"terraform_version"\s*:', head) is not None)
+    return (
+        _OPENS_OBJECT.match(head) is not None
+        and re.search(r'"format_version"\s*:', head) is not None
+        and re.search(r'"terraform_version"\s*:', head) is not None
+    )
 
 
 def mentions_plan_keys(text: str) -> bool:
@@ -56,8 +59,11 @@ def classify(data: Any) -> Shape | None:
     if shape is not None:
         return shape
     if isinstance(data, dict):
-        if "format_version" in data and "terraform_version" in data and (
-                "planned_values" in data or "resource_changes" in data):
+        if (
+            "format_version" in data
+            and "terraform_version" in data
+            and ("planned_values" in data or "resource_changes" in data)
+        ):
             return PLAN  # a plan whose keys were reordered (jq -S): only seen after parsing
         if _is_cloudformation(data):
             return CLOUDFORMATION
@@ -69,8 +75,11 @@ def is_task_definition_file(data: Any) -> bool:
     --cli-input-json` input (family + containerDefinitions) or the console's
     JSON export (taskDefinitionArn + containerDefinitions). A list of task
     definitions is not one of these forms."""
-    return (isinstance(data, dict) and isinstance(data.get("containerDefinitions"), list)
-            and (isinstance(data.get("family"), str) or isinstance(data.get("taskDefinitionArn"), str)))
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("containerDefinitions"), list)
+        and (isinstance(data.get("family"), str) or isinstance(data.get("taskDefinitionArn"), str))
+    )
 
 
 def is_report(data: Any) -> bool:
@@ -102,5 +111,6 @@ def _is_cloudformation(data: dict) -> bool:
         return False
     if "AWSTemplateFormatVersion" in data:
         return True
-    return any(isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::"))
-               for r in resources.values())
+    return any(
+        isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::")) for r in resources.values()
+    )

@@ -22,6 +22,7 @@ policy the table does not know.
 Standard library only, and the table is read on the first lookup, not at
 import: most scans never attach an AWS managed policy.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,10 +82,14 @@ class NotInTable:
     @property
     def reason(self) -> str:
         if self.document_missing:
-            return (f"AWS managed policy {self.name} is known, but its document is missing from ecs-guard's "
-                    f"table of AWS managed policies (data as of {self.table_date})")
-        return (f"AWS managed policy {self.name} is not in ecs-guard's table of AWS managed policies "
-                f"(data as of {self.table_date}; the policy may be newer)")
+            return (
+                f"AWS managed policy {self.name} is known, but its document is missing from ecs-guard's "
+                f"table of AWS managed policies (data as of {self.table_date})"
+            )
+        return (
+            f"AWS managed policy {self.name} is not in ecs-guard's table of AWS managed policies "
+            f"(data as of {self.table_date}; the policy may be newer)"
+        )
 
 
 def lookup(arn: str) -> ManagedPolicy | NotInTable | None:
@@ -125,6 +130,7 @@ def __getattr__(name: str) -> str:
 
 # ----------------------------------------------------------------- loading
 
+
 @dataclass(frozen=True, slots=True)
 class _Table:
     date: str
@@ -141,13 +147,20 @@ def _table() -> _Table:
         return _Table(
             date=raw["source"]["date"],
             absent=frozenset(raw.get("absent", ())),
-            policies={name: (entry["path"], bool(entry.get("deprecated", False)),
-                             tuple(_statement(s) for s in entry["statements"]))
-                      for name, entry in raw["policies"].items()},
+            policies={
+                name: (
+                    entry["path"],
+                    bool(entry.get("deprecated", False)),
+                    tuple(_statement(s) for s in entry["statements"]),
+                )
+                for name, entry in raw["policies"].items()
+            },
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise RuntimeError(f"ecs-guard's table of AWS managed policies ({resource}) cannot be read "
-                           f"({error.__class__.__name__}: {error}); reinstall ecs-guard") from None
+        raise RuntimeError(
+            f"ecs-guard's table of AWS managed policies ({resource}) cannot be read "
+            f"({error.__class__.__name__}: {error}); reinstall ecs-guard"
+        ) from None
 
 
 def _table_path() -> Path:
@@ -162,5 +175,8 @@ def _table_path() -> Path:
 
 def _statement(raw: dict[str, Any]) -> ManagedStatement:
     not_actions = raw.get("not_actions")
-    return ManagedStatement(effect="Allow", actions=tuple(raw.get("actions", ())),
-                            not_actions=tuple(not_actions) if not_actions is not None else None)
+    return ManagedStatement(
+        effect="Allow",
+        actions=tuple(raw.get("actions", ())),
+        not_actions=tuple(not_actions) if not_actions is not None else None,
+    )

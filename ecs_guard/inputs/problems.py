@@ -7,6 +7,7 @@ These two are the only things every adapter shares besides the model, so
 they live here, not in the model: the core names InputProblem only as a
 type.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -9,11 +9,13 @@ through ``read_task_definition``; the snapshot adapter calls it, because a
 task definition file belongs to the estate of the files next to it (that
 is where its roles are found).
 """
+
 from __future__ import annotations
 
 from ecs_guard.inputs.jsondocs import ecs as ecs_json
-from ..model import TaskDefinition
 from ecs_guard.inputs.jsondocs.lines import JsonText
+
+from ..model import TaskDefinition
 
 
 def address_of(td: dict) -> str:
@@ -24,8 +26,7 @@ def address_of(td: dict) -> str:
     return f"family:{td.get('family')}"
 
 
-def read_task_definition(td: dict, text: JsonText, path: tuple,
-                         resolve_role: ecs_json.ResolveRole) -> TaskDefinition:
+def read_task_definition(td: dict, text: JsonText, path: tuple, resolve_role: ecs_json.ResolveRole) -> TaskDefinition:
     """The TaskDefinition of the object at `path` in `text` (``()`` for a
     task definition file, ``("taskDefinition",)`` for describe-task-definition)."""
     address = address_of(td)

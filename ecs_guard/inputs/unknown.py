@@ -7,6 +7,7 @@ known, and ecs_json turns each marker into a Value that is not known. A
 module of its own so that ecs_json can recognise the marker without
 importing the HCL front end.
 """
+
 from __future__ import annotations
 
 

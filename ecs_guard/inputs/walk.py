@@ -6,6 +6,7 @@ the adapter table's decision (``claims``), so a new input kind that reads
 .yaml files only has to say so there. A file named on the command line is
 always a candidate, whatever its name.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,9 @@ from ecs_guard.location import display_path
 SKIPPED_DIRECTORIES = frozenset({".git", ".terraform", "node_modules", "__pycache__", ".venv"})
 
 
-def candidates(path: str, claims: Callable[[str], bool],
-               problems: list[InputProblem]) -> Iterator[tuple[str, str, bool]]:
+def candidates(
+    path: str, claims: Callable[[str], bool], problems: list[InputProblem]
+) -> Iterator[tuple[str, str, bool]]:
     """(file, its display path, named on the command line) for every candidate under `path`."""
     if os.path.isdir(path):
         for found, display in _walk(path, display_path(path), claims, problems, set()):
@@ -27,8 +29,9 @@ def candidates(path: str, claims: Callable[[str], bool],
         yield path, display_path(path), True  # a missing path is reported when it cannot be opened
 
 
-def _walk(directory: str, display: str, claims: Callable[[str], bool], problems: list[InputProblem],
-          visited: set[str]) -> Iterator[tuple[str, str]]:
+def _walk(
+    directory: str, display: str, claims: Callable[[str], bool], problems: list[InputProblem], visited: set[str]
+) -> Iterator[tuple[str, str]]:
     """(file, display path) of the claimed files below `directory`.
     Display paths are joined as the walk goes down: display_path() per file
     would cost more than parsing a small file."""

@@ -5,10 +5,11 @@ Each format lives in its own module and is imported only when chosen, so
 formats need to say the same way (how a result names its resource, which
 order results come in, a rule's category) is here, once.
 """
+
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 FORMATS = {
     "console": "ecs_guard.reporters.console",
@@ -49,7 +50,7 @@ def severity_key(finding) -> tuple:
     when a format has to drop some."""
     from ..engine import document_order  # not at import: `ecs-guard --version` loads this package
 
-    return (-finding.severity.rank,) + document_order(finding)
+    return (-finding.severity.rank, *document_order(finding))
 
 
 def start_line(location) -> int:

@@ -9,9 +9,11 @@ Rule errors and unreadable inputs are always listed, since they mean part
 of the scan is missing; not-evaluated results and not-understood inputs are
 counted always and listed with ``--verbose``.
 """
+
 from __future__ import annotations
 
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 from ..engine import Report, document_order
 from ..results import Severity
@@ -40,18 +42,17 @@ def render_rules(rules: Iterable[Rule], stream: TextIO) -> None:
     """The rule catalogue (`ecs-guard rules`): a table on a terminal, aligned columns otherwise."""
     rules = list(rules)
     header = ("ID", "Name", "Severity", "Default", "Summary")
-    rows = [(r.id, r.name, r.severity.value, "on" if r.enabled_by_default else "off", r.summary)
-            for r in rules]
+    rows = [(r.id, r.name, r.severity.value, "on" if r.enabled_by_default else "off", r.summary) for r in rules]
     if not _is_terminal(stream):
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
         for row in [header, *rows]:
-            cells = [cell.ljust(width) for cell, width in zip(row, widths)]
-            stream.write("  ".join(cells + [row[-1]]) + "\n")
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            stream.write("  ".join([*cells, row[-1]]) + "\n")
         return
     from rich.table import Table
 
     table = Table(*header, box=None, header_style="bold")
-    for r, row in zip(rules, rows):
+    for r, row in zip(rules, rows, strict=False):
         table.add_row(row[0], row[1], f"[{SEVERITY_STYLES[r.severity]}]{row[2]}[/]", row[3], row[4])
     _rich_console(stream).print(table)
 
@@ -68,13 +69,20 @@ def render_markdown(text: str, stream: TextIO) -> None:
 
 # ----------------------------------------------------------------- the report's lines
 
+
 def report_lines(report: Report, verbose: bool) -> list[Line]:
     lines: list[Line] = []
     lines += _finding_lines(report)
     if report.errors:
         lines += [[("Rule errors (internal errors, the rest of the scan went on):", "bold red")]]
-        lines += [[(f"  {e.location.path}:{start_line(e.location)}  ", "dim"), (e.rule_id, "bold"),
-                   (f"  {e.resource}: {e.message}", "")] for e in report.errors]
+        lines += [
+            [
+                (f"  {e.location.path}:{start_line(e.location)}  ", "dim"),
+                (e.rule_id, "bold"),
+                (f"  {e.resource}: {e.message}", ""),
+            ]
+            for e in report.errors
+        ]
         lines.append([])
     unreadable = report.unreadable
     not_understood = [p for p in report.problems if p.kind != "unreadable"]
@@ -84,8 +92,14 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines += [[("Inputs not understood:", "bold yellow")]] + [[(f"  {p}", "")] for p in not_understood] + [[]]
     if verbose and report.not_evaluated:
         lines += [[("Not evaluated (neither a pass nor a fail):", "bold")]]
-        lines += [[(f"  {n.location.path}:{start_line(n.location)}  ", "dim"), (n.rule_id, "bold"),
-                   (f"  {subject(n.resource, n.container)}: {n.reason}", "")] for n in report.not_evaluated]
+        lines += [
+            [
+                (f"  {n.location.path}:{start_line(n.location)}  ", "dim"),
+                (n.rule_id, "bold"),
+                (f"  {subject(n.resource, n.container)}: {n.reason}", ""),
+            ]
+            for n in report.not_evaluated
+        ]
         lines.append([])
     if verbose and report.suppressed:
         lines += [[("Suppressed (not counted toward the exit code):", "bold")]]
@@ -108,9 +122,12 @@ def _finding_lines(report: Report) -> list[Line]:
         findings.sort(key=lambda f: (start_line(f.location), -f.severity.rank, f.rule_id, f.container or ""))
         width = len(str(start_line(findings[-1].location)))
         for f in findings:
-            line: Line = [(f"  {start_line(f.location):>{width}}  ", "dim"),
-                          (f"{f.severity.value.upper():<8}", SEVERITY_STYLES[f.severity]),
-                          (f" {f.rule_id}  ", "bold"), (f.message, "")]
+            line: Line = [
+                (f"  {start_line(f.location):>{width}}  ", "dim"),
+                (f"{f.severity.value.upper():<8}", SEVERITY_STYLES[f.severity]),
+                (f" {f.rule_id}  ", "bold"),
+                (f.message, ""),
+            ]
             if f.container and f"'{f.container}'" not in f.message:  # most messages name it already
                 line.append((f"  (container {f.container})", "dim"))
             lines.append(line)
@@ -121,9 +138,12 @@ def _finding_lines(report: Report) -> list[Line]:
 def _suppressed_line(s) -> Line:
     f, why = s.finding, s.suppression
     source = f"comment at {why.path}:{why.line}" if why.kind == IN_SOURCE else f"ignore in {why.path}"
-    return [(f"  {f.location.path}:{start_line(f.location)}  ", "dim"), (f.rule_id, "bold"),
-            (f"  {subject(f.resource, f.container)}: {f.message}", ""),
-            (f"  [{source}: {why.justification or 'no reason given'}]", "dim")]
+    return [
+        (f"  {f.location.path}:{start_line(f.location)}  ", "dim"),
+        (f.rule_id, "bold"),
+        (f"  {subject(f.resource, f.container)}: {f.message}", ""),
+        (f"  [{source}: {why.justification or 'no reason given'}]", "dim"),
+    ]
 
 
 def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
@@ -163,6 +183,7 @@ def _count(n: int, noun: str) -> str:
 
 # ----------------------------------------------------------------- writing
 
+
 def write_lines(lines: list[Line], stream: TextIO) -> None:
     """Plain text, or through rich on a terminal. Input-derived text is
     cleaned of control characters first, so a resource name cannot move the
@@ -185,7 +206,7 @@ def write_lines(lines: list[Line], stream: TextIO) -> None:
     _rich_console(stream).print(Segments(segments), end="")
 
 
-_CONTROL = {code: " " for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)]}
+_CONTROL = dict.fromkeys([*range(0, 32), *range(127, 160)], " ")
 
 
 def _clean(text: str) -> str:

@@ -7,6 +7,7 @@ know (``suppressed``, ``baseline`` and ``notices`` were added that way).
 JSON always carries everything (not-evaluated results and suppressed
 findings included), so ``verbose`` changes nothing here.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def _entry_encoder():
     python_encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     try:
-        encode_entry = make(None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
-                            False, False, True)
+        encode_entry = make(
+            None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
+        )
     except TypeError:  # no C encoder, or one that takes other arguments
         return python_encoder.encode
     return lambda value: "".join(encode_entry(value, 0))
@@ -60,9 +62,16 @@ def one_entry_per_line(doc: dict) -> str:
 
 
 def _finding(f, names: dict[str, str]) -> dict:
-    return {"rule_id": f.rule_id, "rule_name": names.get(f.rule_id, ""), "severity": f.severity.value,
-            "message": f.message, "resource": f.resource, "container": f.container,
-            "file": f.location.path, "line": start_line(f.location)}
+    return {
+        "rule_id": f.rule_id,
+        "rule_name": names.get(f.rule_id, ""),
+        "severity": f.severity.value,
+        "message": f.message,
+        "resource": f.resource,
+        "container": f.container,
+        "file": f.location.path,
+        "line": start_line(f.location),
+    }
 
 
 def document(report: Report) -> dict:
@@ -82,28 +91,49 @@ def document(report: Report) -> dict:
             "files_scanned": len(report.files),
             "rules_run": len(report.rules),
         },
-        "rules": [{"id": r.id, "name": r.name, "severity": r.severity.value,
-                   "enabled_by_default": r.enabled_by_default} for r in report.rules],
+        "rules": [
+            {"id": r.id, "name": r.name, "severity": r.severity.value, "enabled_by_default": r.enabled_by_default}
+            for r in report.rules
+        ],
         "files": list(report.files),
         "findings": [_finding(f, names) for f in report.findings],
         "suppressed": [
-            {**_finding(s.finding, names),
-             "suppression": {"kind": s.suppression.kind, "reason": s.suppression.justification,
-                             "file": s.suppression.path, "line": s.suppression.line}}
-            for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))],
-        "baseline": None if report.baseline_file is None else {
-            "file": report.baseline_file, "findings_not_shown": len(report.baselined)},
-        "notices": [{"kind": n.kind, "message": n.message, "file": n.path, "line": n.line}
-                    for n in report.notices],
+            {
+                **_finding(s.finding, names),
+                "suppression": {
+                    "kind": s.suppression.kind,
+                    "reason": s.suppression.justification,
+                    "file": s.suppression.path,
+                    "line": s.suppression.line,
+                },
+            }
+            for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))
+        ],
+        "baseline": None
+        if report.baseline_file is None
+        else {"file": report.baseline_file, "findings_not_shown": len(report.baselined)},
+        "notices": [{"kind": n.kind, "message": n.message, "file": n.path, "line": n.line} for n in report.notices],
         "not_evaluated": [
-            {"rule_id": n.rule_id, "rule_name": names.get(n.rule_id, ""), "resource": n.resource,
-             "container": n.container, "reason": n.reason, "file": n.location.path, "line": start_line(n.location)}
-            for n in report.not_evaluated],
+            {
+                "rule_id": n.rule_id,
+                "rule_name": names.get(n.rule_id, ""),
+                "resource": n.resource,
+                "container": n.container,
+                "reason": n.reason,
+                "file": n.location.path,
+                "line": start_line(n.location),
+            }
+            for n in report.not_evaluated
+        ],
         "errors": [
-            {"rule_id": e.rule_id, "resource": e.resource, "message": e.message,
-             "file": e.location.path, "line": start_line(e.location)}
-            for e in report.errors],
-        "input_problems": [
-            {"kind": p.kind, "file": p.path, "line": p.line, "message": p.message}
-            for p in problems],
+            {
+                "rule_id": e.rule_id,
+                "resource": e.resource,
+                "message": e.message,
+                "file": e.location.path,
+                "line": start_line(e.location),
+            }
+            for e in report.errors
+        ],
+        "input_problems": [{"kind": p.kind, "file": p.path, "line": p.line, "message": p.message} for p in problems],
     }

@@ -14,6 +14,7 @@ and the count of findings left out by a baseline are not results: they go
 to ``invocations[0].toolExecutionNotifications`` so nothing is dropped
 silently.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,29 +66,39 @@ def document(report: Report) -> dict:
     prints = fingerprints_by_identity(report.all_findings)
     # Reported findings first, then suppressed ones (GitHub shows them as
     # dismissed), each worst first: what is kept when a run has too many.
-    ranked = sorted(report.findings, key=severity_key) + sorted(report.suppressed, key=lambda s: severity_key(s.finding))
+    ranked = sorted(report.findings, key=severity_key) + sorted(
+        report.suppressed, key=lambda s: severity_key(s.finding)
+    )
     kept, dropped = ranked[:MAX_RESULTS], len(ranked) - MAX_RESULTS
     notifications = _notifications(report, rule_index)
     if dropped > 0:
-        notifications.append(_notification(
-            "results-dropped", "warning",
-            f"{dropped} results were dropped: GitHub accepts at most {MAX_RESULTS} per run, "
-            f"so the {MAX_RESULTS} most severe were kept."))
+        notifications.append(
+            _notification(
+                "results-dropped",
+                "warning",
+                f"{dropped} results were dropped: GitHub accepts at most {MAX_RESULTS} per run, "
+                f"so the {MAX_RESULTS} most severe were kept.",
+            )
+        )
     run = {
-        "tool": {"driver": {
-            "name": "ecs-guard",
-            "informationUri": INFORMATION_URI,
-            "version": __version__,
-            "semanticVersion": __version__,
-            "rules": [_rule(r) for r in report.rules],
-            "notifications": [_notification_descriptor(name, text) for name, text in NOTIFICATIONS.items()],
-        }},
+        "tool": {
+            "driver": {
+                "name": "ecs-guard",
+                "informationUri": INFORMATION_URI,
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_rule(r) for r in report.rules],
+                "notifications": [_notification_descriptor(name, text) for name, text in NOTIFICATIONS.items()],
+            }
+        },
         "automationDetails": {"id": AUTOMATION_ID},
         "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(Path.cwd())}},
-        "invocations": [{
-            "executionSuccessful": not (report.errors or report.unreadable),
-            "toolExecutionNotifications": notifications,
-        }],
+        "invocations": [
+            {
+                "executionSuccessful": not (report.errors or report.unreadable),
+                "toolExecutionNotifications": notifications,
+            }
+        ],
         "results": [_result(entry, rule_index, prints) for entry in kept],
         "columnKind": "unicodeCodePoints",
     }
@@ -95,6 +106,7 @@ def document(report: Report) -> dict:
 
 
 # ----------------------------------------------------------------- rules
+
 
 def _rule(r: Rule) -> dict:
     what = " ".join(section(r.doc, "What it does").split())
@@ -114,6 +126,7 @@ def _rule(r: Rule) -> dict:
 
 
 # ----------------------------------------------------------------- results
+
 
 def _result(entry: Finding | Suppressed, rule_index: dict[str, int], prints: dict[int, str]) -> dict:
     """A finding, or a suppressed finding with its ``suppressions``."""
@@ -145,43 +158,77 @@ def _suppression(s: Suppression) -> dict:
 
 # ----------------------------------------------------------------- notifications
 
+
 def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
     notes = []
     for n in sorted(report.not_evaluated, key=document_order):
-        notes.append(_notification(
-            "not-evaluated", "note",
-            f"{n.rule_id} not evaluated for {subject(n.resource, n.container)}: {n.reason}",
-            _location(n.location.path, start_line(n.location), n.resource), n.rule_id, rule_index))
+        notes.append(
+            _notification(
+                "not-evaluated",
+                "note",
+                f"{n.rule_id} not evaluated for {subject(n.resource, n.container)}: {n.reason}",
+                _location(n.location.path, start_line(n.location), n.resource),
+                n.rule_id,
+                rule_index,
+            )
+        )
     for e in report.errors:
-        notes.append(_notification(
-            "rule-error", "error", f"{e.rule_id} failed on {e.resource}: {e.message}",
-            _location(e.location.path, start_line(e.location), e.resource), e.rule_id, rule_index))
+        notes.append(
+            _notification(
+                "rule-error",
+                "error",
+                f"{e.rule_id} failed on {e.resource}: {e.message}",
+                _location(e.location.path, start_line(e.location), e.resource),
+                e.rule_id,
+                rule_index,
+            )
+        )
     for p in report.problems:
         kind = "input-unreadable" if p.kind == "unreadable" else "input-not-understood"
-        notes.append(_notification(
-            kind, "error" if p.kind == "unreadable" else "warning", f"{p.path}: {p.message}",
-            _location(p.path, p.line)))
+        notes.append(
+            _notification(
+                kind,
+                "error" if p.kind == "unreadable" else "warning",
+                f"{p.path}: {p.message}",
+                _location(p.path, p.line),
+            )
+        )
     for notice in report.notices:
-        notes.append(_notification(notice.kind, "warning", notice.message,
-                                   _location(notice.path, notice.line) if notice.path else None))
+        notes.append(
+            _notification(
+                notice.kind, "warning", notice.message, _location(notice.path, notice.line) if notice.path else None
+            )
+        )
     if report.baselined:
-        notes.append(_notification(
-            "baselined", "note",
-            f"{len(report.baselined)} findings in the baseline {report.baseline_file} are not shown",
-            _location(report.baseline_file, None)))
+        notes.append(
+            _notification(
+                "baselined",
+                "note",
+                f"{len(report.baselined)} findings in the baseline {report.baseline_file} are not shown",
+                _location(report.baseline_file, None),
+            )
+        )
     return notes
 
 
 def _notification_descriptor(name: str, text: str) -> dict:
     """GitHub wants the same descriptions and help on these as on rules."""
-    return {"id": name, "shortDescription": {"text": text}, "fullDescription": {"text": text},
-            "help": {"text": text}}
+    return {"id": name, "shortDescription": {"text": text}, "fullDescription": {"text": text}, "help": {"text": text}}
 
 
-def _notification(kind: str, level: str, text: str, location: dict | None = None,
-                  rule_id: str | None = None, rule_index: dict[str, int] | None = None) -> dict:
-    note = {"descriptor": {"id": kind, "index": _NOTIFICATION_INDEX[kind]},
-            "level": level, "message": {"text": _sentence(text)}}
+def _notification(
+    kind: str,
+    level: str,
+    text: str,
+    location: dict | None = None,
+    rule_id: str | None = None,
+    rule_index: dict[str, int] | None = None,
+) -> dict:
+    note = {
+        "descriptor": {"id": kind, "index": _NOTIFICATION_INDEX[kind]},
+        "level": level,
+        "message": {"text": _sentence(text)},
+    }
     if location:
         note["locations"] = [location]
     if rule_id and rule_index and rule_id in rule_index:
@@ -190,6 +237,7 @@ def _notification(kind: str, level: str, text: str, location: dict | None = None
 
 
 # ----------------------------------------------------------------- locations
+
 
 def _location(path: str, line: int | None, address: str = "", end_line: int | None = None) -> dict:
     physical: dict = {"artifactLocation": _artifact(path)}

@@ -11,6 +11,7 @@ CloudFormation's section names are capitalised (``Resources:``,
 (``resources:``, ``metadata:``), which makes the pre-filter both cheap
 and sharp.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -86,8 +87,9 @@ def decode_template(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
-        raise TemplateError(f"not UTF-8 text (byte 0x{data[error.start]:02X}): CloudFormation reads UTF-8",
-                            line) from None
+        raise TemplateError(
+            f"not UTF-8 text (byte 0x{data[error.start]:02X}): CloudFormation reads UTF-8", line
+        ) from None
 
 
 def _looks_utf16(head: bytes) -> bool:

@@ -5,6 +5,7 @@ Floats keep their text (``parse_float=str``) as YAML's do (yaml_loader's
 docstring says why): ``"Weight": 1.10`` is "1.10" in both forms. NaN and
 Infinity, which JSON does not have, stay text too.
 """
+
 from __future__ import annotations
 
 import json
@@ -92,8 +93,9 @@ def _duplicate_key(text: str) -> TemplateError:
             assert keys is not None
             key = json.loads(token)
             if key in keys:
-                return TemplateError(f"duplicate key {key!r} (first at line {keys[key]}): "
-                                     "CloudFormation rejects duplicate keys", line)
+                return TemplateError(
+                    f"duplicate key {key!r} (first at line {keys[key]}): CloudFormation rejects duplicate keys", line
+                )
             keys[key] = line
             expect_key = False
     return TemplateError("duplicate key")  # not reached: the decoder found one

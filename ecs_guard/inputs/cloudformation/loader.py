@@ -11,6 +11,7 @@ of objects and no reference cycles, and a collection pass every 700 of
 them (each walking a growing heap) cost a third of the time. It is turned
 back on, if it was on, whatever happens.
 """
+
 from __future__ import annotations
 
 import gc
@@ -53,6 +54,7 @@ def _yaml(text: str, display: str, pure_python: bool) -> Template:
 
 def _json_or_yaml(text: str, display: str, pure_python: bool) -> Template:
     from ecs_guard.inputs.jsondocs.lines import JsonText
+
     from .json_loader import JsonSyntaxError, load_json
 
     try:

@@ -15,6 +15,7 @@ dict per mapping, a list per sequence, each entry a line or a
 ``(line, table of the child)`` pair); JSON templates find lines on demand
 in the text (inputs/jsondocs/lines.py), which costs nothing until a report needs one.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -53,8 +54,15 @@ class Template:
 
     __slots__ = ("_json", "_lines", "_root_line", "data", "display", "format")
 
-    def __init__(self, display: str, data: Any, format: str, root_line: int = 1,
-                 lines: Lines | None = None, json_text: JsonText | None = None):
+    def __init__(
+        self,
+        display: str,
+        data: Any,
+        format: str,
+        root_line: int = 1,
+        lines: Lines | None = None,
+        json_text: JsonText | None = None,
+    ):
         self.display = display
         self.data = data
         self.format = format  # "yaml" or "json"

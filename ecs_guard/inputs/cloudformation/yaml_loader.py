@@ -39,6 +39,7 @@ object as its anchor (as yaml.load does) and the lines of its inside are
 those of the anchor's; the budget bounds what anything walking the data
 later would see expanded.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,25 +59,53 @@ ALIAS_BUDGET = 10_000
 
 # The tags our resolver gives untagged nodes. Compared by identity: the
 # composer hands the object we return straight to the node.
-PLAIN = "ecs-guard:plain"        # an unquoted scalar: true/false/null/int or its text
-STR = "tag:yaml.org,2002:str"    # a quoted or block scalar, or !!str
+PLAIN = "ecs-guard:plain"  # an unquoted scalar: true/false/null/int or its text
+STR = "tag:yaml.org,2002:str"  # a quoted or block scalar, or !!str
 MAP = "tag:yaml.org,2002:map"
 SEQ = "tag:yaml.org,2002:seq"
 _YAML_TAG = "tag:yaml.org,2002:"
 
 INTRINSICS = {
-    "!Ref": "Ref", "!Condition": "Condition",
-    **{f"!{name}": f"Fn::{name}" for name in (
-        "Base64", "Cidr", "FindInMap", "GetAtt", "GetAZs", "ImportValue", "Join", "Select", "Split", "Sub",
-        "Transform", "And", "Equals", "If", "Not", "Or",
-        "Length", "ToJsonString",  # the AWS::LanguageExtensions transform's
-    )},
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{
+        f"!{name}": f"Fn::{name}"
+        for name in (
+            "Base64",
+            "Cidr",
+            "FindInMap",
+            "GetAtt",
+            "GetAZs",
+            "ImportValue",
+            "Join",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "And",
+            "Equals",
+            "If",
+            "Not",
+            "Or",
+            "Length",
+            "ToJsonString",  # the AWS::LanguageExtensions transform's
+        )
+    },
 }
 _SCALAR_ONLY = frozenset({"!Ref", "!Condition"})
 
 _CONSTANTS: dict[str, Any] = {
-    "true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False,
-    "null": None, "Null": None, "NULL": None, "~": None, "": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "~": None,
+    "": None,
 }
 _NOT_CONSTANT = object()
 _INT = re.compile(r"(?:0|-?[1-9][0-9]*)\Z").match
@@ -141,8 +170,11 @@ def _c_composer() -> type | None:
         from yaml.cyaml import CParser as parser  # type: ignore[attr-defined]
     except ImportError:  # PyYAML built without libyaml
         return None
-    return type("_CComposer", (parser,), {
-        "resolve": _resolve, "descend_resolver": _descend_resolver, "ascend_resolver": _ascend_resolver})
+    return type(
+        "_CComposer",
+        (parser,),
+        {"resolve": _resolve, "descend_resolver": _descend_resolver, "ascend_resolver": _ascend_resolver},
+    )
 
 
 _C_COMPOSER = _c_composer()
@@ -317,8 +349,9 @@ class Builder:
                 return {name: [resource, attribute]}, {name: (line, [line, line])}
             return {name: node.value}, {name: line}
         if tag in _SCALAR_ONLY:
-            raise TemplateError(f"{tag} takes a name, not a {'list' if node.__class__ is SequenceNode else 'mapping'}",
-                                line)
+            raise TemplateError(
+                f"{tag} takes a name, not a {'list' if node.__class__ is SequenceNode else 'mapping'}", line
+            )
         value: Any
         table: Lines
         if node.__class__ is MappingNode:
@@ -352,7 +385,7 @@ class Builder:
 
 def _core_scalar(node: ScalarNode) -> Any:
     """An explicitly tagged scalar (``!!str 1.0``, ``!!int 8080``...)."""
-    kind = node.tag[len(_YAML_TAG):]
+    kind = node.tag[len(_YAML_TAG) :]
     value = node.value
     line = node.start_mark.line + 1
     if kind in ("str", "float"):  # floats keep their text (see the module's docstring)
@@ -377,11 +410,13 @@ def _too_deep(line: int | None) -> TemplateError:
 
 def _unknown_tag(node: Node) -> TemplateError:
     tag = node.tag
-    shown = "!!" + tag[len(_YAML_TAG):] if tag.startswith(_YAML_TAG) else tag
+    shown = "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
     if tag.startswith(_YAML_TAG):
         return TemplateError(f"the YAML tag {shown} cannot be used on a {_kind(node)}", node.start_mark.line + 1)
-    return TemplateError(f"unknown tag {shown}: CloudFormation's are !Ref, !GetAtt, !Sub, !If... (the Fn:: names)",
-                         node.start_mark.line + 1)
+    return TemplateError(
+        f"unknown tag {shown}: CloudFormation's are !Ref, !GetAtt, !Sub, !If... (the Fn:: names)",
+        node.start_mark.line + 1,
+    )
 
 
 def _kind(node: Node) -> str:
@@ -402,8 +437,11 @@ def _duplicate_key(node: MappingNode) -> TemplateError:
     for key_node, _ in node.value:
         line = key_node.start_mark.line + 1
         if key_node.value in first:
-            return TemplateError(f"duplicate key {key_node.value!r} (first at line {first[key_node.value]}): "
-                                 "CloudFormation rejects duplicate keys", line)
+            return TemplateError(
+                f"duplicate key {key_node.value!r} (first at line {first[key_node.value]}): "
+                "CloudFormation rejects duplicate keys",
+                line,
+            )
         first[key_node.value] = line
     return TemplateError("duplicate key", node.start_mark.line + 1)  # not reached: the counts differed
 
@@ -411,8 +449,9 @@ def _duplicate_key(node: MappingNode) -> TemplateError:
 def _refuse_merge(node: MappingNode) -> None:
     for key_node, _ in node.value:
         if key_node.value == "<<" and key_node.tag is PLAIN:
-            raise TemplateError("YAML merge keys (<<) are not supported by CloudFormation",
-                                key_node.start_mark.line + 1)
+            raise TemplateError(
+                "YAML merge keys (<<) are not supported by CloudFormation", key_node.start_mark.line + 1
+            )
 
 
 def _syntax_error(error: yaml.MarkedYAMLError) -> TemplateError:
@@ -432,8 +471,13 @@ def _reader_error(error: yaml.reader.ReaderError, text: str, c_offsets: bool) ->
     position = error.position
     before = text.encode("utf-8")[:position].decode("utf-8", "replace") if c_offsets else text[:position]
     character = error.character
-    shown = f"U+{character:04X}" if isinstance(character, int) else (
-        f"U+{ord(character):04X}" if isinstance(character, str) and len(character) == 1 else "a control character")
+    shown = (
+        f"U+{character:04X}"
+        if isinstance(character, int)
+        else (
+            f"U+{ord(character):04X}" if isinstance(character, str) and len(character) == 1 else "a control character"
+        )
+    )
     return TemplateError(f"{shown} is not allowed in YAML (a binary file?)", before.count("\n") + 1)
 
 

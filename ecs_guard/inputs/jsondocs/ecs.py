@@ -11,15 +11,17 @@ document holds ``Unknown`` markers (unknown.py) that become Values not
 known, and ``literal(path)`` says which values were written literally
 (EG501 exempts references). Other inputs pass neither.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
+from ecs_guard.inputs.jsondocs.lines import JsonValue, Locator
+from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.unknown import Unknown
 from ecs_guard.location import Location
 from ecs_guard.model import Container, EnvVar, Role, TaskDefinition, Value, Volume
-from ecs_guard.inputs.problems import InputError
-from ecs_guard.inputs.jsondocs.lines import JsonValue, Locator
-from ecs_guard.inputs.unknown import Unknown
 
 Locate = Callable[[tuple], Location]
 IsLiteral = Callable[[tuple], bool]
@@ -29,17 +31,18 @@ IsLiteral = Callable[[tuple], bool]
 ResolveRole = Callable[[Any, Location], "tuple[Value[str | None], Value[Role | None]]"]
 
 
-def attribute(obj: dict, key: str, locate: Locate, path: tuple, owner: Location,
-              literal: IsLiteral | None = None) -> Value:
+def attribute(
+    obj: dict, key: str, locate: Locate, path: tuple, owner: Location, literal: IsLiteral | None = None
+) -> Value:
     """obj[key] as a Value located at its key, or an absent Value at the owner."""
     found = obj.get(key)
     if found is None:
         return Value(None, owner)
     if literal is None and found.__class__ is not Unknown:  # every input but Terraform source: kept fast
         if locate.__class__ is Locator:  # JSON files: the location is made only if a report needs it
-            return JsonValue(found, locate, path + (key,))
-        return Value(found, locate(path + (key,)))
-    return _read(found, locate(path + (key,)), path + (key,), literal)
+            return JsonValue(found, locate, (*path, key))
+        return Value(found, locate((*path, key)))
+    return _read(found, locate((*path, key)), (*path, key), literal)
 
 
 def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -> Value:
@@ -50,8 +53,9 @@ def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -
     return Value(found, where, literal=written)
 
 
-def containers(definitions: Any, address: str, os_family: Value, locate: Locate,
-               literal: IsLiteral | None = None) -> Value:
+def containers(
+    definitions: Any, address: str, os_family: Value, locate: Locate, literal: IsLiteral | None = None
+) -> Value:
     """Value[tuple[Container]] from a containerDefinitions list. `locate`
     (and `literal`) take paths relative to that list: (0,), (0, "user"), ..."""
     missing = _unknown_in(definitions)
@@ -74,32 +78,33 @@ def _unknown_in(items: Any) -> Unknown | None:
     return None
 
 
-def _container(d: dict, path: tuple, address: str, os_family: Value, locate: Locate,
-               literal: IsLiteral | None) -> Container:
-    owner = locate(path + ("name",))
+def _container(
+    d: dict, path: tuple, address: str, os_family: Value, locate: Locate, literal: IsLiteral | None
+) -> Container:
+    owner = locate((*path, "name"))
 
     def get(key: str) -> Value:
         return attribute(d, key, locate, path, owner, literal)
 
     log = d.get("logConfiguration")
     if isinstance(log, dict):
-        log_path = path + ("logConfiguration", "logDriver")
+        log_path = (*path, "logConfiguration", "logDriver")
         log_driver = _read(log.get("logDriver"), locate(log_path), log_path, literal)
     elif log.__class__ is Unknown:
-        log_driver = Value.unknown(log.reason, locate(path + ("logConfiguration",)))
+        log_driver = Value.unknown(log.reason, locate((*path, "logConfiguration")))
     else:
         log_driver = Value(None, owner)
     return Container(
         address=address,
         location=owner,
-        name=_read(d.get("name"), owner, path + ("name",), literal),
+        name=_read(d.get("name"), owner, (*path, "name"), literal),
         image=get("image"),
         essential=get("essential"),
         user=get("user"),
         privileged=get("privileged"),
         readonly_root_filesystem=get("readonlyRootFilesystem"),
         log_driver=log_driver,
-        health_check=_health_check(d.get("healthCheck"), locate(path + ("healthCheck",)), owner),
+        health_check=_health_check(d.get("healthCheck"), locate((*path, "healthCheck")), owner),
         environment=_environment(d.get("environment"), path, address, locate, owner, literal),
         os_family=os_family,
     )
@@ -114,27 +119,33 @@ def _health_check(health: Any, where: Location, owner: Location) -> Value:
     return Value(has_health_check, where if health else owner)
 
 
-def _environment(entries: Any, path: tuple, address: str, locate: Locate, owner: Location,
-                 literal: IsLiteral | None) -> Value:
+def _environment(
+    entries: Any, path: tuple, address: str, locate: Locate, owner: Location, literal: IsLiteral | None
+) -> Value:
     if entries is None:
         return Value((), owner)
     missing = _unknown_in(entries)
     if missing is not None:  # which variables there are is not known
-        return Value.unknown(missing.reason, locate(path + ("environment",)))
+        return Value.unknown(missing.reason, locate((*path, "environment")))
     if not isinstance(entries, list):
         raise InputError("environment is not a list")
     result = []
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise InputError("environment entry is not an object")
-        where = locate(path + ("environment", index, "name"))
+        where = locate((*path, "environment", index, "name"))
         value = entry.get("value")
         if value is not None and value.__class__ is not Unknown:
             value = str(value)
-        result.append(EnvVar(address=address, location=where,
-                             name=_read(entry.get("name"), where, path + ("environment", index, "name"), literal),
-                             value=_read(value, where, path + ("environment", index, "value"), literal)))
-    return Value(tuple(result), locate(path + ("environment",)))
+        result.append(
+            EnvVar(
+                address=address,
+                location=where,
+                name=_read(entry.get("name"), where, (*path, "environment", index, "name"), literal),
+                value=_read(value, where, (*path, "environment", index, "value"), literal),
+            )
+        )
+    return Value(tuple(result), locate((*path, "environment")))
 
 
 def volumes(entries: Any, address: str, locate: Locate, owner: Location) -> Value:
@@ -149,12 +160,24 @@ def volumes(entries: Any, address: str, locate: Locate, owner: Location) -> Valu
         efs = v.get("efsVolumeConfiguration")
         where = locate((index,))
         if isinstance(efs, dict):
-            transit = attribute(efs, "transitEncryption", locate, (index, "efsVolumeConfiguration"),
-                                locate((index, "efsVolumeConfiguration")))
+            transit = attribute(
+                efs,
+                "transitEncryption",
+                locate,
+                (index, "efsVolumeConfiguration"),
+                locate((index, "efsVolumeConfiguration")),
+            )
         else:
             transit = Value(None, where)
-        result.append(Volume(address=address, location=where, name=Value(v.get("name"), where),
-                             efs=isinstance(efs, dict), transit_encryption=transit))
+        result.append(
+            Volume(
+                address=address,
+                location=where,
+                name=Value(v.get("name"), where),
+                efs=isinstance(efs, dict),
+                transit_encryption=transit,
+            )
+        )
     return Value(tuple(result), locate(()))
 
 
@@ -182,8 +205,9 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
         memory=as_text(get("memory")),
         pid_mode=get("pidMode"),
         os_family=os_family,
-        containers=containers(td.get("containerDefinitions") or [], address, os_family,
-                              under(locate, ("containerDefinitions",))),
+        containers=containers(
+            td.get("containerDefinitions") or [], address, os_family, under(locate, ("containerDefinitions",))
+        ),
         volumes=volumes(td.get("volumes"), address, under(locate, ("volumes",)), owner),
         execution_role_ref=execution_ref,
         task_role_ref=task_ref,

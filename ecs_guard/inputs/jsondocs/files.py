@@ -7,6 +7,7 @@ shape's kind. JSON that is no input ecs-guard knows is reported "not
 understood" when found in a folder, and unreadable when the user named the
 file (they asked for it to be scanned).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -41,8 +42,9 @@ def read_json_file(stream: BinaryIO, display: str, named: bool) -> JsonFile | st
     if detect.looks_like_terraform_json(head_text):
         if detect.mentions_plan_keys(head_text) or _rest_mentions_plan_keys(stream, head_text):
             return PLAN
-        return not_understood(display, named, "Terraform JSON that is not a plan (scan the output "
-                                              "of `terraform show -json PLANFILE`)")
+        return not_understood(
+            display, named, "Terraform JSON that is not a plan (scan the output of `terraform show -json PLANFILE`)"
+        )
     raw = head + stream.read() if len(head) == detect.HEAD_BYTES else head
     try:
         text = decode(raw)

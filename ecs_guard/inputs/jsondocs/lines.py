@@ -9,12 +9,13 @@ sibling is skipped once however many lines a report asks for. A path that
 does not exist in the text (an absent attribute) resolves to its nearest
 existing ancestor, which is exactly the owner the conventions ask for.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from json.decoder import scanstring
-from typing import Iterable
 
 from ecs_guard.location import Location
 from ecs_guard.model import Value
@@ -30,7 +31,7 @@ JsonPath = tuple  # of str (object keys) and int (array indexes)
 class JsonText:
     """One JSON file's text and its display path."""
 
-    __slots__ = ("path", "text", "_containers")
+    __slots__ = ("_containers", "path", "text")
 
     def __init__(self, path: str, text: str):
         self.path = path
@@ -45,7 +46,7 @@ class JsonText:
         path = json_path if type(json_path) is tuple else tuple(json_path)
         return JsonLocation(Locator(self, (), address), path)
 
-    def locator(self, base: JsonPath, address: str = "") -> "Locator":
+    def locator(self, base: JsonPath, address: str = "") -> Locator:
         """Locations of paths relative to the value at `base`."""
         return Locator(self, base, address)
 
@@ -83,7 +84,7 @@ class JsonLocation(Location):
     __slots__ = ("_locator", "_relative")
     end_line = None  # a JSON value is reported at one line
 
-    def __init__(self, locator: "Locator", relative: JsonPath):
+    def __init__(self, locator: Locator, relative: JsonPath):
         self._locator = locator
         self._relative = relative
         self._line = 0  # 0: not found yet
@@ -111,7 +112,7 @@ class Locator:
     ``under(prefix)`` narrows it to a nested object without stacking closures
     (every level of lambdas was paid again for every value read)."""
 
-    __slots__ = ("text", "base", "address")
+    __slots__ = ("address", "base", "text")
 
     def __init__(self, text: JsonText, base: JsonPath, address: str = ""):
         self.text = text
@@ -121,10 +122,10 @@ class Locator:
     def __call__(self, relative: JsonPath) -> JsonLocation:
         return JsonLocation(self, relative)
 
-    def under(self, prefix: JsonPath) -> "Locator":
+    def under(self, prefix: JsonPath) -> Locator:
         return Locator(self.text, self.base + prefix, self.address)
 
-    def value(self, value, relative: JsonPath) -> "JsonValue":
+    def value(self, value, relative: JsonPath) -> JsonValue:
         """``Value(value, self(relative))``, its Location made only if asked for."""
         return JsonValue(value, self, relative)
 
@@ -160,7 +161,7 @@ class _Members:
     it is asked for, so walking into the last key of a file never parses
     the value it walks into."""
 
-    __slots__ = ("opener", "found", "next_at", "unskipped")
+    __slots__ = ("found", "next_at", "opener", "unskipped")
 
     def __init__(self, opener: str, pos: int):
         self.opener = opener

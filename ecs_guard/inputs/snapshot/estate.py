@@ -12,11 +12,11 @@ Each file was parsed once by the caller and recognised by its shape; here
 each record is read once into the model, with lazy locations (a line is
 found in the text only if a report needs it).
 """
+
 from __future__ import annotations
 
-from ecs_guard.model import Inventory
-from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.detect import TASKDEF
+from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.iam import Roles
 from ecs_guard.inputs.snapshot.links import Sources, audit_failures
 from ecs_guard.inputs.snapshot.records import Record, read_each
@@ -24,6 +24,7 @@ from ecs_guard.inputs.snapshot.resources import Scaling, read_cluster, read_subn
 from ecs_guard.inputs.snapshot.services import ServiceReader
 from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.taskdef import read_task_definition
+from ecs_guard.model import Inventory
 
 
 def load_estate(documents: list[Document]) -> Inventory:
@@ -33,30 +34,36 @@ def load_estate(documents: list[Document]) -> Inventory:
     records = _records(documents)
 
     failures = []
-    for found, reported in read_each(records.get(shapes.AUDIT_MANIFEST, ()),
-                                     lambda r: audit_failures(r.data, r.text.path), problems):
+    for found, reported in read_each(
+        records.get(shapes.AUDIT_MANIFEST, ()), lambda r: audit_failures(r.data, r.text.path), problems
+    ):
         failures += found
         problems += reported
     sources = Sources({document.shape.command for document in documents}, failures)
 
     roles = Roles(records, sources, problems)
     inventory.roles = roles.roles
-    inventory.task_definitions = _unique(read_each(
-        records.get(shapes.TASK_DEFINITION, []) + records.get(TASKDEF, []),
-        lambda r: read_task_definition(r.data, r.text, r.path, roles.resolve), problems))
+    inventory.task_definitions = _unique(
+        read_each(
+            records.get(shapes.TASK_DEFINITION, []) + records.get(TASKDEF, []),
+            lambda r: read_task_definition(r.data, r.text, r.path, roles.resolve),
+            problems,
+        )
+    )
     inventory.clusters = _unique(read_each(records.get(shapes.CLUSTERS, ()), read_cluster, problems))
     inventory.subnets = _unique(read_each(records.get(shapes.SUBNETS, ()), read_subnet, problems))
-    inventory.target_groups = _unique(read_each(records.get(shapes.TARGET_GROUPS, ()), read_target_group,
-                                                problems))
+    inventory.target_groups = _unique(read_each(records.get(shapes.TARGET_GROUPS, ()), read_target_group, problems))
     scaling = Scaling(records, sources, problems)
     inventory.scalable_targets = scaling.targets
 
-    reader = ServiceReader(sources, inventory.clusters, inventory.task_definitions, inventory.subnets,
-                           inventory.target_groups, scaling)
+    reader = ServiceReader(
+        sources, inventory.clusters, inventory.task_definitions, inventory.subnets, inventory.target_groups, scaling
+    )
     service_records = records.get(shapes.SERVICES, [])
     inventory.services = _unique(read_each(service_records, reader.service, problems))
-    inventory.task_sets = _unique(read_each(records.get(shapes.TASK_SETS, []) + _embedded_task_sets(service_records),
-                                            reader.task_set, problems))
+    inventory.task_sets = _unique(
+        read_each(records.get(shapes.TASK_SETS, []) + _embedded_task_sets(service_records), reader.task_set, problems)
+    )
     return inventory
 
 
@@ -83,8 +90,11 @@ def _embedded_task_sets(service_records: list[Record]) -> list[Record]:
     for record in service_records:
         task_sets = record.data.get("taskSets")
         if isinstance(task_sets, list):
-            found += (Record(record.text, record.path + ("taskSets", i), ts)
-                      for i, ts in enumerate(task_sets) if isinstance(ts, dict))
+            found += (
+                Record(record.text, (*record.path, "taskSets", i), ts)
+                for i, ts in enumerate(task_sets)
+                if isinstance(ts, dict)
+            )
     return found
 
 
@@ -98,4 +108,3 @@ def _unique(resources: list) -> list:
             seen.add(resource.address)
             result.append(resource)
     return result
-

@@ -12,20 +12,21 @@ Whatever the files do not say stays not known, with the reason: an AWS
 managed policy without its document, a customer policy that is not in the
 Policies list, the attached policies of a role seen only through get-role.
 """
+
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ecs_guard.location import Location
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Policy, Role, Statement, Value
-from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.jsondocs.ecs import attribute
-from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.problems import InputError, InputProblem
+from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.links import ROLE_DATA, Sources
 from ecs_guard.inputs.snapshot.records import Record, read_each
+from ecs_guard.location import Location
+from ecs_guard.model import Policy, Role, Statement, Value
 
 _AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/")
 
@@ -36,8 +37,7 @@ class Roles:
     """The estate's roles, found by ARN (or by name, for a task definition
     that names its role instead of giving the ARN)."""
 
-    def __init__(self, records: dict[shapes.Shape, list[Record]], sources: Sources,
-                 problems: list[InputProblem]):
+    def __init__(self, records: dict[shapes.Shape, list[Record]], sources: Sources, problems: list[InputProblem]):
         self.sources = sources
         self.managed: dict[str, Policy] = {}
         for policy in read_each(_policy_records(records), self._managed_policy, problems):
@@ -79,12 +79,21 @@ class Roles:
         arn = _required(d, "Arn")
         locate = record.locator(arn)
         owner = locate(("Arn",))
-        inline = [_inline_policy(entry, locate, ("RolePolicyList", i), arn)
-                  for i, entry in enumerate(_list(d, "RolePolicyList"))]
-        attached = [self._attached_policy(entry, locate, ("AttachedManagedPolicies", i))
-                    for i, entry in enumerate(_list(d, "AttachedManagedPolicies"))]
-        return Role(address=arn, location=owner, name=attribute(d, "RoleName", locate, (), owner),
-                    arn=Value(arn, owner), policies=Value(tuple(inline + attached), owner))
+        inline = [
+            _inline_policy(entry, locate, ("RolePolicyList", i), arn)
+            for i, entry in enumerate(_list(d, "RolePolicyList"))
+        ]
+        attached = [
+            self._attached_policy(entry, locate, ("AttachedManagedPolicies", i))
+            for i, entry in enumerate(_list(d, "AttachedManagedPolicies"))
+        ]
+        return Role(
+            address=arn,
+            location=owner,
+            name=attribute(d, "RoleName", locate, (), owner),
+            arn=Value(arn, owner),
+            policies=Value(tuple(inline + attached), owner),
+        )
 
     def _described_role(self, record: Record) -> Role:
         """A get-role output: the role, but not the list of its policies."""
@@ -97,13 +106,20 @@ class Roles:
         for policy_record in self.role_policies.get(name.value, ()):
             policy_locate = policy_record.locator(arn)
             inline.append(_inline_policy(policy_record.data, policy_locate, (), arn))
-        reason = (self.sources.gap(ROLE_DATA, None)
-                  or f"the attached policies of role {name.value} are not in the snapshot (iam get-role "
-                     f"does not list them; iam get-account-authorization-details does)")
+        reason = (
+            self.sources.gap(ROLE_DATA, None)
+            or f"the attached policies of role {name.value} are not in the snapshot (iam get-role "
+            f"does not list them; iam get-account-authorization-details does)"
+        )
         if inline:  # what get-role-policy shows is known; what is attached is not
-            rest = Policy(address=arn, location=owner, name=Value.unknown(reason, owner),
-                          arn=Value.unknown(reason, owner), statements=Value.unknown(reason, owner))
-            policies = Value(tuple(inline) + (rest,), owner)
+            rest = Policy(
+                address=arn,
+                location=owner,
+                name=Value.unknown(reason, owner),
+                arn=Value.unknown(reason, owner),
+                statements=Value.unknown(reason, owner),
+            )
+            policies = Value((*tuple(inline), rest), owner)
         else:
             policies = Value.unknown(reason, owner)
         return Role(address=arn, location=owner, name=name, arn=Value(arn, owner), policies=policies)
@@ -117,16 +133,31 @@ class Roles:
         locate = record.locator(arn)
         owner = locate(("Arn",))
         versions = _list(d, "PolicyVersionList")
-        default = next((i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("IsDefaultVersion")),
-                       next((i for i, v in enumerate(versions)
-                             if isinstance(v, dict) and v.get("VersionId") == d.get("DefaultVersionId")), None))
+        default = next(
+            (i for i, v in enumerate(versions) if isinstance(v, dict) and v.get("IsDefaultVersion")),
+            next(
+                (
+                    i
+                    for i, v in enumerate(versions)
+                    if isinstance(v, dict) and v.get("VersionId") == d.get("DefaultVersionId")
+                ),
+                None,
+            ),
+        )
         if default is None:
             statements = Value.unknown(f"the default version of policy {arn} is not in the snapshot", owner)
         else:
-            statements = policy_statements(versions[default].get("Document"), locate,
-                                           ("PolicyVersionList", default, "Document"), arn)
-        return Policy(address=arn, location=owner, name=attribute(d, "PolicyName", locate, (), owner),
-                      arn=Value(arn, owner), statements=statements, aws_managed=is_aws_managed(arn))
+            statements = policy_statements(
+                versions[default].get("Document"), locate, ("PolicyVersionList", default, "Document"), arn
+            )
+        return Policy(
+            address=arn,
+            location=owner,
+            name=attribute(d, "PolicyName", locate, (), owner),
+            arn=Value(arn, owner),
+            statements=statements,
+            aws_managed=is_aws_managed(arn),
+        )
 
     def _attached_policy(self, entry: Any, locate: Locate, path: tuple) -> Policy:
         if not isinstance(entry, dict) or not isinstance(entry.get("PolicyArn"), str):
@@ -134,11 +165,16 @@ class Roles:
         arn = entry["PolicyArn"]
         if arn in self.managed:
             return self.managed[arn]
-        where = locate(path + ("PolicyArn",))
+        where = locate((*path, "PolicyArn"))
         name = attribute(entry, "PolicyName", locate, path, where)
-        return Policy(address=arn, location=where, name=name, arn=Value(arn, where),
-                      statements=Value.unknown(self._missing_document(arn, name.value), where),
-                      aws_managed=is_aws_managed(arn))
+        return Policy(
+            address=arn,
+            location=where,
+            name=name,
+            arn=Value(arn, where),
+            statements=Value.unknown(self._missing_document(arn, name.value), where),
+            aws_managed=is_aws_managed(arn),
+        )
 
     def _missing_document(self, arn: str, name: str | None) -> str:
         """Why an attached policy's document is not known."""
@@ -161,11 +197,14 @@ def _inline_policy(entry: Any, locate: Locate, path: tuple, role_arn: str) -> Po
     own, so its address is its role's."""
     if not isinstance(entry, dict):
         raise InputError("an inline policy entry is not an object")
-    where = locate(path + ("PolicyName",))
-    return Policy(address=role_arn, location=where, name=attribute(entry, "PolicyName", locate, path, where),
-                  arn=Value(None, where),
-                  statements=policy_statements(entry.get("PolicyDocument"), locate, path + ("PolicyDocument",),
-                                               role_arn))
+    where = locate((*path, "PolicyName"))
+    return Policy(
+        address=role_arn,
+        location=where,
+        name=attribute(entry, "PolicyName", locate, path, where),
+        arn=Value(None, where),
+        statements=policy_statements(entry.get("PolicyDocument"), locate, (*path, "PolicyDocument"), role_arn),
+    )
 
 
 def policy_statements(document: Any, locate: Locate, path: tuple, address: str) -> Value:
@@ -184,12 +223,12 @@ def policy_statements(document: Any, locate: Locate, path: tuple, address: str) 
         raise InputError("a policy document is not an object")
     found = document.get("Statement")
     if isinstance(found, dict):
-        entries = [(found, path + ("Statement",))]
+        entries = [(found, (*path, "Statement"))]
     elif isinstance(found, list):
-        entries = [(s, path + ("Statement", i)) for i, s in enumerate(found)]
+        entries = [(s, (*path, "Statement", i)) for i, s in enumerate(found)]
     else:
         raise InputError("a policy document has no Statement")
-    return Value(tuple(_statement(s, p, locate, address) for s, p in entries), locate(path + ("Statement",)))
+    return Value(tuple(_statement(s, p, locate, address) for s, p in entries), locate((*path, "Statement")))
 
 
 def _statement(s: Any, path: tuple, locate: Locate, address: str) -> Statement:
@@ -199,11 +238,16 @@ def _statement(s: Any, path: tuple, locate: Locate, address: str) -> Statement:
     actions = s.get("Action")
     not_actions = s.get("NotAction")
     return Statement(
-        address=address, location=where,
+        address=address,
+        location=where,
         effect=attribute(s, "Effect", locate, path, where),
-        actions=Value(_strings(actions), locate(path + ("Action",))) if actions is not None else Value((), where),
-        not_actions=(Value(_strings(not_actions), locate(path + ("NotAction",))) if not_actions is not None
-                     else Value(None, where)))
+        actions=Value(_strings(actions), locate((*path, "Action"))) if actions is not None else Value((), where),
+        not_actions=(
+            Value(_strings(not_actions), locate((*path, "NotAction")))
+            if not_actions is not None
+            else Value(None, where)
+        ),
+    )
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -227,7 +271,7 @@ def _role_records(records: dict[shapes.Shape, list[Record]]):
 
 def _entries(record: Record, key: str):
     for i, entry in enumerate(record.data.get(key) or ()):
-        yield Record(record.text, record.path + (key, i), entry)
+        yield Record(record.text, (*record.path, key, i), entry)
 
 
 def _list(d: dict, key: str) -> list:

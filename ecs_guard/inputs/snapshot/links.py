@@ -13,18 +13,19 @@ reason says why, most specific first:
    the snapshot") the value is not known; for a search (a service's
    scalable target) it is known None: the caller decides which.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import TypeVar
 
-from ecs_guard.location import Location
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Value
-from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.detect import TASKDEF
-from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.problems import InputError, InputProblem
+from ecs_guard.inputs.snapshot import shapes
+from ecs_guard.location import Location
+from ecs_guard.model import Value
 
 T = TypeVar("T")
 
@@ -42,8 +43,10 @@ class DataKind:
 
 CLUSTER_DATA = DataKind((shapes.CLUSTERS.command,))
 TASK_DEFINITION_DATA = DataKind((shapes.TASK_DEFINITION.command, TASKDEF.command))
-ROLE_DATA = DataKind((shapes.AUTHORIZATION_DETAILS.command, shapes.ROLE.command, shapes.ROLE_POLICY.command,
-                      shapes.POLICY.command), global_service="iam")
+ROLE_DATA = DataKind(
+    (shapes.AUTHORIZATION_DETAILS.command, shapes.ROLE.command, shapes.ROLE_POLICY.command, shapes.POLICY.command),
+    global_service="iam",
+)
 TARGET_GROUP_DATA = DataKind((shapes.TARGET_GROUPS.command,))
 SUBNET_DATA = DataKind((shapes.SUBNETS.command,))
 SCALABLE_TARGET_DATA = DataKind((shapes.SCALABLE_TARGETS.command,))
@@ -87,16 +90,23 @@ def audit_failures(manifest: dict, path: str) -> tuple[list[AuditFailure], list[
         raise InputError("the audit manifest's failures are not a list")
     failures, problems = [], []
     for index, entry in enumerate(entries):
-        fields = [entry.get(k) if isinstance(entry, dict) else None
-                  for k in ("service", "operation", "region", "error")]
+        fields = [
+            entry.get(k) if isinstance(entry, dict) else None for k in ("service", "operation", "region", "error")
+        ]
         if not all(isinstance(f, str) and f for f in fields):
-            problems.append(InputProblem(path, f"audit failure #{index + 1} lacks service, operation, region "
-                                               f"or error: ignored", kind="not-understood"))
+            problems.append(
+                InputProblem(
+                    path,
+                    f"audit failure #{index + 1} lacks service, operation, region or error: ignored",
+                    kind="not-understood",
+                )
+            )
             continue
         failure = AuditFailure(*fields)
         failures.append(failure)
-        problems.append(InputProblem(path, f"the live audit could not read everything: {failure.reason}",
-                                     kind="not-understood"))
+        problems.append(
+            InputProblem(path, f"the live audit could not read everything: {failure.reason}", kind="not-understood")
+        )
     return failures, problems
 
 
@@ -119,8 +129,7 @@ class Sources:
             return f"{data.commands[0]} not in the snapshot"
         return None
 
-    def reference(self, found: T | None, data: DataKind, region: str | None, what: str,
-                  location: Location) -> Value:
+    def reference(self, found: T | None, data: DataKind, region: str | None, what: str, location: Location) -> Value:
         """A referenced resource: known when found, else not known, with the
         gap or "<what> not in the snapshot" as the reason."""
         if found is not None:

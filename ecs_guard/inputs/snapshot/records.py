@@ -1,12 +1,13 @@
 """One record of a snapshot file (a service, a role, a subnet...) and the
 guard that keeps one malformed record from stopping the rest."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, NamedTuple, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeVar
 
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.jsondocs.lines import JsonText, Locator
+from ecs_guard.inputs.problems import InputError, InputProblem
 
 T = TypeVar("T")
 
@@ -23,8 +24,7 @@ class Record(NamedTuple):
         return Locator(self.text, self.path, address)
 
 
-def read_each(records: Iterable[Record], read: Callable[[Record], T | None],
-              problems: list[InputProblem]) -> list[T]:
+def read_each(records: Iterable[Record], read: Callable[[Record], T | None], problems: list[InputProblem]) -> list[T]:
     """read(record) for every record, skipping (and reporting, with the
     record's line) those it cannot make sense of. An unexpected error is
     reported by its type only: its message might quote a secret from the input."""

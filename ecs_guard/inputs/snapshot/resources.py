@@ -2,16 +2,23 @@
 clusters (describe-clusters), subnets (describe-subnets), target groups
 (describe-target-groups) and Application Auto Scaling targets with their
 policies and scheduled actions."""
+
 from __future__ import annotations
 
-from ecs_guard.location import Location
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Cluster, ScalableTarget, ScalingPolicy, ScheduledAction, Subnet, TargetGroup, Value
-from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.jsondocs.ecs import attribute
-from ecs_guard.inputs.problems import InputError
-from ecs_guard.inputs.snapshot.links import SCALABLE_TARGET_DATA, SCALING_POLICY_DATA, SCHEDULED_ACTION_DATA, Sources, in_region, region_of
+from ecs_guard.inputs.problems import InputError, InputProblem
+from ecs_guard.inputs.snapshot import shapes
+from ecs_guard.inputs.snapshot.links import (
+    SCALABLE_TARGET_DATA,
+    SCALING_POLICY_DATA,
+    SCHEDULED_ACTION_DATA,
+    Sources,
+    in_region,
+    region_of,
+)
 from ecs_guard.inputs.snapshot.records import Record, as_dict, read_each
+from ecs_guard.location import Location
+from ecs_guard.model import Cluster, ScalableTarget, ScalingPolicy, ScheduledAction, Subnet, TargetGroup, Value
 
 SERVICE_DIMENSION = "ecs:service:DesiredCount"
 
@@ -25,20 +32,27 @@ def read_cluster(record: Record) -> Cluster:
     owner = locate(("clusterArn",))
     settings = d.get("settings")
     if settings is None:
-        insights = Value.unknown("the describe-clusters output has no settings (run it with --include SETTINGS)",
-                                 owner)
+        insights = Value.unknown("the describe-clusters output has no settings (run it with --include SETTINGS)", owner)
     elif not isinstance(settings, list):
         raise InputError("the cluster's settings are not a list")
     else:
-        found = next((i for i, s in enumerate(settings)
-                      if isinstance(s, dict) and s.get("name") == "containerInsights"), None)
-        insights = (Value(None, owner) if found is None
-                    else attribute(settings[found], "value", locate, ("settings", found), owner))
+        found = next(
+            (i for i, s in enumerate(settings) if isinstance(s, dict) and s.get("name") == "containerInsights"), None
+        )
+        insights = (
+            Value(None, owner)
+            if found is None
+            else attribute(settings[found], "value", locate, ("settings", found), owner)
+        )
     exec_path = ("configuration", "executeCommandConfiguration")
     exec_configuration = as_dict(as_dict(d.get("configuration")).get("executeCommandConfiguration"))
-    return Cluster(address=address, location=owner, name=attribute(d, "clusterName", locate, (), owner),
-                   container_insights=insights,
-                   exec_logging=attribute(exec_configuration, "logging", locate, exec_path, owner))
+    return Cluster(
+        address=address,
+        location=owner,
+        name=attribute(d, "clusterName", locate, (), owner),
+        container_insights=insights,
+        exec_logging=attribute(exec_configuration, "logging", locate, exec_path, owner),
+    )
 
 
 def read_subnet(record: Record) -> Subnet:
@@ -50,8 +64,12 @@ def read_subnet(record: Record) -> Subnet:
     address = d.get("SubnetArn") or subnet_id
     locate = record.locator(address)
     owner = locate(("SubnetArn",) if d.get("SubnetArn") else ("SubnetId",))
-    return Subnet(address=address, location=owner, subnet_id=attribute(d, "SubnetId", locate, (), owner),
-                  availability_zone=attribute(d, "AvailabilityZone", locate, (), owner))
+    return Subnet(
+        address=address,
+        location=owner,
+        subnet_id=attribute(d, "SubnetId", locate, (), owner),
+        availability_zone=attribute(d, "AvailabilityZone", locate, (), owner),
+    )
 
 
 def read_target_group(record: Record) -> TargetGroup:
@@ -59,8 +77,12 @@ def read_target_group(record: Record) -> TargetGroup:
     arn = d["TargetGroupArn"]
     locate = record.locator(arn)
     owner = locate(("TargetGroupArn",))
-    return TargetGroup(address=arn, location=owner, arn=Value(arn, owner),
-                       health_check_enabled=attribute(d, "HealthCheckEnabled", locate, (), owner))
+    return TargetGroup(
+        address=arn,
+        location=owner,
+        arn=Value(arn, owner),
+        health_check_enabled=attribute(d, "HealthCheckEnabled", locate, (), owner),
+    )
 
 
 class Scaling:
@@ -69,12 +91,10 @@ class Scaling:
     dimension. Resource ids (service/<cluster>/<service>) repeat across
     regions, so matches prefer the same region (from the ARNs)."""
 
-    def __init__(self, records: dict[shapes.Shape, list[Record]], sources: Sources,
-                 problems: list[InputProblem]):
+    def __init__(self, records: dict[shapes.Shape, list[Record]], sources: Sources, problems: list[InputProblem]):
         self.sources = sources
         self.policies = _by_resource(read_each(records.get(shapes.SCALING_POLICIES, ()), _scaling_policy, problems))
-        self.actions = _by_resource(read_each(records.get(shapes.SCHEDULED_ACTIONS, ()), _scheduled_action,
-                                              problems))
+        self.actions = _by_resource(read_each(records.get(shapes.SCHEDULED_ACTIONS, ()), _scheduled_action, problems))
         self.targets: list[ScalableTarget] = []
         self._by_resource: dict[str, list[tuple[str | None, ScalableTarget]]] = {}
         for region, target in read_each(records.get(shapes.SCALABLE_TARGETS, ()), self._target, problems):
@@ -111,11 +131,14 @@ class Scaling:
         policies = self._captured(SCALING_POLICY_DATA, self.policies, resource_id, region, owner)
         actions = self._captured(SCHEDULED_ACTION_DATA, self.actions, resource_id, region, owner)
         return region, ScalableTarget(
-            address=arn or resource_id, location=owner,
+            address=arn or resource_id,
+            location=owner,
             resource_id=attribute(d, "ResourceId", locate, (), owner),
             min_capacity=attribute(d, "MinCapacity", locate, (), owner),
             max_capacity=attribute(d, "MaxCapacity", locate, (), owner),
-            policies=policies, scheduled_actions=actions)
+            policies=policies,
+            scheduled_actions=actions,
+        )
 
 
 def _scaling_policy(record: Record):
@@ -138,8 +161,9 @@ def _scaling_entry(record: Record, model: type, arn_key: str, name_key: str):
     address = arn or d.get(name_key)
     locate = record.locator(address)
     owner = locate((arn_key,) if arn else (name_key,))
-    return (d["ResourceId"], region_of(arn)), model(address=address, location=owner,
-                                                    name=attribute(d, name_key, locate, (), owner))
+    return (d["ResourceId"], region_of(arn)), model(
+        address=address, location=owner, name=attribute(d, name_key, locate, (), owner)
+    )
 
 
 def _by_resource(items: list) -> dict[str, list]:
@@ -151,5 +175,8 @@ def _by_resource(items: list) -> dict[str, list]:
 
 
 def _same_resource(index: dict[str, list], resource_id: str, region: str | None) -> list:
-    return [item for item_region, item in index.get(resource_id, ())
-            if item_region is None or region is None or item_region == region]
+    return [
+        item
+        for item_region, item in index.get(resource_id, ())
+        if item_region is None or region is None or item_region == region
+    ]

@@ -7,6 +7,7 @@ record's identifying key) so that an unrelated JSON file that happens to
 have a ``services`` key (a docker-compose file, say) is not mistaken for
 `describe-services` output.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,27 +10,28 @@ Each root is evaluated once however many plans use it, and the parsed
 module folders are shared between roots. Nothing here imports the HCL
 front end until there is Terraform source to read.
 """
+
 from __future__ import annotations
 
 import gc
 import os
 from pathlib import Path
 
-from ecs_guard.location import display_path
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
+from ecs_guard.location import display_path
+from ecs_guard.model import Inventory
 
 
 class TerraformInputs:
     def __init__(self, options: TerraformOptions):
         self.options = options
-        self.folders: list[Path] = []          # folders with .tf files, as found
-        self.sources: set[Path] = set()        # roots read as the source of a plan
+        self.folders: list[Path] = []  # folders with .tf files, as found
+        self.sources: set[Path] = set()  # roots read as the source of a plan
         self.problems: list[InputProblem] = []  # sources that could not be evaluated
         self._evaluated: dict[Path, object] = {}
-        self._parsed: dict = {}                # module folder -> ModuleSource, shared by the roots
+        self._parsed: dict = {}  # module folder -> ModuleSource, shared by the roots
 
     def add_file(self, path: str, display: str, named: bool, problems: list[InputProblem]) -> None:
         """A .tf file found in the walk, or a .tf/.tfvars file named on the
@@ -39,8 +40,11 @@ class TerraformInputs:
         if named and not os.path.isfile(path):
             problems.append(InputProblem(display, "cannot read the file: no such file"))
         elif named and not holds_tf_files(folder):
-            problems.append(InputProblem(display, "no .tf file in its folder: not part of a Terraform root module",
-                                         kind="not-understood"))
+            problems.append(
+                InputProblem(
+                    display, "no .tf file in its folder: not part of a Terraform root module", kind="not-understood"
+                )
+            )
         elif folder not in self.folders:
             self.folders.append(folder)
 
@@ -57,9 +61,12 @@ class TerraformInputs:
         try:
             return self._evaluate(folder)
         except Exception as error:  # the plan is still scanned, at its own lines
-            problem = InputProblem(display_path(folder), "could not evaluate this Terraform source "
-                                   f"({type(error).__name__}): the plan is reported at its own lines",
-                                   kind="not-understood")
+            problem = InputProblem(
+                display_path(folder),
+                "could not evaluate this Terraform source "
+                f"({type(error).__name__}): the plan is reported at its own lines",
+                kind="not-understood",
+            )
             if problem not in self.problems:
                 self.problems.append(problem)
             return None
@@ -111,8 +118,13 @@ class TerraformInputs:
         try:
             return load_root_module(self._evaluate(folder))
         except Exception as error:  # one root must not stop the scan; the message may quote input
-            return Inventory(problems=[InputProblem(display_path(folder), "could not evaluate this Terraform "
-                                                    f"root module ({type(error).__name__})")])
+            return Inventory(
+                problems=[
+                    InputProblem(
+                        display_path(folder), f"could not evaluate this Terraform root module ({type(error).__name__})"
+                    )
+                ]
+            )
 
 
 def _add(inventory: Inventory, found: Inventory) -> None:

@@ -1,6 +1,7 @@
 """How Terraform inputs are read in one scan: var files and a plan's source
 (``ecs-guard scan --var-file FILE --source DIR``); ``load(paths, options)``
 takes them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,5 +9,5 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TerraformOptions:
-    var_files: tuple[str, ...] = ()   # --var-file, in order: later files win
-    source: str | None = None         # --source: the root module every plan of the scan was made from
+    var_files: tuple[str, ...] = ()  # --var-file, in order: later files win
+    source: str | None = None  # --source: the root module every plan of the scan was made from

@@ -13,11 +13,12 @@ A plan file belongs to the nearest folder with .tf files at or above its
 own folder, within the path the user named (a plan named on the command
 line: its own folder only).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 
 def holds_tf_files(folder: Path) -> bool:
@@ -44,8 +45,8 @@ def root_of_plan(plan: Path, walked_from: Path | None) -> Path | None:
 def local_module_folders(source) -> list[Path]:
     """The folders a parsed module (hcl.module.ModuleSource) calls by a local,
     literal source."""
-    from ecs_guard.inputs.terraform.source.module_calls import is_local_source
     from ecs_guard.inputs.terraform.hcl.syntax import Literal
+    from ecs_guard.inputs.terraform.source.module_calls import is_local_source
 
     found = []
     for declaration in source.module_calls.values():

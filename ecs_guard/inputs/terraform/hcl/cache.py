@@ -13,14 +13,17 @@ here is fatal: a cache that cannot be written is just a slower run.
 Parsed files can hold secrets written in them, so entries are private to
 the user (folders 0700, files 0600 as mkstemp makes them).
 """
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def user_cache_dir() -> Path:
@@ -75,7 +78,5 @@ class ContentCache:
 
 
 def _remove(path: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass

@@ -11,13 +11,32 @@ block's iterator, a template's variables); everything else (var, local,
 module, data, resources, path, terraform) goes to the Scope's context,
 the module instance the expression belongs to (instances.py).
 """
+
 from __future__ import annotations
 
+from typing import Any
+
 from ecs_guard.inputs.terraform.hcl import typeconv
-from ecs_guard.inputs.terraform.hcl.typeconv import type_name
 from ecs_guard.inputs.terraform.hcl.render import render
-from ecs_guard.inputs.terraform.hcl.syntax import Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable
 from ecs_guard.inputs.terraform.hcl.scope import Scope, Step
+from ecs_guard.inputs.terraform.hcl.syntax import (
+    Binary,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Splat,
+    Template,
+    TemplateFor,
+    TemplateIf,
+    TupleExpr,
+    Unary,
+    Variable,
+)
+from ecs_guard.inputs.terraform.hcl.typeconv import type_name
 from ecs_guard.inputs.terraform.hcl.values import Val, number
 
 
@@ -45,8 +64,9 @@ def _object(node: ObjectExpr, scope: Scope) -> Val:
     for item in node.items:
         key = evaluate(item.key, scope)
         if not key.known:
-            return Val.unknown(f"{render(item.key)}: object key not known ({key.reason})",
-                               scope.file, item.line, key.all_sources())
+            return Val.unknown(
+                f"{render(item.key)}: object key not known ({key.reason})", scope.file, item.line, key.all_sources()
+            )
         text = typeconv.to_string(key)
         if not text.is_string:
             return Val.failure(f"{render(item.key)}: an object key must be a string", scope.file, item.line)
@@ -64,8 +84,10 @@ def _traversal(node, scope: Scope) -> Val:
         chain.append(current)
         current = current.obj
     chain.reverse()
-    steps = [Step("attr", s.name, s.line) if isinstance(s, GetAttr) else Step("index", evaluate(s.key, scope), s.line)
-             for s in chain]
+    steps = [
+        Step("attr", s.name, s.line) if isinstance(s, GetAttr) else Step("index", evaluate(s.key, scope), s.line)
+        for s in chain
+    ]
     if isinstance(current, Variable):
         bound = scope.lookup(current.name)
         if bound is not None:
@@ -98,8 +120,7 @@ def apply_step(value: Val, step: Step, node, scope: Scope) -> Val:
         return Val.failure(f'{render(node)}: a {what} value has no attribute "{step.key}"', scope.file, step.line)
     key = step.key
     if not key.known:
-        return Val.unknown(f"{render(node)}: index not known ({key.reason})", scope.file, step.line,
-                           key.all_sources())
+        return Val.unknown(f"{render(node)}: index not known ({key.reason})", scope.file, step.line, key.all_sources())
     if isinstance(value.value, list) and not value.is_set:
         position = typeconv.to_number(key)
         if not position.is_number or not float(position.value).is_integer():
@@ -107,8 +128,9 @@ def apply_step(value: Val, step: Step, node, scope: Scope) -> Val:
         index = int(position.value)
         if 0 <= index < len(value.value):
             return value.value[index]
-        return Val.failure(f"{render(node)}: index {index} out of range (length {len(value.value)})",
-                           scope.file, step.line)
+        return Val.failure(
+            f"{render(node)}: index {index} out of range (length {len(value.value)})", scope.file, step.line
+        )
     if isinstance(value.value, dict):
         name = typeconv.to_string(key)
         if name.is_string and name.value in value.value:
@@ -128,8 +150,7 @@ def _splat(node: Splat, scope: Scope) -> Val:
     for item in items:
         for step in node.steps:
             key = step.name if isinstance(step, GetAttr) else evaluate(step.key, scope)
-            item = apply_step(item, Step("attr" if isinstance(step, GetAttr) else "index", key, step.line),
-                              node, scope)
+            item = apply_step(item, Step("attr" if isinstance(step, GetAttr) else "index", key, step.line), node, scope)
         results.append(item)
     return Val(results, scope.file, node.line, literal=base.literal, sources=base.sources)
 
@@ -192,7 +213,7 @@ def _template(node: Template, scope: Scope) -> Val:
     text = "".join(piece[0] for piece in pieces)
     literal = all(piece[1] for piece in pieces)
     missing = next((piece for piece in pieces if not piece[2]), None)
-    common = dict(literal=literal, sources=tuple(sources), pieces=tuple(pieces), origin=(scope.file, node.line))
+    common = {"literal": literal, "sources": tuple(sources), "pieces": tuple(pieces), "origin": (scope.file, node.line)}
     if missing is not None:
         return Val(None, scope.file, node.line, known=False, reason=missing[3], **common)
     return Val(text, scope.file, node.line, **common)
@@ -296,8 +317,10 @@ def iterate(collection: Val) -> list[tuple[Val, Val]]:
             return [(item, item) for item in collection.value]
         return [(Val(index, file, line), item) for index, item in enumerate(collection.value)]
     if isinstance(collection.value, dict):
-        return [(Val(key, file, line, literal=collection.literal), collection.value[key])
-                for key in sorted(collection.value)]
+        return [
+            (Val(key, file, line, literal=collection.literal), collection.value[key])
+            for key in sorted(collection.value)
+        ]
     return []
 
 
@@ -306,8 +329,9 @@ def _for(node: ForExpr, scope: Scope) -> Val:
     if not collection.known:
         return Val.unknown(collection.reason, scope.file, node.line, collection.all_sources())
     if not isinstance(collection.value, (list, dict)):
-        return Val.failure(f"{render(node.collection)}: cannot iterate over a {type_name(collection)}",
-                           scope.file, node.line)
+        return Val.failure(
+            f"{render(node.collection)}: cannot iterate over a {type_name(collection)}", scope.file, node.line
+        )
     items: list[Val] = []
     entries: dict[str, Val] = {}
     for key, value in iterate(collection):
@@ -370,6 +394,7 @@ def _call(node: Call, scope: Scope) -> Val:
 # ----------------------------------------------------------------- calls that evaluate expressions themselves
 # try() and can() evaluate their arguments one by one; templatefile() evaluates a template file.
 
+
 def _try(node, scope: Scope) -> Val:
     last = None
     for arg in node.args:
@@ -377,8 +402,9 @@ def _try(node, scope: Scope) -> Val:
         if not value.error:
             return value
         last = value
-    return Val.failure(f"{render(node)}: no argument could be evaluated ({last.reason if last else ''})",
-                       scope.file, node.line)
+    return Val.failure(
+        f"{render(node)}: no argument could be evaluated ({last.reason if last else ''})", scope.file, node.line
+    )
 
 
 def _can(node, scope: Scope) -> Val:
@@ -434,9 +460,18 @@ class _TemplateContext:
         raise OSError("templatefile() inside a template file is not evaluated")
 
 
-
 _HANDLERS = {
-    Literal: _literal, Template: _template, TupleExpr: _tuple, ObjectExpr: _object,
-    Variable: _traversal, GetAttr: _traversal, Index: _traversal, Splat: _splat,
-    Call: _call, Conditional: _conditional, Binary: _binary, Unary: _unary, ForExpr: _for,
+    Literal: _literal,
+    Template: _template,
+    TupleExpr: _tuple,
+    ObjectExpr: _object,
+    Variable: _traversal,
+    GetAttr: _traversal,
+    Index: _traversal,
+    Splat: _splat,
+    Call: _call,
+    Conditional: _conditional,
+    Binary: _binary,
+    Unary: _unary,
+    ForExpr: _for,
 }

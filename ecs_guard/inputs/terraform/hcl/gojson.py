@@ -6,6 +6,7 @@ produce the same strings a plan holds, we write JSON the way Go does: no
 spaces, HTML-significant characters and U+2028/U+2029 escaped as \\u003c
 etc., map keys sorted (Go sorts map keys; structs keep field order).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,14 +24,12 @@ def _go_escape(text: str) -> str:
 def compact(data: Any, sort_keys: bool = True) -> str:
     """json.Marshal: compact, keys sorted (Go maps) unless the caller built
     the dicts in a struct's field order."""
-    return _go_escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"),
-                                 sort_keys=sort_keys, allow_nan=False))
+    return _go_escape(json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=sort_keys, allow_nan=False))
 
 
 def indented(data: Any) -> str:
     """json.MarshalIndent(v, "", "  ") of structs (keys in the given order)."""
-    return _go_escape(json.dumps(data, ensure_ascii=False, indent=2, separators=(",", ": "),
-                                 allow_nan=False))
+    return _go_escape(json.dumps(data, ensure_ascii=False, indent=2, separators=(",", ": "), allow_nan=False))
 
 
 def struct_fields(members: dict, names) -> dict:

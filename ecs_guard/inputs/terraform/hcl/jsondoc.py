@@ -8,6 +8,7 @@ string was rendered from a template, else the line of the string itself. A leaf 
 (Val.pieces) is not literal; one that overlaps an unknown interpolation is
 unknown, so the rest of a half-known document can still be checked.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,7 +46,7 @@ class _Parser:
         origin = source.origin
         self.file, self.first_line = origin if origin else (source.file, source.line)
         self.track_lines = origin is not None
-        self.spans = []        # (start, end, literal, known, reason) of pieces that are not plain text
+        self.spans = []  # (start, end, literal, known, reason) of pieces that are not plain text
         self.piece_starts = []  # (offset, line) where each template piece starts
         offset = 0
         for piece_text, literal, known, reason, line in source.pieces or ():

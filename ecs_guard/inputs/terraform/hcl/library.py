@@ -17,6 +17,7 @@ hcl2 (and lark) cost ~0.2 s to import and load, which matters for a
 pre-commit hook, so nothing imports this module's result at start-up: the
 parse module calls ``hcl2_module()`` only when a file is not in the parse cache.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -38,13 +39,15 @@ def hcl2_module():
             import hcl2
             import hcl2.parser
         except ImportError as error:  # pragma: no cover - a broken install
-            raise HclLibraryError(f"python-hcl2 is not installed ({error}); "
-                                  "install ecs-guard's dependencies (pip install ecs-guard)") from None
+            raise HclLibraryError(
+                f"python-hcl2 is not installed ({error}); install ecs-guard's dependencies (pip install ecs-guard)"
+            ) from None
         if not hasattr(hcl2, "SerializationOptions"):
             raise HclLibraryError(
                 "the installed 'hcl2' module is not python-hcl2 8.x (probably bc-python-hcl2, "
                 "installed by checkov, which replaces it): install ecs-guard in its own virtual "
-                "environment, or reinstall python-hcl2>=8.1,<9")
+                "environment, or reinstall python-hcl2>=8.1,<9"
+            )
         grammar_cache = user_cache_dir() / f"lark-hcl2-{_version(hcl2)}.bin"
         grammar_cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         hcl2.parser.PARSER_FILE = grammar_cache
@@ -56,6 +59,7 @@ def hcl2_module():
 def hcl2_version() -> str:
     """python-hcl2's version without importing it (for cache keys)."""
     from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("python-hcl2")
     except PackageNotFoundError:  # pragma: no cover

@@ -6,6 +6,7 @@ unused class costs no import). Lines come from the rule tree's lark meta
 Parsed files are cached by content (cache.py), so a warm run imports no
 hcl2 at all; parse_file reports how long each file took.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,14 +16,42 @@ from pathlib import Path
 
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache
 from ecs_guard.inputs.terraform.hcl.library import hcl2_module, hcl2_version
-from ecs_guard.inputs.terraform.hcl.syntax import Attribute, Binary, Block, Body, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, ObjectItem, Splat, Template, TupleExpr, Unary, Variable, from_json, to_json
+from ecs_guard.inputs.terraform.hcl.syntax import (
+    Attribute,
+    Binary,
+    Block,
+    Body,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    ObjectItem,
+    Splat,
+    Template,
+    TupleExpr,
+    Unary,
+    Variable,
+    from_json,
+    to_json,
+)
 from ecs_guard.inputs.terraform.hcl.templates import TemplateError, heredoc_body, parse_template
 
 CACHE_FORMAT = "ecs-guard-hcl-syntax-1"
 _WRAPPER = "__ecs_guard_expression__ = ("
 # Tokens made of the user's text (strings, heredocs), never quoted in messages.
-_TEXT_TOKENS = frozenset({"STRING_CHARS", "HEREDOC_TEMPLATE", "HEREDOC_TEMPLATE_TRIM", "TEMPLATE_STRING",
-                          "ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"})
+_TEXT_TOKENS = frozenset(
+    {
+        "STRING_CHARS",
+        "HEREDOC_TEMPLATE",
+        "HEREDOC_TEMPLATE_TRIM",
+        "TEMPLATE_STRING",
+        "ESCAPED_INTERPOLATION",
+        "ESCAPED_DIRECTIVE",
+    }
+)
 _PUNCTUATION = re.compile(r"[{}\[\](),=:]+\Z")
 
 
@@ -37,9 +66,9 @@ class HclSyntaxError(Exception):
 
 @dataclass
 class ParsedFile:
-    path: str            # as given (display path)
+    path: str  # as given (display path)
     body: Body
-    seconds: float       # time to parse, or to load from the cache
+    seconds: float  # time to parse, or to load from the cache
     cached: bool
 
 
@@ -61,11 +90,13 @@ def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:
 def parse_template_text(text: str, use_cache: bool = True):
     """A templatefile() template: Literal or Template (cached like files).
     Raises HclSyntaxError."""
+
     def build():
         try:
             return parse_template(text, 1, False, parse_expression)
         except TemplateError as error:
             raise HclSyntaxError(error.message, error.line) from None
+
     node, _ = _cached("template", text, build, (Literal, Template), use_cache)
     return node
 
@@ -112,9 +143,8 @@ def parse_expression(text: str, line: int):
         tree = hcl2.parses(source, discard_comments=True)
     except Exception as error:
         problem = _syntax_error(error)
-        raise TemplateError(f"in template expression: {problem.message}",
-                            line + (problem.line or 1) - 1) from None
-    attribute = [child for child in tree.body.children if type(child).__name__ == "AttributeRule"][0]
+        raise TemplateError(f"in template expression: {problem.message}", line + (problem.line or 1) - 1) from None
+    attribute = next(child for child in tree.body.children if type(child).__name__ == "AttributeRule")
     return _Converter(source, line - 1).expression(attribute.expression)
 
 
@@ -129,14 +159,15 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
         if token.type == "$END":
             what = "end of file"
         elif token.type in _TEXT_TOKENS and not _PUNCTUATION.match(value):
-            what = "text"   # not repeated: it could be part of a secret
+            what = "text"  # not repeated: it could be part of a secret
         else:
             what = repr(value if len(value) <= 30 else value[:27] + "...")
         return HclSyntaxError(f"syntax error: unexpected {what}", line)
     if kind == "UnexpectedCharacters":
         char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"
-        return HclSyntaxError(f"syntax error: unexpected {char!r}" if char != "character" else
-                              "syntax error: unexpected character", line)
+        return HclSyntaxError(
+            f"syntax error: unexpected {char!r}" if char != "character" else "syntax error: unexpected character", line
+        )
     if kind == "UnexpectedEOF":
         return HclSyntaxError("syntax error: unexpected end of file", line)
     return HclSyntaxError(f"syntax error ({kind})", line)
@@ -217,7 +248,7 @@ class _Converter:
 
     def string(self, rule):
         meta = rule._meta
-        raw = self.source[meta.start_pos + 1:meta.end_pos - 1]
+        raw = self.source[meta.start_pos + 1 : meta.end_pos - 1]
         return parse_template(raw, self.line(rule), True, parse_expression)
 
     def _StringRule(self, rule):
@@ -288,13 +319,18 @@ class _Converter:
         return Call(self.line(rule), name, args, bool(arguments and arguments.has_ellipsis))
 
     def _ConditionalRule(self, rule):
-        return Conditional(self.line(rule), self.expression(rule.condition),
-                           self.expression(rule.if_true), self.expression(rule.if_false))
+        return Conditional(
+            self.line(rule),
+            self.expression(rule.condition),
+            self.expression(rule.if_true),
+            self.expression(rule.if_false),
+        )
 
     def _BinaryOpRule(self, rule):
         operator = str(rule.binary_term.binary_operator.token.value).strip()
-        return Binary(self.line(rule), operator, self.expression(rule.expr_term),
-                      self.expression(rule.binary_term.expr_term))
+        return Binary(
+            self.line(rule), operator, self.expression(rule.expr_term), self.expression(rule.binary_term.expr_term)
+        )
 
     def _UnaryOpRule(self, rule):
         operand = self.expression(rule.expr_term)
@@ -313,14 +349,23 @@ class _Converter:
     def _ForTupleExprRule(self, rule):
         key_var, value_var, collection = self.for_intro(rule.for_intro)
         condition = self.expression(rule.condition.condition_expr) if rule.condition else None
-        return ForExpr(self.line(rule), key_var, value_var, collection, None,
-                       self.expression(rule.value_expr), condition)
+        return ForExpr(
+            self.line(rule), key_var, value_var, collection, None, self.expression(rule.value_expr), condition
+        )
 
     def _ForObjectExprRule(self, rule):
         key_var, value_var, collection = self.for_intro(rule.for_intro)
         condition = self.expression(rule.condition.condition_expr) if rule.condition else None
-        return ForExpr(self.line(rule), key_var, value_var, collection, self.expression(rule.key_expr),
-                       self.expression(rule.value_expr), condition, rule.ellipsis is not None)
+        return ForExpr(
+            self.line(rule),
+            key_var,
+            value_var,
+            collection,
+            self.expression(rule.key_expr),
+            self.expression(rule.value_expr),
+            condition,
+            rule.ellipsis is not None,
+        )
 
 
 def _name(rule) -> str:
@@ -328,4 +373,4 @@ def _name(rule) -> str:
 
 
 def _number(value: float):
-    return int(value) if value.is_integer() and abs(value) < 2 ** 63 else value
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value

@@ -9,15 +9,41 @@ here so the HCL front end and the plan adapter can share their linking.
 Names bound by the expression itself (for variables, a dynamic block's
 iterator) are not references.
 """
+
 from __future__ import annotations
 
 import json
 
-from ecs_guard.inputs.terraform.hcl.syntax import Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable
+from ecs_guard.inputs.terraform.hcl.syntax import (
+    Binary,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Splat,
+    Template,
+    TemplateFor,
+    TemplateIf,
+    TupleExpr,
+    Unary,
+    Variable,
+)
 
 # How many steps after the root name make the referenced object.
-_SUBJECT_STEPS = {"var": 1, "local": 1, "each": 1, "count": 1, "path": 1, "terraform": 1,
-                  "module": 1, "data": 2, "self": 0}
+_SUBJECT_STEPS = {
+    "var": 1,
+    "local": 1,
+    "each": 1,
+    "count": 1,
+    "path": 1,
+    "terraform": 1,
+    "module": 1,
+    "data": 2,
+    "self": 0,
+}
 
 
 def references(node, bound: frozenset = frozenset()) -> list[str]:
@@ -110,15 +136,18 @@ def _add_traversal(root: str, chain: list, found: list) -> None:
     for step in chain:
         if isinstance(step, GetAttr):
             texts.append(f"{texts[-1]}.{step.name}")
-        elif isinstance(step.key, Literal) and isinstance(step.key.value, (str, int)) and \
-                not isinstance(step.key.value, bool):
+        elif (
+            isinstance(step.key, Literal)
+            and isinstance(step.key.value, (str, int))
+            and not isinstance(step.key.value, bool)
+        ):
             texts.append(f"{texts[-1]}[{json.dumps(step.key.value)}]")
         else:
             break
-    minimum = 1 + _SUBJECT_STEPS.get(root, 1)   # a resource: type.name
+    minimum = 1 + _SUBJECT_STEPS.get(root, 1)  # a resource: type.name
     if root == "module" and len(texts) > 2 and texts[2].endswith("]"):
         minimum = 3  # module.api["blue"] is the object; module.api is not listed
     if len(texts) < minimum:
         return
-    for text in reversed(texts[minimum - 1:]):
+    for text in reversed(texts[minimum - 1 :]):
         found.append(text)

@@ -5,12 +5,29 @@ Reasons end up in reports, so string literals are not written out: one
 could be a secret (``upper("hunter2")``). Only instance keys in
 references (``aws_iam_role.r["blue"]``), which are parts of addresses, are.
 """
+
 from __future__ import annotations
 
 import json
 import re
 
-from ecs_guard.inputs.terraform.hcl.syntax import Binary, Call, Conditional, ForExpr, GetAttr, Index, Literal, ObjectExpr, Splat, Template, TemplateFor, TemplateIf, TupleExpr, Unary, Variable
+from ecs_guard.inputs.terraform.hcl.syntax import (
+    Binary,
+    Call,
+    Conditional,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    Splat,
+    Template,
+    TemplateFor,
+    TemplateIf,
+    TupleExpr,
+    Unary,
+    Variable,
+)
 
 _MAX = 120
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
@@ -18,7 +35,7 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
 
 def render(node) -> str:
     text = _render(node)
-    return text if len(text) <= _MAX else text[:_MAX - 3] + "..."
+    return text if len(text) <= _MAX else text[: _MAX - 3] + "..."
 
 
 def _render(node) -> str:

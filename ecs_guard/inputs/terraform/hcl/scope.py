@@ -7,6 +7,7 @@ terraform) goes to the Scope's context, the module instance the expression
 belongs to (source/instances.py). Kept apart from the evaluator so the
 function library can name these types without importing the evaluator.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,18 +19,19 @@ from ecs_guard.inputs.terraform.hcl.values import Val
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step of a reference after its root name: .name or [key]."""
-    kind: str        # "attr" | "index"
-    key: Any         # attribute name (str) or the evaluated index (Val)
+
+    kind: str  # "attr" | "index"
+    key: Any  # attribute name (str) or the evaluated index (Val)
     line: int
 
 
 class Context(Protocol):
     """What a module instance offers the expressions written in it."""
 
-    def reference(self, root: str, steps: list[Step], scope: "Scope", node) -> "tuple[Val, int] | None":
+    def reference(self, root: str, steps: list[Step], scope: Scope, node) -> tuple[Val, int] | None:
         """(value, steps consumed) for a module-level name, None if unknown."""
 
-    def read_file(self, path: str, scope: "Scope") -> tuple[str, str]:
+    def read_file(self, path: str, scope: Scope) -> tuple[str, str]:
         """(text, display path) of a file named in file()/templatefile()."""
 
     def parse_template(self, text: str):
@@ -39,14 +41,13 @@ class Context(Protocol):
 class Scope:
     __slots__ = ("context", "file", "names", "parent")
 
-    def __init__(self, context: Context, file: str, names: dict[str, Val] | None = None,
-                 parent: "Scope | None" = None):
+    def __init__(self, context: Context, file: str, names: dict[str, Val] | None = None, parent: Scope | None = None):
         self.context = context
         self.file = file
         self.names = names or {}
         self.parent = parent
 
-    def child(self, names: dict[str, Val], file: str | None = None) -> "Scope":
+    def child(self, names: dict[str, Val], file: str | None = None) -> Scope:
         return Scope(self.context, file or self.file, names, self)
 
     def lookup(self, name: str) -> Val | None:

@@ -6,10 +6,11 @@ only. It is also what the parse cache stores (as JSON, see to_json/from_json),
 so a warm run needs neither hcl2 nor lark. Every node carries the 1-based
 line it starts on: findings point at it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Union
+from typing import Any
 
 # ----------------------------------------------------------------- expressions
 
@@ -24,6 +25,7 @@ class Literal:
 class Template:
     """A string with interpolations or directives. parts: str | expression |
     TemplateIf | TemplateFor. A string without any is a Literal instead."""
+
     line: int
     parts: tuple
 
@@ -31,7 +33,7 @@ class Template:
 @dataclass(frozen=True, slots=True)
 class TemplateIf:
     line: int
-    condition: "Expr"
+    condition: Expr
     then: tuple
     otherwise: tuple
 
@@ -41,7 +43,7 @@ class TemplateFor:
     line: int
     key_var: str | None
     value_var: str
-    collection: "Expr"
+    collection: Expr
     body: tuple
 
 
@@ -54,19 +56,20 @@ class TupleExpr:
 @dataclass(frozen=True, slots=True)
 class ObjectItem:
     line: int
-    key: "Expr"      # a Literal string for `name = ...`, else the key expression
-    value: "Expr"
+    key: Expr  # a Literal string for `name = ...`, else the key expression
+    value: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectExpr:
     line: int
-    items: tuple     # of ObjectItem
+    items: tuple  # of ObjectItem
 
 
 @dataclass(frozen=True, slots=True)
 class Variable:
     """A bare name: var, local, aws_ecs_service, each, count, a for variable..."""
+
     line: int
     name: str
 
@@ -74,23 +77,24 @@ class Variable:
 @dataclass(frozen=True, slots=True)
 class GetAttr:
     line: int
-    obj: "Expr"
+    obj: Expr
     name: str
 
 
 @dataclass(frozen=True, slots=True)
 class Index:
     line: int
-    obj: "Expr"
-    key: "Expr"
+    obj: Expr
+    key: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Splat:
     """obj[*].a.b (full) or obj.*.a (attribute-only); steps are GetAttr/Index
     nodes whose obj is None, applied to every element."""
+
     line: int
-    obj: "Expr"
+    obj: Expr
     steps: tuple
 
 
@@ -105,24 +109,24 @@ class Call:
 @dataclass(frozen=True, slots=True)
 class Conditional:
     line: int
-    condition: "Expr"
-    then: "Expr"
-    otherwise: "Expr"
+    condition: Expr
+    then: Expr
+    otherwise: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Binary:
     line: int
     op: str
-    left: "Expr"
-    right: "Expr"
+    left: Expr
+    right: Expr
 
 
 @dataclass(frozen=True, slots=True)
 class Unary:
     line: int
     op: str
-    operand: "Expr"
+    operand: Expr
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +134,28 @@ class ForExpr:
     line: int
     key_var: str | None
     value_var: str
-    collection: "Expr"
-    key: "Expr | None"     # set for {for ...: k => v}
-    value: "Expr"
-    condition: "Expr | None"
-    group: bool = False    # v... in an object for
+    collection: Expr
+    key: Expr | None  # set for {for ...: k => v}
+    value: Expr
+    condition: Expr | None
+    group: bool = False  # v... in an object for
 
 
-Expr = Union[Literal, Template, TupleExpr, ObjectExpr, Variable, GetAttr, Index, Splat,
-             Call, Conditional, Binary, Unary, ForExpr]
+Expr = (
+    Literal
+    | Template
+    | TupleExpr
+    | ObjectExpr
+    | Variable
+    | GetAttr
+    | Index
+    | Splat
+    | Call
+    | Conditional
+    | Binary
+    | Unary
+    | ForExpr
+)
 
 # ----------------------------------------------------------------- structure
 
@@ -156,14 +173,14 @@ class Block:
     line: int
     type: str
     labels: tuple
-    body: "Body"
+    body: Body
     end_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Body:
-    attributes: tuple   # of Attribute, in source order
-    blocks: tuple       # of Block, in source order
+    attributes: tuple  # of Attribute, in source order
+    blocks: tuple  # of Block, in source order
 
     def attribute(self, name: str) -> Attribute | None:
         for attribute in self.attributes:
@@ -175,9 +192,30 @@ class Body:
         return [block for block in self.blocks if block.type == block_type]
 
 
-_NODES = {cls.__name__: cls for cls in (
-    Literal, Template, TemplateIf, TemplateFor, TupleExpr, ObjectItem, ObjectExpr, Variable,
-    GetAttr, Index, Splat, Call, Conditional, Binary, Unary, ForExpr, Attribute, Block, Body)}
+_NODES = {
+    cls.__name__: cls
+    for cls in (
+        Literal,
+        Template,
+        TemplateIf,
+        TemplateFor,
+        TupleExpr,
+        ObjectItem,
+        ObjectExpr,
+        Variable,
+        GetAttr,
+        Index,
+        Splat,
+        Call,
+        Conditional,
+        Binary,
+        Unary,
+        ForExpr,
+        Attribute,
+        Block,
+        Body,
+    )
+}
 
 
 def to_json(node: Any) -> Any:

@@ -7,10 +7,11 @@ scanner, one set of rules. The expression inside "${...}" is handed to
 ``parse_expr`` (the real HCL parser). Strip markers (``~``) trim the
 whitespace next to them, as in Terraform.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ecs_guard.inputs.terraform.hcl.syntax import Literal, Template, TemplateFor, TemplateIf
 
@@ -49,9 +50,9 @@ def heredoc_body(token: str) -> tuple[str, int]:
     first_newline = token.index("\n")
     header = token[:first_newline].rstrip("\r")
     marker = header.lstrip("<").lstrip("-")
-    body = token[first_newline + 1:]
+    body = token[first_newline + 1 :]
     closing = re.search(r"(^|\n)[ \t]*" + re.escape(marker) + r"\r?\n?\Z", body)
-    body = body[:closing.start() + len(closing.group(1))] if closing else body
+    body = body[: closing.start() + len(closing.group(1))] if closing else body
     if header.startswith("<<-"):
         body = _dedent(body)
     return body, 1
@@ -86,21 +87,21 @@ def _tokens(text: str, line: int, quoted: bool, parse_expr: ParseExpr) -> list:
             literal.append(escaped)
             continue
         if text.startswith("$${", i) or text.startswith("%%{", i):
-            literal.append(text[i + 1:i + 3])
+            literal.append(text[i + 1 : i + 3])
             i += 3
             continue
         if text.startswith("${", i) or text.startswith("%{", i):
             at_line = line + text.count("\n", 0, i)
             end = _closing_brace(text, i + 2, at_line)
-            inner = text[i + 2:end]
+            inner = text[i + 2 : end]
             strip_left = inner.startswith("~")
             strip_right = inner.endswith("~") and len(inner) > 1
-            inner = inner[1 if strip_left else 0:len(inner) - (1 if strip_right else 0)]
+            inner = inner[1 if strip_left else 0 : len(inner) - (1 if strip_right else 0)]
             flush()
             if char == "$":
                 tokens.append(["expr", parse_expr(inner, at_line), strip_left, strip_right])
             else:
-                tokens.append(_directive(inner, at_line, parse_expr) + [strip_left, strip_right, at_line])
+                tokens.append([*_directive(inner, at_line, parse_expr), strip_left, strip_right, at_line])
             i = end + 1
             continue
         literal.append(char)
@@ -115,10 +116,10 @@ def _escape(text: str, i: int) -> tuple[str, int]:
         return _SIMPLE_ESCAPES[marker], i + 2
     if marker in "uU":
         width = 4 if marker == "u" else 8
-        digits = text[i + 2:i + 2 + width]
+        digits = text[i + 2 : i + 2 + width]
         if len(digits) == width and all(c in "0123456789abcdefABCDEF" for c in digits):
             return chr(int(digits, 16)), i + 2 + width
-    return text[i:i + 2], i + 2
+    return text[i : i + 2], i + 2
 
 
 def _closing_brace(text: str, i: int, line: int) -> int:
@@ -191,9 +192,7 @@ def _assemble(tokens: list, start: int, closers: tuple) -> tuple[list, tuple | N
     while i < len(tokens):
         token = tokens[i]
         kind = token[0]
-        if kind == "lit":
-            parts.append(token[1])
-        elif kind == "expr":
+        if kind == "lit" or kind == "expr":
             parts.append(token[1])
         elif kind in closers:
             return parts, (kind, token[-1]), i + 1

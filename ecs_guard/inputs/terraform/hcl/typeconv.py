@@ -11,6 +11,7 @@ uses; variables.py turns ``list(object({...}))`` into it, adding to object
 types a third element (the optional attributes) and a fourth (their
 defaults, as Vals).
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,13 @@ def to_number(value: Val) -> Val:
             parsed = None
         if parsed is not None:
             return value.copy(value=number(int(parsed) if parsed == parsed.to_integral_value() else float(parsed)))
-    return Val.failure("a string that is not a number cannot be used as a number" if isinstance(data, str) else
-                       f"a {type_name(value)} cannot be used as a number", value.file, value.line)
+    return Val.failure(
+        "a string that is not a number cannot be used as a number"
+        if isinstance(data, str)
+        else f"a {type_name(value)} cannot be used as a number",
+        value.file,
+        value.line,
+    )
 
 
 def to_bool(value: Val) -> Val:
@@ -67,9 +73,13 @@ def to_bool(value: Val) -> Val:
         return value
     if value.value in ("true", "false"):
         return value.copy(value=value.value == "true")
-    return Val.failure('a string other than "true" or "false" cannot be used as a bool'
-                       if isinstance(value.value, str) else
-                       f"a {type_name(value)} cannot be used as a bool", value.file, value.line)
+    return Val.failure(
+        'a string other than "true" or "false" cannot be used as a bool'
+        if isinstance(value.value, str)
+        else f"a {type_name(value)} cannot be used as a bool",
+        value.file,
+        value.line,
+    )
 
 
 def convert(value: Val, type_spec) -> Val:
@@ -98,7 +108,7 @@ def convert(value: Val, type_spec) -> Val:
     if kind == "tuple":
         if not isinstance(value.value, list) or len(value.value) != len(inner):
             return Val.failure(f"not a tuple of {len(inner)} elements", value.file, value.line)
-        items = [convert(item, t) for item, t in zip(value.value, inner)]
+        items = [convert(item, t) for item, t in zip(value.value, inner, strict=False)]
         failed = next((item for item in items if item.error), None)
         return failed or value.copy(value=items, is_set=False)
     if kind in ("map", "object"):

@@ -28,21 +28,47 @@ A Val is a primitive (str, int, float, bool, None = null), a list of Vals
 - ``origin``: (file, line) where the string's text starts (file(), a
   heredoc, a template), so a JSON document in it gets exact lines.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ecs_guard.inputs.unknown import Unknown
 
 
 class Val:
-    __slots__ = ("value", "known", "reason", "literal", "file", "line", "sources", "is_set",
-                 "document", "pieces", "origin", "error")
+    __slots__ = (
+        "document",
+        "error",
+        "file",
+        "is_set",
+        "known",
+        "line",
+        "literal",
+        "origin",
+        "pieces",
+        "reason",
+        "sources",
+        "value",
+    )
 
-    def __init__(self, value: Any, file: str = "", line: int = 0, *, known: bool = True,
-                 reason: str = "", literal: bool = True, sources: tuple = (), is_set: bool = False,
-                 document: "Val | None" = None, pieces: tuple | None = None,
-                 origin: tuple | None = None, error: bool = False):
+    def __init__(
+        self,
+        value: Any,
+        file: str = "",
+        line: int = 0,
+        *,
+        known: bool = True,
+        reason: str = "",
+        literal: bool = True,
+        sources: tuple = (),
+        is_set: bool = False,
+        document: Val | None = None,
+        pieces: tuple | None = None,
+        origin: tuple | None = None,
+        error: bool = False,
+    ):
         self.value = value
         self.known = known
         self.reason = reason
@@ -59,25 +85,24 @@ class Val:
     # ------------------------------------------------------------- constructors
 
     @classmethod
-    def unknown(cls, reason: str, file: str = "", line: int = 0, sources: tuple = (),
-                literal: bool = False) -> "Val":
+    def unknown(cls, reason: str, file: str = "", line: int = 0, sources: tuple = (), literal: bool = False) -> Val:
         return cls(None, file, line, known=False, reason=reason, literal=literal, sources=sources)
 
     @classmethod
-    def failure(cls, reason: str, file: str = "", line: int = 0) -> "Val":
+    def failure(cls, reason: str, file: str = "", line: int = 0) -> Val:
         """An expression Terraform would reject (wrong type, missing attribute):
         not known, and ``error`` so try()/can() can tell it from "not known yet"."""
         value = cls(None, file, line, known=False, reason=reason, literal=False)
         value.error = True
         return value
 
-    def copy(self, **changes) -> "Val":
+    def copy(self, **changes) -> Val:
         clone = Val.__new__(Val)
         for name in Val.__slots__:
             setattr(clone, name, changes[name] if name in changes else getattr(self, name))
         return clone
 
-    def at(self, file: str, line: int) -> "Val":
+    def at(self, file: str, line: int) -> Val:
         """The same value, located where it is used."""
         return self.copy(file=file, line=line)
 
@@ -109,7 +134,7 @@ class Val:
 
     # ------------------------------------------------------------- whole-tree questions
 
-    def walk(self) -> Iterator["Val"]:
+    def walk(self) -> Iterator[Val]:
         yield self
         if self.known:
             if isinstance(self.value, list):
@@ -119,7 +144,7 @@ class Val:
                 for item in self.value.values():
                     yield from item.walk()
 
-    def first_unknown(self) -> "Val | None":
+    def first_unknown(self) -> Val | None:
         for node in self.walk():
             if not node.known:
                 return node
@@ -181,9 +206,7 @@ def make_set(items: list[Val], file: str, line: int, literal: bool = True) -> Va
     for item in items:
         unique.setdefault(repr(item.to_python()), item)
     values = list(unique.values())
-    if values and all(v.is_string for v in values):
-        values.sort(key=lambda v: v.value)
-    elif values and all(v.is_number and not v.is_bool for v in values):
+    if (values and all(v.is_string for v in values)) or (values and all(v.is_number and not v.is_bool for v in values)):
         values.sort(key=lambda v: v.value)
     return Val(values, file, line, literal=literal, is_set=True)
 
@@ -198,6 +221,6 @@ def _sources(items: list[Val]) -> tuple:
 
 def number(value: float | int):
     """Integral numbers as int, the way Terraform prints them."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 63:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
         return int(value)
     return value

@@ -19,20 +19,20 @@ planned_values (plans from Terraform are one line, so line 1) with the
 resource's full address, module path and instance key included; with the
 source, at the line of the attribute in the .tf file.
 """
+
 from __future__ import annotations
 
 import mmap
 
-from ecs_guard.location import Location
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Inventory
-from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links
+from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
 from ecs_guard.inputs.terraform.build.records import PlanRecords
 from ecs_guard.inputs.terraform.plan.source import locate_in_source
 from ecs_guard.inputs.terraform.plan.stream import iter_plan
-from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
+from ecs_guard.location import Location
+from ecs_guard.model import Inventory
 
 
 def load_plan(path: str, display: str, source=None) -> Inventory:
@@ -62,8 +62,9 @@ def load_plan(path: str, display: str, source=None) -> Inventory:
     del text  # from here on the model is built from the records alone
     for record in resources:
         record.place(Location(display, lines[record.offset], None, record.address))
-    inventory.problems.extend(InputProblem(display, message, lines[offset], kind="not-understood")
-                              for message, offset in records.problems)
+    inventory.problems.extend(
+        InputProblem(display, message, lines[offset], kind="not-understood") for message, offset in records.problems
+    )
     if source is not None:
         resources = locate_in_source(resources, source, display, inventory)
     index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs))
@@ -88,8 +89,10 @@ def _check_header(records: PlanRecords) -> None:
     if version and version.split(".", 1)[0] != "1":
         raise InputError(f"plan format_version {version} is not supported (ecs-guard reads 1.x)")
     if not records.sections & {"planned_values", "resource_changes"}:
-        raise InputError("no planned_values or resource_changes: not a Terraform plan "
-                         "(scan the output of `terraform show -json PLANFILE`)")
+        raise InputError(
+            "no planned_values or resource_changes: not a Terraform plan "
+            "(scan the output of `terraform show -json PLANFILE`)"
+        )
 
 
 def _lines(text: str, offsets: list[int]) -> dict[int, int]:

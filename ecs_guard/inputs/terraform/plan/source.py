@@ -10,12 +10,13 @@ literally are taken from the source (source_records.with_source). The
 plan's own known values always win. Resources the source does not have
 (a remote module's) stay at the plan's lines.
 """
+
 from __future__ import annotations
 
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.build.records import PlanResource
 from ecs_guard.inputs.terraform.source.records import with_source
+from ecs_guard.model import Inventory
 
 
 def locate_in_source(records: list[PlanResource], root, display: str, inventory: Inventory) -> list[PlanResource]:
@@ -28,7 +29,11 @@ def locate_in_source(records: list[PlanResource], root, display: str, inventory:
     by_address = {resource.address: resource for resource in root.resources}
     located = [with_source(r, by_address[r.address]) if r.address in by_address else r for r in records]
     if records and not any(r.address in by_address for r in records):
-        inventory.problems.append(InputProblem(
-            display, f"none of the plan's resources is in the source {root.directory}: "
-                     "findings are reported at the plan", kind="not-understood"))
+        inventory.problems.append(
+            InputProblem(
+                display,
+                f"none of the plan's resources is in the source {root.directory}: findings are reported at the plan",
+                kind="not-understood",
+            )
+        )
     return located

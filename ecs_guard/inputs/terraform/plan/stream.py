@@ -20,12 +20,14 @@ It knows the layout of `terraform show -json` and nothing about resources:
 Every section is optional and may come in any order. Invalid JSON raises
 InputError with the line.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from json.decoder import scanstring
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from ecs_guard.inputs.problems import InputError
 
@@ -34,10 +36,10 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 class PlanEntry(NamedTuple):
-    kind: str      # planned | change | prior | config | call | outputs | header | section
-    module: str    # configuration sections: the module's path without instance keys ("module.api")
-    data: Any      # the decoded entry
-    offset: int    # where the entry's first key starts in the text (for its line)
+    kind: str  # planned | change | prior | config | call | outputs | header | section
+    module: str  # configuration sections: the module's path without instance keys ("module.api")
+    data: Any  # the decoded entry
+    offset: int  # where the entry's first key starts in the text (for its line)
 
 
 def iter_plan(text: str) -> Iterator[PlanEntry]:
@@ -45,7 +47,7 @@ def iter_plan(text: str) -> Iterator[PlanEntry]:
     yield from _top(_Cursor(text))
 
 
-def _top(cursor: "_Cursor") -> Iterator[PlanEntry]:
+def _top(cursor: _Cursor) -> Iterator[PlanEntry]:
     if cursor.peek() != "{":
         cursor.fail("a Terraform plan is a JSON object")
     for key in cursor.members():
@@ -55,8 +57,9 @@ def _top(cursor: "_Cursor") -> Iterator[PlanEntry]:
         elif key == "resource_changes":
             yield from cursor.entries("change")
         elif key == "prior_state":
-            yield from _within(cursor, "values", lambda: _within(
-                cursor, "root_module", lambda: _state_module(cursor, "prior")))
+            yield from _within(
+                cursor, "values", lambda: _within(cursor, "root_module", lambda: _state_module(cursor, "prior"))
+            )
         elif key == "configuration":
             yield from _within(cursor, "root_module", lambda: _config_module(cursor, ""))
         elif key in ("format_version", "terraform_version"):
@@ -67,7 +70,7 @@ def _top(cursor: "_Cursor") -> Iterator[PlanEntry]:
     cursor.end()
 
 
-def _within(cursor: "_Cursor", wanted: str, walk) -> Iterator[PlanEntry]:
+def _within(cursor: _Cursor, wanted: str, walk) -> Iterator[PlanEntry]:
     """Walk member `wanted` of the object at the cursor with `walk`, skipping the others."""
     for key in cursor.object_members():
         if key == wanted:
@@ -76,7 +79,7 @@ def _within(cursor: "_Cursor", wanted: str, walk) -> Iterator[PlanEntry]:
             cursor.skip()
 
 
-def _state_module(cursor: "_Cursor", kind: str) -> Iterator[PlanEntry]:
+def _state_module(cursor: _Cursor, kind: str) -> Iterator[PlanEntry]:
     """A module of planned values or prior state: {resources, child_modules, address}."""
     for key in cursor.object_members():
         if key == "resources":
@@ -88,7 +91,7 @@ def _state_module(cursor: "_Cursor", kind: str) -> Iterator[PlanEntry]:
             cursor.skip()
 
 
-def _config_module(cursor: "_Cursor", path: str) -> Iterator[PlanEntry]:
+def _config_module(cursor: _Cursor, path: str) -> Iterator[PlanEntry]:
     """A configuration module: {resources, module_calls: {name: {..., module}}, outputs}."""
     for key in cursor.object_members():
         if key == "resources":
@@ -103,7 +106,7 @@ def _config_module(cursor: "_Cursor", path: str) -> Iterator[PlanEntry]:
             cursor.skip()
 
 
-def _module_call(cursor: "_Cursor", path: str, name: str) -> Iterator[PlanEntry]:
+def _module_call(cursor: _Cursor, path: str, name: str) -> Iterator[PlanEntry]:
     offset = cursor.pos
     call = {}
     child = f"{path}.module.{name}" if path else f"module.{name}"
@@ -118,7 +121,7 @@ def _module_call(cursor: "_Cursor", path: str, name: str) -> Iterator[PlanEntry]
 class _Cursor:
     """A position in the text and the few moves the walk needs."""
 
-    __slots__ = ("text", "pos")
+    __slots__ = ("pos", "text")
 
     def __init__(self, text: str):
         self.text = text
@@ -232,4 +235,3 @@ class _Cursor:
 
     def _advance(self, count: int) -> None:
         self.pos = _WHITESPACE.match(self.text, self.pos + count).end()
-

@@ -12,13 +12,21 @@ and then sorted keys. Verified against real plans (fixtures/hcl/*/plan.json).
 We apply the same to the Val tree, so each value keeps its line and its
 literal/unknown flags, and a container-level finding can point at the key.
 """
+
 from __future__ import annotations
 
 from ecs_guard.inputs.terraform.hcl.gojson import struct_fields
 from ecs_guard.inputs.terraform.hcl.values import Val
 
 STRING, ENUM, INT, INT_OMIT_ZERO, INT_ALWAYS, BOOL, STRING_MAP = (
-    "string", "enum", "int", "int0", "int!", "bool", "map")
+    "string",
+    "enum",
+    "int",
+    "int0",
+    "int!",
+    "bool",
+    "map",
+)
 
 
 def _object(**fields) -> tuple:
@@ -32,41 +40,77 @@ def _list(kind) -> tuple:
 KEY_VALUE = _object(name=STRING, value=STRING)
 SECRET = _object(name=STRING, valueFrom=STRING)
 CONTAINER = _object(
-    command=_list(STRING), cpu=INT_OMIT_ZERO, credentialSpecs=_list(STRING),
+    command=_list(STRING),
+    cpu=INT_OMIT_ZERO,
+    credentialSpecs=_list(STRING),
     dependsOn=_list(_object(condition=ENUM, containerName=STRING)),
-    disableNetworking=BOOL, dnsSearchDomains=_list(STRING), dnsServers=_list(STRING),
-    dockerLabels=STRING_MAP, dockerSecurityOptions=_list(STRING), entryPoint=_list(STRING),
-    environment=_list(KEY_VALUE), environmentFiles=_list(_object(type=ENUM, value=STRING)),
-    essential=BOOL, extraHosts=_list(_object(hostname=STRING, ipAddress=STRING)),
+    disableNetworking=BOOL,
+    dnsSearchDomains=_list(STRING),
+    dnsServers=_list(STRING),
+    dockerLabels=STRING_MAP,
+    dockerSecurityOptions=_list(STRING),
+    entryPoint=_list(STRING),
+    environment=_list(KEY_VALUE),
+    environmentFiles=_list(_object(type=ENUM, value=STRING)),
+    essential=BOOL,
+    extraHosts=_list(_object(hostname=STRING, ipAddress=STRING)),
     firelensConfiguration=_object(type=ENUM, options=STRING_MAP),
     healthCheck=_object(command=_list(STRING), interval=INT, retries=INT, startPeriod=INT, timeout=INT),
-    hostname=STRING, image=STRING, interactive=BOOL, links=_list(STRING),
+    hostname=STRING,
+    image=STRING,
+    interactive=BOOL,
+    links=_list(STRING),
     linuxParameters=_object(
         capabilities=_object(add=_list(STRING), drop=_list(STRING)),
         devices=_list(_object(containerPath=STRING, hostPath=STRING, permissions=_list(ENUM))),
-        initProcessEnabled=BOOL, maxSwap=INT, sharedMemorySize=INT, swappiness=INT,
-        tmpfs=_list(_object(containerPath=STRING, mountOptions=_list(STRING), size=INT_ALWAYS))),
+        initProcessEnabled=BOOL,
+        maxSwap=INT,
+        sharedMemorySize=INT,
+        swappiness=INT,
+        tmpfs=_list(_object(containerPath=STRING, mountOptions=_list(STRING), size=INT_ALWAYS)),
+    ),
     logConfiguration=_object(logDriver=ENUM, options=STRING_MAP, secretOptions=_list(SECRET)),
-    memory=INT, memoryReservation=INT,
+    memory=INT,
+    memoryReservation=INT,
     mountPoints=_list(_object(containerPath=STRING, readOnly=BOOL, sourceVolume=STRING)),
     name=STRING,
-    portMappings=_list(_object(appProtocol=ENUM, containerPort=INT, containerPortRange=STRING,
-                               hostPort=INT, name=STRING, protocol=ENUM)),
-    privileged=BOOL, pseudoTerminal=BOOL, readonlyRootFilesystem=BOOL,
+    portMappings=_list(
+        _object(
+            appProtocol=ENUM, containerPort=INT, containerPortRange=STRING, hostPort=INT, name=STRING, protocol=ENUM
+        )
+    ),
+    privileged=BOOL,
+    pseudoTerminal=BOOL,
+    readonlyRootFilesystem=BOOL,
     repositoryCredentials=_object(credentialsParameter=STRING),
     resourceRequirements=_list(_object(type=ENUM, value=STRING)),
     restartPolicy=_object(enabled=BOOL, ignoredExitCodes=_list(INT), restartAttemptPeriod=INT),
-    secrets=_list(SECRET), startTimeout=INT, stopTimeout=INT,
+    secrets=_list(SECRET),
+    startTimeout=INT,
+    stopTimeout=INT,
     systemControls=_list(_object(namespace=STRING, value=STRING)),
     ulimits=_list(_object(hardLimit=INT_ALWAYS, name=ENUM, softLimit=INT_ALWAYS)),
-    user=STRING, versionConsistency=ENUM,
+    user=STRING,
+    versionConsistency=ENUM,
     volumesFrom=_list(_object(readOnly=BOOL, sourceContainer=STRING)),
     workingDirectory=STRING,
 )
 # Lists whose zero-valued elements the provider removes (compactArrays).
-COMPACTED = frozenset({"dependsOn", "environment", "environmentFiles", "extraHosts", "mountPoints",
-                       "portMappings", "resourceRequirements", "secrets", "systemControls", "ulimits",
-                       "volumesFrom"})
+COMPACTED = frozenset(
+    {
+        "dependsOn",
+        "environment",
+        "environmentFiles",
+        "extraHosts",
+        "mountPoints",
+        "portMappings",
+        "resourceRequirements",
+        "secrets",
+        "systemControls",
+        "ulimits",
+        "volumesFrom",
+    }
+)
 SORTED_BY_NAME = ("environment", "secrets")
 
 

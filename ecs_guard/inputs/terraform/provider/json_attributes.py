@@ -12,14 +12,15 @@ provider's normalised form:
 Each keeps the parsed document (Val.document) so its elements keep their
 lines; the string is known when every part of the document is.
 """
+
 from __future__ import annotations
 
 import re
 
-from ecs_guard.inputs.terraform.provider import container_definitions
 from ecs_guard.inputs.terraform.hcl import gojson
 from ecs_guard.inputs.terraform.hcl.jsondoc import parse_document
 from ecs_guard.inputs.terraform.hcl.values import Val
+from ecs_guard.inputs.terraform.provider import container_definitions
 
 
 class InvalidJsonAttribute(Exception):
@@ -35,8 +36,7 @@ _VERSION_FIRST = re.compile(r'(?s)^(\{\n?)(.*?)(,\s*)?(  )?("Version":\s*"2012-1
 
 def _legacy_policy(data) -> str:
     text = gojson.compact(data)
-    return _VERSION_FIRST.sub(lambda m: "".join(m.group(i) or "" for i in (1, 4, 5, 3, 2, 6, 7, 8, 9)),
-                              text, count=1)
+    return _VERSION_FIRST.sub(lambda m: "".join(m.group(i) or "" for i in (1, 4, 5, 3, 2, 6, 7, 8, 9)), text, count=1)
 
 
 def _containers(data) -> str:

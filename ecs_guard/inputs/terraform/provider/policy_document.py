@@ -11,6 +11,7 @@ same Sid replaced. Output: MarshalIndent with two spaces (``json``) and
 compact (``minified_json``). The document keeps each statement's lines, so
 a wildcard Action found through a role points at the statement block.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -20,8 +21,17 @@ from ecs_guard.inputs.terraform.hcl.gojson import struct_fields
 from ecs_guard.inputs.terraform.hcl.jsondoc import parse_document
 from ecs_guard.inputs.terraform.hcl.values import Val
 
-STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Principal",
-                  "NotPrincipal", "Condition")
+STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+)
 
 
 class PolicyDocumentError(Exception):
@@ -36,15 +46,19 @@ def policy_document_values(config: Val, file: str, line: int) -> dict[str, Val]:
     missing = document.first_unknown()
     literal, sources = document.wholly_literal, document.all_sources()
     if missing is not None:
-        unknown = Val(None, file, line, known=False, reason=missing.reason, literal=literal, sources=sources,
-                      document=document)
+        unknown = Val(
+            None, file, line, known=False, reason=missing.reason, literal=literal, sources=sources, document=document
+        )
         return {"json": unknown, "minified_json": unknown, "id": unknown.copy(document=None)}
     data = document.to_python()
     text = gojson.indented(data)
-    return {"json": Val(text, file, line, literal=literal, sources=sources, document=document),
-            "minified_json": Val(gojson.compact(data, sort_keys=False), file, line, literal=literal,
-                                 sources=sources, document=document),
-            "id": Val(str(zlib.crc32(text.encode("utf-8"))), file, line)}
+    return {
+        "json": Val(text, file, line, literal=literal, sources=sources, document=document),
+        "minified_json": Val(
+            gojson.compact(data, sort_keys=False), file, line, literal=literal, sources=sources, document=document
+        ),
+        "id": Val(str(zlib.crc32(text.encode("utf-8"))), file, line),
+    }
 
 
 def _document(config: Val, file: str, line: int) -> Val:
@@ -53,9 +67,11 @@ def _document(config: Val, file: str, line: int) -> Val:
     for source in _documents(get("source_policy_documents")):
         _merge(merged, source)
     version = get("version")
-    current = {"Version": version if version is not None and not version.is_null else Val("2012-10-17", file, line),
-               "Id": get("policy_id") or Val("", file, line),
-               "Statement": _config_statements(get("statement"), file, line)}
+    current = {
+        "Version": version if version is not None and not version.is_null else Val("2012-10-17", file, line),
+        "Id": get("policy_id") or Val("", file, line),
+        "Statement": _config_statements(get("statement"), file, line),
+    }
     if not isinstance(current["Statement"], list):
         return current["Statement"]
     _merge(merged, current)
@@ -69,6 +85,7 @@ def _getter(value: Val):
         if value is None or not value.known or not isinstance(value.value, dict):
             return None
         return value.value.get(name)
+
     return get
 
 
@@ -97,10 +114,15 @@ def _config_statements(statements: Val | None, file: str, line: int):
             elif not sid.known:
                 entry["Sid"] = sid
         effect = get("effect")
-        entry["Effect"] = effect if effect is not None and not effect.is_null else Val("Allow", statement.file,
-                                                                                      statement.line)
-        for key, name, variables in (("Action", "actions", False), ("NotAction", "not_actions", False),
-                                     ("Resource", "resources", True), ("NotResource", "not_resources", True)):
+        entry["Effect"] = (
+            effect if effect is not None and not effect.is_null else Val("Allow", statement.file, statement.line)
+        )
+        for key, name, variables in (
+            ("Action", "actions", False),
+            ("NotAction", "not_actions", False),
+            ("Resource", "resources", True),
+            ("NotResource", "not_resources", True),
+        ):
             value = _string_list(get(name), variables)
             if value is not None:
                 entry[key] = value
@@ -177,7 +199,7 @@ def _principal_map(pairs: list, owner: Val) -> Val:
             raw[kind.value] = identifiers
         else:
             before = existing.value if existing.is_list else [existing]
-            raw[kind.value] = existing.copy(value=before + [identifiers], is_set=False)
+            raw[kind.value] = existing.copy(value=[*before, identifiers], is_set=False)
     return owner.copy(value={key: raw[key] for key in sorted(raw)}, is_set=False)
 
 
@@ -193,8 +215,10 @@ def _conditions(value: Val | None) -> Val | None:
         for part in (block, test, variable, values):
             if part is not None and not part.known:
                 return part
-        items = [item.copy(value=item.value.replace("&{", "${")) if item.is_string else item
-                 for item in (values.value if values is not None and values.is_list else [])]
+        items = [
+            item.copy(value=item.value.replace("&{", "${")) if item.is_string else item
+            for item in (values.value if values is not None and values.is_list else [])
+        ]
         raw.setdefault(test.value, {}).setdefault(variable.value, []).extend(items)
         lines.setdefault(test.value, block)
     result = {}
@@ -216,8 +240,7 @@ def _documents(value: Val | None):
     if value is None or value.is_null:
         return []
     if not value.known:
-        return [{"Version": Val("", value.file, value.line), "Id": Val("", value.file, value.line),
-                 "Statement": value}]
+        return [{"Version": Val("", value.file, value.line), "Id": Val("", value.file, value.line), "Statement": value}]
     documents = []
     for item in value.value:
         if item.is_null:
@@ -253,12 +276,22 @@ def _decoded_document(tree: Val) -> dict:
                     entry[key] = _decoded_principal(entry[key])
             if "Condition" in entry:
                 entry["Condition"] = _decoded_condition(entry["Condition"])
-            decoded.append(statement.copy(value={k: entry[k] for k in STATEMENT_KEYS if k in entry
-                                                 and not entry[k].is_null and entry[k].value != ""}))
+            decoded.append(
+                statement.copy(
+                    value={
+                        k: entry[k]
+                        for k in STATEMENT_KEYS
+                        if k in entry and not entry[k].is_null and entry[k].value != ""
+                    }
+                )
+            )
     elif statements is not None and not statements.known:
         decoded = statements
-    return {"Version": fields.get("Version") or Val("", tree.file, tree.line),
-            "Id": fields.get("Id") or Val("", tree.file, tree.line), "Statement": decoded}
+    return {
+        "Version": fields.get("Version") or Val("", tree.file, tree.line),
+        "Id": fields.get("Id") or Val("", tree.file, tree.line),
+        "Statement": decoded,
+    }
 
 
 def _fields(tree: Val, names: tuple) -> dict[str, Val]:
@@ -273,7 +306,7 @@ def _decoded_principal(value: Val) -> Val:
     if value.is_string:
         return value.copy(value="*")
     if not value.is_object:
-        raise PolicyDocumentError("Principal must be \"*\" or an object")
+        raise PolicyDocumentError('Principal must be "*" or an object')
     pairs = []
     for kind in sorted(value.value):
         identifiers = value.value[kind]

@@ -7,6 +7,7 @@ unknown until apply. The schema (aws_schema.py, generated) tells which.
 Types outside it are taken as written, and an attribute they leave out
 is reported as not known rather than guessed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,18 +21,20 @@ ALWAYS_COMPUTED = frozenset({"id"})
 COMPUTED_BLOCKS = {
     "aws_ecs_cluster": frozenset({"setting"}),
     "aws_iam_role": frozenset({"inline_policy"}),
-    "aws_lb_target_group": frozenset({"stickiness", "target_failover", "target_group_health",
-                                      "target_health_state", "health_check"}),
-    "aws_alb_target_group": frozenset({"stickiness", "target_failover", "target_group_health",
-                                       "target_health_state", "health_check"}),
+    "aws_lb_target_group": frozenset(
+        {"stickiness", "target_failover", "target_group_health", "target_health_state", "health_check"}
+    ),
+    "aws_alb_target_group": frozenset(
+        {"stickiness", "target_failover", "target_group_health", "target_health_state", "health_check"}
+    ),
     "aws_appautoscaling_target": frozenset({"suspended_state"}),
 }
 
 
 @dataclass
 class BlockSchema:
-    attributes: dict = field(default_factory=dict)   # name -> (type, flags)
-    blocks: dict = field(default_factory=dict)       # name -> (nesting, BlockSchema)
+    attributes: dict = field(default_factory=dict)  # name -> (type, flags)
+    blocks: dict = field(default_factory=dict)  # name -> (nesting, BlockSchema)
 
     def attribute_type(self, name: str):
         entry = self.attributes.get(name)
@@ -41,7 +44,7 @@ class BlockSchema:
         entry = self.attributes.get(name)
         return bool(entry and "c" in entry[1]) or name in ALWAYS_COMPUTED
 
-    def block(self, name: str) -> tuple[str, "BlockSchema"] | None:
+    def block(self, name: str) -> tuple[str, BlockSchema] | None:
         return self.blocks.get(name)
 
 
@@ -54,6 +57,7 @@ def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | 
     key = (mode, resource_type)
     if key not in _CACHE:
         from ecs_guard.inputs.terraform.provider.aws_schema import ALIASES, DATA_SOURCES, RESOURCES
+
         if mode == "managed":
             raw = RESOURCES.get(ALIASES.get(resource_type, resource_type))
         else:
@@ -65,7 +69,8 @@ def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | 
 def _block(raw: dict) -> BlockSchema:
     return BlockSchema(
         attributes={name: (_type(entry[0]), entry[1]) for name, entry in raw["attributes"].items()},
-        blocks={name: (entry[0], _block(entry[1])) for name, entry in raw["blocks"].items()})
+        blocks={name: (entry[0], _block(entry[1])) for name, entry in raw["blocks"].items()},
+    )
 
 
 def _type(raw):

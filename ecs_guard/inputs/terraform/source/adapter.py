@@ -8,16 +8,17 @@ same stack scanned as HCL and as its plan gives the same model. What the
 source cannot tell (a value computed at apply, a variable without a value)
 is not known, with the expression in the reason.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Inventory
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of
-from ecs_guard.inputs.terraform.source.records import SourcedResource, from_hcl
 from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
+from ecs_guard.inputs.terraform.source.records import SourcedResource, from_hcl
+from ecs_guard.model import Inventory
 
 
 def load_root_module(root) -> Inventory:

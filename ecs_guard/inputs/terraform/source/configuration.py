@@ -5,13 +5,14 @@ out, as in a plan). With the records' own references, this is all that
 plan_links needs to follow a reference through modules, so the HCL adapter
 links resources exactly as the plan adapter does.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.terraform.build.links import config_path
-from ecs_guard.inputs.terraform.source.module_calls import MODULE_META_ARGUMENTS
 from ecs_guard.inputs.terraform.hcl.references import references
+from ecs_guard.inputs.terraform.source.module_calls import MODULE_META_ARGUMENTS
 
 if TYPE_CHECKING:
     from ecs_guard.inputs.terraform.source.instances import ModuleInstance
@@ -39,9 +40,11 @@ def _collect(instance: ModuleInstance, calls: Calls, outputs: Outputs, seen: set
         value = declaration.block.body.attribute("value")
         outputs[(path, name)] = references(value.expr) if value is not None else []
     for name, declaration in source.module_calls.items():
-        calls[(path, name)] = {attribute.name: references(attribute.expr)
-                               for attribute in declaration.block.body.attributes
-                               if attribute.name not in MODULE_META_ARGUMENTS}
+        calls[(path, name)] = {
+            attribute.name: references(attribute.expr)
+            for attribute in declaration.block.body.attributes
+            if attribute.name not in MODULE_META_ARGUMENTS
+        }
         group = instance.module_group(name)
         for child in group.instances() if group is not None else ():
             _collect(child, calls, outputs, seen)

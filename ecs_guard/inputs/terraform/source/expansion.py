@@ -4,6 +4,7 @@ keys and addresses, and the each/count values their expressions see.
 Keys come in Terraform's order (count by index, for_each by key); a
 collection that is not known gives one stand-in instance and the reason.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
         if not value.known:
             return "unknown", f"{owner}: count not known ({value.reason})"
         if not value.is_number or value.value < 0 or not float(value.value).is_integer():
-            evaluation.problem(InputProblem(file, f"{owner}: count must be a whole number >= 0", count.line,
-                                            "not-understood"))
+            evaluation.problem(
+                InputProblem(file, f"{owner}: count must be a whole number >= 0", count.line, "not-understood")
+            )
             return "unknown", f"{owner}: count is not a whole number"
         return "count", [(index, None) for index in range(int(value.value))]
     if for_each is not None:
@@ -42,19 +44,28 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
             return "for_each", []
         if isinstance(value.value, list):
             if not value.is_set:
-                evaluation.problem(InputProblem(file, f"{owner}: for_each needs a map or a set of strings "
-                                                "(wrap a list in toset())", for_each.line, "not-understood"))
+                evaluation.problem(
+                    InputProblem(
+                        file,
+                        f"{owner}: for_each needs a map or a set of strings (wrap a list in toset())",
+                        for_each.line,
+                        "not-understood",
+                    )
+                )
             keys = []
             for item in value.value:
                 if not item.known:
                     return "unknown", f"{owner}: for_each not known ({item.reason})"
                 keys.append(typeconv.to_string(item).value)
-            return "for_each", [(key, Val(key, item.file, item.line, literal=item.literal))
-                                for key, item in zip(keys, value.value)]
+            return "for_each", [
+                (key, Val(key, item.file, item.line, literal=item.literal))
+                for key, item in zip(keys, value.value, strict=False)
+            ]
         if isinstance(value.value, dict):
             return "for_each", [(key.value, item) for key, item in iterate(value)]
-        evaluation.problem(InputProblem(file, f"{owner}: for_each needs a map or a set of strings",
-                                        for_each.line, "not-understood"))
+        evaluation.problem(
+            InputProblem(file, f"{owner}: for_each needs a map or a set of strings", for_each.line, "not-understood")
+        )
         return "unknown", f"{owner}: for_each is not a map or set"
     return "single", [(None, None)]
 
@@ -68,8 +79,9 @@ def unknown_expansion_problem(reason: str, address: str, file: str, line: int) -
 def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):
     """(instance, None) for `address[key]`, or (None, a Val saying why not)."""
     if not key.known:
-        return None, Val.unknown(f"{render(node)}: instance key not known ({key.reason})", scope.file, node.line,
-                                 (address,))
+        return None, Val.unknown(
+            f"{render(node)}: instance key not known ({key.reason})", scope.file, node.line, (address,)
+        )
     wanted = key.value
     if isinstance(wanted, float) and wanted.is_integer():
         wanted = int(wanted)
@@ -77,8 +89,9 @@ def select_instance(instances: dict, key: Val, address: str, scope: Scope, node)
         wanted = int(wanted)
     instance = instances.get(wanted)
     if instance is None:
-        return None, Val.failure(f"{render(node)}: {address} has no instance {instance_key_text(wanted)}",
-                                 scope.file, node.line)
+        return None, Val.failure(
+            f"{render(node)}: {address} has no instance {instance_key_text(wanted)}", scope.file, node.line
+        )
     return instance, None
 
 
@@ -89,6 +102,8 @@ def iteration_names(kind: str, key, each_value: Val | None, file: str, line: int
         return {"each": Val({"key": Val(key, file, line), "value": each_value}, file, line)}
     if kind == "unknown":
         missing = Val.unknown(reason, file, line)
-        return {"count": Val({"index": missing}, file, line),
-                "each": Val({"key": missing, "value": missing}, file, line)}
+        return {
+            "count": Val({"index": missing}, file, line),
+            "each": Val({"key": missing, "value": missing}, file, line),
+        }
     return {}

@@ -11,32 +11,38 @@ root share (parsed modules, problems, cycle detection, parse timings).
 Values reached through var, resources, data sources and module outputs are
 marked not literal; locals are transparent.
 """
+
 from __future__ import annotations
 
 import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from ecs_guard.location import display_path
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step, evaluate
-from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
-from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_template_text
-from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.hcl.render import render
-from ecs_guard.inputs.terraform.source.resources import ResourceGroup
 from ecs_guard.inputs.terraform.hcl.syntax import Literal
 from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
+from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
+from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
+from ecs_guard.inputs.terraform.source.resource import HclResource
+from ecs_guard.inputs.terraform.source.resources import ResourceGroup
 from ecs_guard.inputs.terraform.source.variables import declared_type, default_value
+from ecs_guard.location import display_path
 
 
 class Evaluation:
     """State shared by every module instance of one root module."""
 
-    def __init__(self, root_dir: Path, var_values: dict[str, Val], use_cache: bool = True,
-                 modules: dict[Path, ModuleSource] | None = None):
+    def __init__(
+        self,
+        root_dir: Path,
+        var_values: dict[str, Val],
+        use_cache: bool = True,
+        modules: dict[Path, ModuleSource] | None = None,
+    ):
         self.root_dir = root_dir
         self.var_values = var_values
         self.use_cache = use_cache
@@ -85,12 +91,18 @@ class Evaluation:
 
 
 class ModuleInstance:
-    def __init__(self, evaluation: Evaluation, source: ModuleSource, address: str,
-                 inputs: dict | None = None, parent: "ModuleInstance | None" = None):
+    def __init__(
+        self,
+        evaluation: Evaluation,
+        source: ModuleSource,
+        address: str,
+        inputs: dict | None = None,
+        parent: ModuleInstance | None = None,
+    ):
         self.evaluation = evaluation
         self.source = source
-        self.address = address           # "" for the root
-        self.inputs = inputs             # name -> (Attribute, parent Scope); None for the root
+        self.address = address  # "" for the root
+        self.inputs = inputs  # name -> (Attribute, parent Scope); None for the root
         self.parent = parent
         self._variables: dict[str, Val] = {}
         self._locals: dict[str, Val] = {}
@@ -105,7 +117,7 @@ class ModuleInstance:
     def scope(self, file: str) -> Scope:
         return Scope(self, file)
 
-    def child(self, source: ModuleSource, address: str, inputs: dict) -> "ModuleInstance":
+    def child(self, source: ModuleSource, address: str, inputs: dict) -> ModuleInstance:
         """An instance of a module this one calls."""
         return ModuleInstance(self.evaluation, source, address, inputs, self)
 
@@ -157,8 +169,9 @@ class ModuleInstance:
     # ------------------------------------------------------------- declarations
 
     def _undeclared(self, what: str, scope: Scope, node) -> Val:
-        return Val.failure(f"{render(node)}: {what} is not declared{self.source.missing_reason()}",
-                           scope.file, node.line)
+        return Val.failure(
+            f"{render(node)}: {what} is not declared{self.source.missing_reason()}", scope.file, node.line
+        )
 
     def variable(self, name: str, scope: Scope, node) -> Val:
         if name not in self._variables:
@@ -176,16 +189,20 @@ class ModuleInstance:
             attribute, parent_scope = self.inputs[name]
             given = evaluate(attribute.expr, parent_scope).at(parent_scope.file, attribute.line)
         if given is None or (given.is_null and not _nullable(declaration)):
-            given = default_value(declaration)   # null overrides the default only of a nullable variable
+            given = default_value(declaration)  # null overrides the default only of a nullable variable
         if given is None:
-            where = "no default, not set in any .tfvars file" if self.inputs is None else \
-                "no default, not set in the module call"
+            where = (
+                "no default, not set in any .tfvars file"
+                if self.inputs is None
+                else "no default, not set in the module call"
+            )
             return Val.unknown(f"var.{name}: no value ({where})", declaration.file, declaration.block.line)
         converted = typeconv.convert(given, declared_type(declaration))
         if converted.error:  # reported here, once; the uses see a value that is not known
             reason = f"var.{name}: {converted.reason}"
-            self.evaluation.problem(InputProblem(given.file or declaration.file, reason, given.line or None,
-                                                 "not-understood"))
+            self.evaluation.problem(
+                InputProblem(given.file or declaration.file, reason, given.line or None, "not-understood")
+            )
             return Val.unknown(reason, given.file, given.line)
         return converted
 
@@ -200,8 +217,7 @@ class ModuleInstance:
         attribute = declaration.block.body.attribute("value") if declaration else None
         if attribute is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file,
-                          scope, node)
+        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
 
     def _once(self, table: dict, name: str, what: str, expr, file: str, scope: Scope, node) -> Val:
         """Evaluate a named value of this instance once; a value that needs
@@ -227,7 +243,7 @@ class ModuleInstance:
             return Val(root_dir.as_posix(), scope.file, node.line)
         return Val.failure(f"{render(node)}: unknown path attribute", scope.file, node.line)
 
-    def resource_group(self, mode: str, resource_type: str, name: str) -> "ResourceGroup | None":
+    def resource_group(self, mode: str, resource_type: str, name: str) -> ResourceGroup | None:
         key = (mode, resource_type, name)
         if key not in self._resources:
             table = self.source.resources if mode == "managed" else self.source.data
@@ -237,7 +253,7 @@ class ModuleInstance:
             self._resources[key] = ResourceGroup(self, mode, resource_type, name, declaration)
         return self._resources[key]
 
-    def module_group(self, name: str) -> "ModuleGroup | None":
+    def module_group(self, name: str) -> ModuleGroup | None:
         if name not in self._modules:
             declaration = self.source.module_calls.get(name)
             if declaration is None:
@@ -278,12 +294,23 @@ class ModuleInstance:
         try:
             yield
         except RecursionError:
-            self.evaluation.problem(InputProblem(declaration.file, f"{address}: too deeply nested to evaluate",
-                                                 declaration.block.line, "not-understood"))
-        except Exception as error:  # noqa: BLE001 - reported, never silent
-            self.evaluation.problem(InputProblem(
-                declaration.file, f"{address}: not evaluated (internal error {type(error).__name__} in ecs-guard)",
-                declaration.block.line, "not-understood"))
+            self.evaluation.problem(
+                InputProblem(
+                    declaration.file,
+                    f"{address}: too deeply nested to evaluate",
+                    declaration.block.line,
+                    "not-understood",
+                )
+            )
+        except Exception as error:
+            self.evaluation.problem(
+                InputProblem(
+                    declaration.file,
+                    f"{address}: not evaluated (internal error {type(error).__name__} in ecs-guard)",
+                    declaration.block.line,
+                    "not-understood",
+                )
+            )
 
 
 def _nullable(declaration: Declaration) -> bool:

@@ -1,16 +1,23 @@
 """Module calls: local sources loaded and instantiated (count/for_each,
 inputs evaluated in the caller), remote sources reported as not scanned,
 and references to their outputs (``module.api["blue"].service_name``)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step, evaluate
-from ecs_guard.inputs.terraform.source.expansion import expand, instance_key_text, iteration_names, select_instance, unknown_expansion_problem
-from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
+from ecs_guard.inputs.terraform.source.expansion import (
+    expand,
+    instance_key_text,
+    iteration_names,
+    select_instance,
+    unknown_expansion_problem,
+)
+from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource
 
 if TYPE_CHECKING:  # the module instance owns these; no import at run time
     from ecs_guard.inputs.terraform.source.instances import ModuleInstance
@@ -32,7 +39,7 @@ class ModuleGroup:
         self.declaration = declaration
         self.address = f"{parent.prefix}module.{name}"
         self._instances: dict | None = None
-        self.not_scanned = ""   # why the module's code is not available
+        self.not_scanned = ""  # why the module's code is not available
         self._source = self._load()
 
     def _load(self) -> ModuleSource | None:
@@ -51,8 +58,9 @@ class ModuleGroup:
                 self.not_scanned = f'its source directory "{source.value}" does not exist'
             else:
                 return evaluation.module_source(directory)
-        evaluation.problem(InputProblem(file, f'module "{self.name}" not scanned: {self.not_scanned}',
-                                        block.line, "not-understood"))
+        evaluation.problem(
+            InputProblem(file, f'module "{self.name}" not scanned: {self.not_scanned}', block.line, "not-understood")
+        )
         return None
 
     def instances(self) -> list[ModuleInstance]:
@@ -64,16 +72,20 @@ class ModuleGroup:
             kind, detail = expand(self.address, self.declaration.block.body, scope, self.parent.evaluation, file)
             self._instances = {}
             if kind == "unknown":
-                self.parent.evaluation.problem(unknown_expansion_problem(
-                    detail, self.address, file, self.declaration.block.line))
+                self.parent.evaluation.problem(
+                    unknown_expansion_problem(detail, self.address, file, self.declaration.block.line)
+                )
             pairs = [(None, None)] if kind == "unknown" else detail
             for key, each_value in pairs:
-                names = iteration_names(kind, key, each_value, file, self.declaration.block.line,
-                                        detail if kind == "unknown" else "")
+                names = iteration_names(
+                    kind, key, each_value, file, self.declaration.block.line, detail if kind == "unknown" else ""
+                )
                 call_scope = scope.child(names)
-                inputs = {attribute.name: (attribute, call_scope)
-                          for attribute in self.declaration.block.body.attributes
-                          if attribute.name not in MODULE_META_ARGUMENTS}
+                inputs = {
+                    attribute.name: (attribute, call_scope)
+                    for attribute in self.declaration.block.body.attributes
+                    if attribute.name not in MODULE_META_ARGUMENTS
+                }
                 address = self.address + instance_key_text(key)
                 self._instances[key] = self.parent.child(self._source, address, inputs)
         return list(self._instances.values())
@@ -81,15 +93,22 @@ class ModuleGroup:
     def reference(self, steps: list[Step], scope: Scope, node):
         consumed = 1
         if self._source is None:
-            return Val.unknown(f"{render(node)}: module {self.address} not scanned ({self.not_scanned})",
-                               scope.file, node.line, (self.address,)), len(steps)
+            return Val.unknown(
+                f"{render(node)}: module {self.address} not scanned ({self.not_scanned})",
+                scope.file,
+                node.line,
+                (self.address,),
+            ), len(steps)
         instances = self.instances()
         keyed = len(instances) != 1 or instances[0].address != self.address
         rest = steps[consumed:]
         if keyed:
             if not rest or rest[0].kind != "index":
-                value = Val({str(key): child.outputs_object(scope, node) for key, child in self._instances.items()},
-                            scope.file, node.line)
+                value = Val(
+                    {str(key): child.outputs_object(scope, node) for key, child in self._instances.items()},
+                    scope.file,
+                    node.line,
+                )
                 return deep_mark(value, literal=False), consumed
             instance, failed = select_instance(self._instances, rest[0].key, self.address, scope, node)
             if failed is not None:

@@ -23,19 +23,20 @@ Two ways to make one:
   plan's paths are the source's but for the elements of nested-block
   sets, which the plan orders its own way (set_positions.py).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from ecs_guard.location import Location
-from ecs_guard.model import Value
 from ecs_guard.inputs.terraform.build.records import Path, PlanResource, dotted, unknown_paths
 from ecs_guard.inputs.terraform.source.set_positions import Positions, set_positions, source_path
 from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.location import Location
+from ecs_guard.model import Value
 
 
 class SourcedResource(PlanResource):
-    __slots__ = ("source", "from_plan", "positions")
+    __slots__ = ("from_plan", "positions", "source")
 
     def value(self, value: Any, path: Path) -> Value:
         """A known value; one the source does not write (a default the plan
@@ -108,8 +109,12 @@ def with_source(plan: PlanResource, hcl) -> SourcedResource:
         if None in written:
             continue  # an element of a set the source does not have
         known = hcl.value_at(written)
-        if known is None or known.__class__ is Unknown or _within(written, hcl.unknown) \
-                or _within(written, hcl.non_literal):
+        if (
+            known is None
+            or known.__class__ is Unknown
+            or _within(written, hcl.unknown)
+            or _within(written, hcl.non_literal)
+        ):
             continue  # not known in the source either, or (in part) from a reference
         record.values = _replaced(record.values, path, known)
         record.unknown = _replaced(record.unknown, path, False)
@@ -174,7 +179,7 @@ def _literal_parts(data: Any, path: Path, non_literal: set, root: bool = False) 
     if not root and path in non_literal and data.__class__ is not Unknown:
         return Unknown(f"{dotted(path)}: unknown until apply in the plan (written from a reference)")
     if isinstance(data, dict):
-        return {key: _literal_parts(item, path + (key,), non_literal) for key, item in data.items()}
+        return {key: _literal_parts(item, (*path, key), non_literal) for key, item in data.items()}
     if isinstance(data, list):
-        return [_literal_parts(item, path + (index,), non_literal) for index, item in enumerate(data)]
+        return [_literal_parts(item, (*path, index), non_literal) for index, item in enumerate(data)]
     return data

@@ -12,36 +12,37 @@ Paths are tuples of keys and list indexes: ("network_configuration", 0,
 "assign_public_ip"). A JSON attribute's document continues the path into
 the JSON: ("container_definitions", 0, "environment", 1, "value").
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ecs_guard.location import Location
 from ecs_guard.inputs.terraform.hcl.values import Unknown, Val
+from ecs_guard.location import Location
 
 Path = tuple
 
 
 @dataclass
 class HclResource:
-    address: str                 # module.api.aws_ecs_service.this["blue"]
-    mode: str                    # "managed" | "data"
+    address: str  # module.api.aws_ecs_service.this["blue"]
+    mode: str  # "managed" | "data"
     type: str
     name: str
-    index: Any                   # None, a count index or a for_each key
-    module: str                  # "" for the root module, else module.api / module.api["x"]
-    file: str                    # display path of the file declaring it
-    line: int                    # line of the block header
+    index: Any  # None, a count index or a for_each key
+    module: str  # "" for the root module, else module.api / module.api["x"]
+    file: str  # display path of the file declaring it
+    line: int  # line of the block header
     end_line: int
     values: dict = field(default_factory=dict)
-    unknown: dict = field(default_factory=dict)      # path -> why not known
-    computed: list = field(default_factory=list)     # paths left out that the provider computes
-    references: dict = field(default_factory=dict)   # path -> Terraform-style references
-    sources: dict = field(default_factory=dict)      # path -> resource attributes it derives from
-    lines: dict = field(default_factory=dict)        # path -> (file, line)
-    non_literal: set = field(default_factory=set)    # paths whose value came from a reference
-    documents: dict = field(default_factory=dict)    # path of a JSON attribute -> its parsed document
+    unknown: dict = field(default_factory=dict)  # path -> why not known
+    computed: list = field(default_factory=list)  # paths left out that the provider computes
+    references: dict = field(default_factory=dict)  # path -> Terraform-style references
+    sources: dict = field(default_factory=dict)  # path -> resource attributes it derives from
+    lines: dict = field(default_factory=dict)  # path -> (file, line)
+    non_literal: set = field(default_factory=set)  # paths whose value came from a reference
+    documents: dict = field(default_factory=dict)  # path of a JSON attribute -> its parsed document
     expansion_unknown: str = ""  # set when count/for_each is not known: one record stands for all
 
     # ------------------------------------------------------------- questions
@@ -180,10 +181,10 @@ def _walk(record: HclResource, value: Val, path: tuple, document_root: bool = Fa
         record.unknown.setdefault(path, value.reason)
     elif isinstance(value.value, list):
         for index, item in enumerate(value.value):
-            _walk(record, item, path + (index,))
+            _walk(record, item, (*path, index))
     elif isinstance(value.value, dict):
         for key, item in value.value.items():
-            _walk(record, item, path + (key,))
+            _walk(record, item, (*path, key))
     if value.document is not None:
         record.documents[path] = value.document.to_python()
         _walk(record, value.document, path, document_root=True)

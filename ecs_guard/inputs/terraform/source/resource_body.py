@@ -9,19 +9,20 @@ connection) are not values. Alongside, it records each attribute's
 Terraform-style references and line, and which attributes the code leaves
 for the provider to compute (unknown until apply in a plan).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.inputs.terraform.provider import json_attributes as provider_values
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate, iterate
 from ecs_guard.inputs.terraform.hcl.references import references
 from ecs_guard.inputs.terraform.hcl.render import render
-from ecs_guard.inputs.terraform.provider.schema import COMPUTED_BLOCKS, BlockSchema
 from ecs_guard.inputs.terraform.hcl.syntax import Block, Body, Variable
 from ecs_guard.inputs.terraform.hcl.values import Val
+from ecs_guard.inputs.terraform.provider import json_attributes as provider_values
+from ecs_guard.inputs.terraform.provider.schema import COMPUTED_BLOCKS, BlockSchema
 
 META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider"})
 META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
@@ -29,10 +30,10 @@ META_BLOCKS = frozenset({"lifecycle", "provisioner", "connection"})
 
 @dataclass
 class BodyResult:
-    value: Val                                      # object of attributes and blocks
+    value: Val  # object of attributes and blocks
     references: dict = field(default_factory=dict)  # path -> ["aws_iam_role.x.arn", ...]
-    lines: dict = field(default_factory=dict)       # path -> (file, line) of attributes and blocks
-    computed: list = field(default_factory=list)    # paths the provider computes (left out)
+    lines: dict = field(default_factory=dict)  # path -> (file, line) of attributes and blocks
+    computed: list = field(default_factory=list)  # paths the provider computes (left out)
     problems: list = field(default_factory=list)
 
 
@@ -44,13 +45,14 @@ class _Walker:
     def problem(self, file: str, line: int, message: str) -> None:
         self.result.problems.append(InputProblem(file, message, line, "not-understood"))
 
-    def body(self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple, line: int,
-             bound: frozenset) -> Val:
+    def body(
+        self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple, line: int, bound: frozenset
+    ) -> Val:
         entries: dict[str, Val] = {}
         for attribute in body.attributes:
             if not path and attribute.name in META_ATTRIBUTES:
                 continue
-            here = path + (attribute.name,)
+            here = (*path, attribute.name)
             self.result.references[here] = references(attribute.expr, bound)
             self.result.lines[here] = (scope.file, attribute.line)
             value = self.attribute(attribute, scope, schema, here)
@@ -59,23 +61,27 @@ class _Walker:
             entries[attribute.name] = value.at(scope.file, attribute.line)
         for block_type, elements in self.blocks(body, scope, schema, path, bound).items():
             entries[block_type] = elements
-        if not path and "tags" in entries and "tags_all" not in entries and schema is not None \
-                and "tags_all" in schema.attributes:
+        if (
+            not path
+            and "tags" in entries
+            and "tags_all" not in entries
+            and schema is not None
+            and "tags_all" in schema.attributes
+        ):
             # tags_all is tags plus the provider's default_tags, which we do not read
             entries["tags_all"] = entries["tags"]
         if schema is not None:
             computed_blocks = COMPUTED_BLOCKS.get(self.resource_type, ()) if not path else ()
             for name in [*schema.attributes, *computed_blocks]:
                 if name not in entries and (name in computed_blocks or schema.is_computed(name)):
-                    self.result.computed.append(path + (name,))
+                    self.result.computed.append((*path, name))
         return Val(entries, scope.file, line)
 
     def attribute(self, attribute, scope: Scope, schema: BlockSchema | None, here: tuple) -> Val:
         value = evaluate(attribute.expr, scope)
         if schema is not None:
             if attribute.name not in schema.attributes:
-                self.problem(scope.file, attribute.line,
-                             f'{self.resource_type} has no argument "{attribute.name}"')
+                self.problem(scope.file, attribute.line, f'{self.resource_type} has no argument "{attribute.name}"')
             else:
                 converted = typeconv.convert(value, schema.attribute_type(attribute.name))
                 if converted.error and not value.error:
@@ -91,8 +97,9 @@ class _Walker:
             self.problem(scope.file, attribute.line, str(error))
             return Val.failure(f"{render(attribute.expr)}: {error}", scope.file, attribute.line)
 
-    def blocks(self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple,
-               bound: frozenset) -> dict[str, Val]:
+    def blocks(
+        self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple, bound: frozenset
+    ) -> dict[str, Val]:
         groups: dict[str, list[Val]] = {}
         unknown: dict[str, Val] = {}
         for block in body.blocks:
@@ -106,8 +113,8 @@ class _Walker:
             inner_schema = nested[1] if nested else None
             elements = groups.setdefault(block_type, [])
             if block.type != "dynamic":
-                here = path + (block_type, len(elements))
-                self.result.lines.setdefault(path + (block_type,), (scope.file, block.line))
+                here = (*path, block_type, len(elements))
+                self.result.lines.setdefault((*path, block_type), (scope.file, block.line))
                 self.result.lines[here] = (scope.file, block.line)
                 elements.append(self.body(block.body, scope, inner_schema, here, block.line, bound))
                 continue
@@ -123,7 +130,7 @@ class _Walker:
                 continue
             nested = schema.block(block_type) if schema is not None else None
             nesting = nested[0] if nested else "list"
-            first = self.result.lines.get(path + (block_type,), (scope.file, 0))
+            first = self.result.lines.get((*path, block_type), (scope.file, 0))
             if nesting in ("single", "group"):
                 if elements:
                     result[block_type] = elements[-1]
@@ -131,8 +138,16 @@ class _Walker:
                 result[block_type] = Val(elements, first[0], first[1])
         return result
 
-    def dynamic(self, block: Block, block_type: str, scope: Scope, schema: BlockSchema | None, path: tuple,
-                start: int, bound: frozenset):
+    def dynamic(
+        self,
+        block: Block,
+        block_type: str,
+        scope: Scope,
+        schema: BlockSchema | None,
+        path: tuple,
+        start: int,
+        bound: frozenset,
+    ):
         """The expanded elements, or a Val that is not known."""
         for_each = block.body.attribute("for_each")
         content = block.body.blocks_of("content")
@@ -142,15 +157,19 @@ class _Walker:
         iterator = block.body.attribute("iterator")
         name = iterator.expr.name if iterator is not None and isinstance(iterator.expr, Variable) else block_type
         collection = evaluate(for_each.expr, scope)
-        self.result.lines.setdefault(path + (block_type,), (scope.file, block.line))
+        self.result.lines.setdefault((*path, block_type), (scope.file, block.line))
         if not collection.known:
-            return Val.unknown(f'dynamic "{block_type}": for_each not known ({collection.reason})',
-                               scope.file, block.line, collection.all_sources())
+            return Val.unknown(
+                f'dynamic "{block_type}": for_each not known ({collection.reason})',
+                scope.file,
+                block.line,
+                collection.all_sources(),
+            )
         if collection.is_null:
             return []
         elements = []
         for index, (key, value) in enumerate(iterate(collection)):
-            here = path + (block_type, start + index)
+            here = (*path, block_type, start + index)
             self.result.lines[here] = (scope.file, content[0].line)
             iteration = Val({"key": key, "value": value}, scope.file, block.line)
             inner = scope.child({name: iteration})

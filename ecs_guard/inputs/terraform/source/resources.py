@@ -6,20 +6,27 @@ leaves out is null, or not known until apply when the provider computes it
 (schema.py); a data source other than aws_iam_policy_document is read from
 AWS during plan, so its attributes are not known here.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step
-from ecs_guard.inputs.terraform.source.expansion import expand, instance_key_text, iteration_names, select_instance, unknown_expansion_problem
-from ecs_guard.inputs.terraform.source.module import Declaration
-from ecs_guard.inputs.terraform.provider.policy_document import PolicyDocumentError, policy_document_values
-from ecs_guard.inputs.terraform.source.resource import HclResource, fill_record
 from ecs_guard.inputs.terraform.hcl.render import render
-from ecs_guard.inputs.terraform.source.resource_body import BodyResult, evaluate_body
-from ecs_guard.inputs.terraform.provider.schema import resource_schema
 from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
+from ecs_guard.inputs.terraform.provider.policy_document import PolicyDocumentError, policy_document_values
+from ecs_guard.inputs.terraform.provider.schema import resource_schema
+from ecs_guard.inputs.terraform.source.expansion import (
+    expand,
+    instance_key_text,
+    iteration_names,
+    select_instance,
+    unknown_expansion_problem,
+)
+from ecs_guard.inputs.terraform.source.module import Declaration
+from ecs_guard.inputs.terraform.source.resource import HclResource, fill_record
+from ecs_guard.inputs.terraform.source.resource_body import BodyResult, evaluate_body
 
 if TYPE_CHECKING:  # the module instance owns these; no import at run time
     from ecs_guard.inputs.terraform.source.instances import ModuleInstance
@@ -47,12 +54,13 @@ class ResourceGroup:
             self._expansion = expand(self.address, block.body, scope, self.module.evaluation, self.declaration.file)
         return self._expansion
 
-    def instances(self) -> list["ResourceInstance"]:
+    def instances(self) -> list[ResourceInstance]:
         if self._instances is None:
             kind, detail = self.expansion()
             if kind == "unknown":
-                self.module.evaluation.problem(unknown_expansion_problem(
-                    detail, self.address, self.declaration.file, self.declaration.block.line))
+                self.module.evaluation.problem(
+                    unknown_expansion_problem(detail, self.address, self.declaration.file, self.declaration.block.line)
+                )
                 self._instances = {None: ResourceInstance(self, None, None, "unknown", detail)}
             else:
                 self._instances = {key: ResourceInstance(self, key, value, kind) for key, value in detail}
@@ -78,7 +86,7 @@ class ResourceGroup:
             value = instance.attribute(rest[0].key, scope, node)
             source = f"{instance.address}.{rest[0].key}"
             marked = deep_mark(value, literal=False)
-            return marked.copy(sources=tuple(dict.fromkeys((source,) + marked.sources))), consumed + 1
+            return marked.copy(sources=tuple(dict.fromkeys((source, *marked.sources)))), consumed + 1
         return deep_mark(instance.object(scope, node), literal=False), consumed
 
     def object(self, scope: Scope, node) -> Val:
@@ -86,8 +94,9 @@ class ResourceGroup:
         kind, _ = self.expansion()
         if kind == "count":
             return Val([instance.object(scope, node) for instance in self._instances.values()], scope.file, node.line)
-        return Val({key: instance.object(scope, node) for key, instance in self._instances.items()},
-                   scope.file, node.line)
+        return Val(
+            {key: instance.object(scope, node) for key, instance in self._instances.items()}, scope.file, node.line
+        )
 
 
 class ResourceInstance:
@@ -144,8 +153,9 @@ class ResourceInstance:
         if group.mode == "data" and group.type != "aws_iam_policy_document":
             return Val.unknown(f"{where}: read from AWS during plan", scope.file, node.line)
         if schema is None:
-            return Val.unknown(f"{where}: not set in the configuration (the provider may compute it)",
-                               scope.file, node.line)
+            return Val.unknown(
+                f"{where}: not set in the configuration (the provider may compute it)", scope.file, node.line
+            )
         if name in schema.attributes:
             if schema.is_computed(name):
                 return Val.unknown(f"{where}: known after apply", scope.file, node.line)
@@ -171,9 +181,17 @@ class ResourceInstance:
         block = group.declaration.block
         result = self.result()
         record = HclResource(
-            address=self.address, mode=group.mode, type=group.type, name=group.name, index=self.key,
-            module=group.module.address, file=group.declaration.file, line=block.line,
-            end_line=block.end_line or block.line, expansion_unknown=self.unknown_reason)
+            address=self.address,
+            mode=group.mode,
+            type=group.type,
+            name=group.name,
+            index=self.key,
+            module=group.module.address,
+            file=group.declaration.file,
+            line=block.line,
+            end_line=block.end_line or block.line,
+            expansion_unknown=self.unknown_reason,
+        )
         record.references = dict(result.references)
         record.lines = dict(result.lines)
         record.computed = list(result.computed)

@@ -1,28 +1,29 @@
 """load_root: a Terraform root module directory -> HclRoot (all resource
 instances, with their modules, plus every problem met on the way)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ecs_guard.location import display_path
 from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
 from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs, module_references
 from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
-from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.variables import load_var_files, var_file_paths
+from ecs_guard.location import display_path
 
 
 @dataclass
 class HclRoot:
-    directory: str                                   # display path of the root module
+    directory: str  # display path of the root module
     resources: list[HclResource] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)   # .tf files parsed, var files, read_files
+    files: list[str] = field(default_factory=list)  # .tf files parsed, var files, read_files
     read_files: list[str] = field(default_factory=list)  # files read by file() and templatefile()
     parse_seconds: dict = field(default_factory=dict)  # .tf file -> seconds to parse (or load from cache)
-    parse_cached: dict = field(default_factory=dict)   # .tf file -> True when it came from the cache
+    parse_cached: dict = field(default_factory=dict)  # .tf file -> True when it came from the cache
     # The references of module call arguments and outputs, as a plan's
     # configuration lists them (configuration.py): for plan_links.
     calls: Calls = field(default_factory=dict)
@@ -32,8 +33,9 @@ class HclRoot:
         return next((r for r in self.resources if r.address == address), None)
 
 
-def load_root(directory: str | Path, var_files: list[str | Path] = (), use_cache: bool = True,
-              modules: dict | None = None) -> HclRoot:
+def load_root(
+    directory: str | Path, var_files: list[str | Path] = (), use_cache: bool = True, modules: dict | None = None
+) -> HclRoot:
     """Evaluate the root module in `directory` (its .tf files, terraform.tfvars,
     *.auto.tfvars, then `var_files` in order) and every local module it calls.
     `modules`: parsed module directories (module.ModuleSource by resolved
@@ -41,8 +43,7 @@ def load_root(directory: str | Path, var_files: list[str | Path] = (), use_cache
     root_dir = Path(directory).resolve()
     result = HclRoot(display_path(root_dir))
     try:
-        var_values, problems, read = load_var_files(var_file_paths(root_dir, [Path(f) for f in var_files]),
-                                                    use_cache)
+        var_values, problems, read = load_var_files(var_file_paths(root_dir, [Path(f) for f in var_files]), use_cache)
         evaluation = Evaluation(root_dir, var_values, use_cache, modules)
         for problem in problems:
             evaluation.problem(problem)

@@ -10,11 +10,12 @@ element matches a plan element when everything it writes equals the
 plan's value (the plan adds defaults and computed attributes; what the
 plan does not know does not count against a match).
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-Positions = dict[tuple, dict[int, int]]   # plan path of a set -> {plan index: source index}
+Positions = dict[tuple, dict[int, int]]  # plan path of a set -> {plan index: source index}
 
 
 def set_positions(planned: dict, written: dict, schema) -> Positions:
@@ -46,14 +47,14 @@ def _blocks(planned: Any, written: Any, schema, path: tuple, found: Positions) -
         theirs, mine = planned.get(name), written.get(name)
         if not isinstance(theirs, list) or not isinstance(mine, list):
             continue
-        here = path + (name,)
+        here = (*path, name)
         if nesting == "set":
             mapping = _match(theirs, mine)
             found[here] = mapping
         else:
             mapping = {index: index for index in range(min(len(theirs), len(mine)))}
         for plan_index, source_index in mapping.items():
-            _blocks(theirs[plan_index], mine[source_index], inner, here + (plan_index,), found)
+            _blocks(theirs[plan_index], mine[source_index], inner, (*here, plan_index), found)
 
 
 def _match(planned: list, written: list) -> dict[int, int]:
@@ -73,10 +74,10 @@ def _agrees(written: Any, planned: Any) -> bool:
     the plan does not have, being unknown there, does not disagree)."""
     if isinstance(written, dict):
         return isinstance(planned, dict) and all(
-            key not in planned or planned[key] is None or _agrees(value, planned[key])
-            for key, value in written.items())
+            key not in planned or planned[key] is None or _agrees(value, planned[key]) for key, value in written.items()
+        )
     if isinstance(written, list):
         if not isinstance(planned, list) or len(planned) != len(written):
             return False
-        return all(_agrees(a, b) for a, b in zip(written, planned))
+        return all(_agrees(a, b) for a, b in zip(written, planned, strict=False))
     return written == planned

@@ -6,18 +6,19 @@ terraform.tfvars, terraform.tfvars.json, *.auto.tfvars and
 (-var-file), in the order given. TF_VAR_ environment variables are not
 read: a pre-commit hook's result should not depend on the shell it ran in.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
 
-from ecs_guard.location import display_path
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate
 from ecs_guard.inputs.terraform.hcl.jsondoc import parse_document
-from ecs_guard.inputs.terraform.source.module import Declaration, read_text
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_file
 from ecs_guard.inputs.terraform.hcl.syntax import Call, Literal, ObjectExpr, TupleExpr, Variable
 from ecs_guard.inputs.terraform.hcl.values import Val
+from ecs_guard.inputs.terraform.source.module import Declaration, read_text
+from ecs_guard.location import display_path
 
 
 class NoReferences:
@@ -44,7 +45,7 @@ def type_spec(node, file: str):
         return "dynamic"
     if isinstance(node, Variable):
         return {"any": "dynamic"}.get(node.name, node.name)
-    if isinstance(node, Literal) and isinstance(node.value, str):   # legacy "string", "list", "map"
+    if isinstance(node, Literal) and isinstance(node.value, str):  # legacy "string", "list", "map"
         return {"list": ["list", "dynamic"], "map": ["map", "dynamic"]}.get(node.value, node.value)
     if isinstance(node, Call):
         if node.name in ("list", "set", "map") and len(node.args) == 1:
@@ -117,6 +118,12 @@ def load_var_files(paths: list[Path], use_cache: bool = True) -> tuple[dict[str,
         for attribute in parsed.body.attributes:
             values[attribute.name] = constant(attribute.expr, display).at(display, attribute.line)
         for block in parsed.body.blocks:
-            problems.append(InputProblem(display, f'a var file holds only assignments, not "{block.type}" blocks',
-                                         block.line, "not-understood"))
+            problems.append(
+                InputProblem(
+                    display,
+                    f'a var file holds only assignments, not "{block.type}" blocks',
+                    block.line,
+                    "not-understood",
+                )
+            )
     return values, problems, files

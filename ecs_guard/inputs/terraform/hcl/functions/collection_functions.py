@@ -1,9 +1,16 @@
 """Structural functions: they rearrange values, so each element keeps its
 own line and flags, and collections with unknown elements still work."""
+
 from __future__ import annotations
 
 from ecs_guard.inputs.terraform.hcl import typeconv
-from ecs_guard.inputs.terraform.hcl.functions.registry import FunctionError, list_of, new_value, structural, unknown_or_none
+from ecs_guard.inputs.terraform.hcl.functions.registry import (
+    FunctionError,
+    list_of,
+    new_value,
+    structural,
+    unknown_or_none,
+)
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.typeconv import type_name
 from ecs_guard.inputs.terraform.hcl.values import Val, make_set
@@ -192,7 +199,7 @@ def _slice(args, node, scope):
         return unknown
     items = list_of(value, "the first argument")
     first, last = typeconv.to_number(start).value, typeconv.to_number(end).value
-    return new_value(items[int(first):int(last)], node, scope, args)
+    return new_value(items[int(first) : int(last)], node, scope, args)
 
 
 def _sorted_object(args, node, scope):
@@ -232,7 +239,7 @@ def _zipmap(args, node, scope):
     if len(keys) != len(values):
         raise FunctionError("the lists have different lengths")
     entries: dict[str, Val] = {}
-    for key, item in zip(keys, values):
+    for key, item in zip(keys, values, strict=False):
         if not key.known:
             return key.at(scope.file, node.line)
         entries[typeconv.to_string(key).value] = item
@@ -266,13 +273,10 @@ def _length(args, node, scope):
     if unknown is not None:
         return unknown
     if isinstance(value.value, (list, dict, str)):
-        return Val(len(value.value), scope.file, node.line, literal=value.wholly_literal,
-                   sources=value.all_sources())
+        return Val(len(value.value), scope.file, node.line, literal=value.wholly_literal, sources=value.all_sources())
     raise FunctionError(f"a {type_name(value)} has no length")
 
 
 @structural("timestamp", "uuid", "plantimestamp", "bcrypt")
 def _apply_time(args, node, scope):
     return Val.unknown(f"{render(node)}: changes on every run", scope.file, node.line)
-
-

@@ -1,5 +1,6 @@
 """JSON and file functions: jsonencode (keeping the encoded tree, so a
 container definition keeps its lines), jsondecode, file (templatefile() is the evaluator's own: evaluate.py)."""
+
 from __future__ import annotations
 
 from ecs_guard.inputs.terraform.hcl import gojson
@@ -16,10 +17,19 @@ def _jsonencode(args, node, scope):
     literal, sources = value.wholly_literal, value.all_sources()
     missing = value.first_unknown()
     if missing is not None:
-        return Val(None, scope.file, node.line, known=False, reason=missing.reason, literal=literal,
-                   sources=sources, document=value)
-    return Val(gojson.compact(value.to_python()), scope.file, node.line, literal=literal,
-               sources=sources, document=value)
+        return Val(
+            None,
+            scope.file,
+            node.line,
+            known=False,
+            reason=missing.reason,
+            literal=literal,
+            sources=sources,
+            document=value,
+        )
+    return Val(
+        gojson.compact(value.to_python()), scope.file, node.line, literal=literal, sources=sources, document=value
+    )
 
 
 @structural("jsondecode")

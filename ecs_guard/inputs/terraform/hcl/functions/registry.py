@@ -16,12 +16,14 @@ registered when the package is imported. It imports nothing from the
 evaluator: try(), can() and templatefile() evaluate expressions
 themselves, so they live in evaluate.py.
 """
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from ecs_guard.inputs.terraform.hcl.scope import Scope
 from ecs_guard.inputs.terraform.hcl.render import render
+from ecs_guard.inputs.terraform.hcl.scope import Scope
 from ecs_guard.inputs.terraform.hcl.typeconv import type_name
 from ecs_guard.inputs.terraform.hcl.values import Val, number
 
@@ -37,8 +39,12 @@ _FUNCTIONS: dict[str, Handler] = {}
 def call_function(node, args: list[Val], scope: Scope) -> Val:
     handler = _FUNCTIONS.get(node.name)
     if handler is None:
-        return Val.unknown(f"{render(node)}: function {node.name}() is not evaluated by ecs-guard",
-                           scope.file, node.line, all_sources(args))
+        return Val.unknown(
+            f"{render(node)}: function {node.name}() is not evaluated by ecs-guard",
+            scope.file,
+            node.line,
+            all_sources(args),
+        )
     try:
         return handler(args, node, scope)
     except FunctionError as error:
@@ -65,6 +71,7 @@ def from_python(data: Any, file: str, line: int, literal: bool, sources: tuple =
 def computing(*names: str, arity: tuple[int, int | None] = (0, None)):
     """Register f(*python values) -> python value; called only when every
     argument is fully known."""
+
     def register(function):
         def handler(args: list[Val], node, scope: Scope) -> Val:
             low, high = arity
@@ -80,23 +87,28 @@ def computing(*names: str, arity: tuple[int, int | None] = (0, None)):
                     return Val.unknown(missing.reason, scope.file, node.line, sources, literal)
             result = function(*[arg.to_python() for arg in args])
             return from_python(result, scope.file, node.line, literal, sources)
+
         for name in names:
             _FUNCTIONS[name] = handler
         return function
+
     return register
 
 
 def structural(*names: str):
     """Register f(args: list[Val], node, scope) -> Val, positioned at the call."""
+
     def register(function):
         def handler(args: list[Val], node, scope: Scope) -> Val:
             result = function(args, node, scope)
             if result.file == "" and result.line == 0:
                 return result.at(scope.file, node.line)
             return result
+
         for name in names:
             _FUNCTIONS[name] = handler
         return function
+
     return register
 
 

@@ -1,5 +1,6 @@
 """Computing functions: a new value from fully known arguments (strings,
 numbers, format()); literal when every argument was."""
+
 from __future__ import annotations
 
 import base64
@@ -58,13 +59,13 @@ def _trim(text, characters):
 @computing("trimprefix", arity=(2, 2))
 def _trimprefix(text, prefix):
     text = _text(text)
-    return text[len(prefix):] if prefix and text.startswith(prefix) else text
+    return text[len(prefix) :] if prefix and text.startswith(prefix) else text
 
 
 @computing("trimsuffix", arity=(2, 2))
 def _trimsuffix(text, suffix):
     text = _text(text)
-    return text[:-len(suffix)] if suffix and text.endswith(suffix) else text
+    return text[: -len(suffix)] if suffix and text.endswith(suffix) else text
 
 
 @computing("chomp", arity=(1, 1))
@@ -87,7 +88,7 @@ def _replace(text, search, replacement):
 def _substr(text, offset, length):
     text = _text(text)
     offset = int(offset) if offset >= 0 else len(text) + int(offset)
-    return text[offset:] if length == -1 else text[offset:offset + int(length)]
+    return text[offset:] if length == -1 else text[offset : offset + int(length)]
 
 
 @computing("startswith", arity=(2, 2))
@@ -179,6 +180,7 @@ def _base64decode(text):
 def _digest_function(algorithm: str):
     def digest(text):
         return hashlib.new(algorithm, _text(text).encode()).hexdigest()
+
     return digest
 
 
@@ -215,7 +217,7 @@ def go_format(template: str, values: tuple) -> str:
     position = 0
     next_argument = 0
     for match in _VERB.finditer(template):
-        result.append(template[position:match.start()])
+        result.append(template[position : match.start()])
         position = match.end()
         explicit, flags, width, precision, verb = match.groups()
         if verb == "%":
@@ -234,7 +236,7 @@ def _format_one(value, flags: str, width: str | None, precision: str | None, ver
     if verb in ("s", "v"):
         text = json.dumps(value, separators=(",", ":")) if isinstance(value, (list, dict)) else _text(value)
         if precision is not None:
-            text = text[:int(precision)]
+            text = text[: int(precision)]
     elif verb == "q":
         text = json.dumps(_text(value), ensure_ascii=False)
     elif verb == "t":
@@ -262,5 +264,3 @@ def _format_one(value, flags: str, width: str | None, precision: str | None, ver
         else:
             text = text.rjust(size)
     return text
-
-
