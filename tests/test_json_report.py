@@ -60,6 +60,7 @@ def test_header_and_summary():
 def test_findings_carry_rule_resource_container_file_and_line():
     doc = rendered(sample_report())
     privileged = next(f for f in doc["findings"] if f["rule_id"] == "EG602")
+    assert privileged.pop("fingerprint").endswith(":1")  # its value: tests/test_docs_links_and_fingerprints.py
     assert privileged == {
         "rule_id": "EG602",
         "rule_name": "privileged-container",
@@ -69,6 +70,8 @@ def test_findings_carry_rule_resource_container_file_and_line():
         "container": "web",
         "file": "web.json",
         "line": 7,
+        "end_line": None,
+        "docs_url": "https://github.com/ORG/ecs-guard/blob/main/docs/rules/EG602.md",
     }
     flagged = next(f for f in doc["findings"] if f["rule_id"] == "EG991")
     assert flagged["container"] is None and flagged["line"] == 2

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ecs_guard.results import Severity
 
 FORMATS = {
     "console": "ecs_guard.reporters.console",
     "json": "ecs_guard.reporters.json_report",
     "sarif": "ecs_guard.reporters.sarif",
+    "github": "ecs_guard.reporters.github",
+    "junit": "ecs_guard.reporters.junit",
 }
 
 # The rule catalogue's sections (RULES.md): the hundreds digit of an ID.
@@ -56,3 +62,9 @@ def severity_key(finding) -> tuple:
 def start_line(location) -> int:
     """A result's line, never below 1: SARIF and GitHub reject results without one."""
     return max(1, location.line or 1)
+
+
+def reported_severity(finding) -> Severity:
+    """A reported finding's severity, which the engine always sets (the rule's when the finding has none)."""
+    assert finding.severity is not None, f"{finding.rule_id} finding without a severity: not made by the engine"
+    return finding.severity

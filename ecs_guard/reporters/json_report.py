@@ -16,6 +16,8 @@ from typing import TextIO
 
 from .. import __version__
 from ..engine import Report, document_order
+from ..fingerprint import fingerprints_by_identity
+from ..links import rule_docs_url
 from ..results import Severity
 from . import start_line
 
@@ -61,7 +63,11 @@ def one_entry_per_line(doc: dict) -> str:
     return "{\n" + ",\n".join(members) + "\n}\n"
 
 
-def _finding(f, names: dict[str, str]) -> dict:
+def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:
+    """``fingerprint`` is SARIF's partialFingerprints value and the baseline's key;
+    ``end_line`` is known for findings at a block (HCL), else null."""
+    line = start_line(f.location)
+    end_line = f.location.end_line
     return {
         "rule_id": f.rule_id,
         "rule_name": names.get(f.rule_id, ""),
@@ -70,12 +76,16 @@ def _finding(f, names: dict[str, str]) -> dict:
         "resource": f.resource,
         "container": f.container,
         "file": f.location.path,
-        "line": start_line(f.location),
+        "line": line,
+        "end_line": end_line if end_line and end_line >= line else None,
+        "fingerprint": prints[id(f)],
+        "docs_url": rule_docs_url(f.rule_id),
     }
 
 
 def document(report: Report) -> dict:
     names = {r.id: r.name for r in report.rules}
+    prints = fingerprints_by_identity(report.all_findings)  # numbered over every finding, as SARIF's
     by_severity = report.count_by_severity()
     problems = report.problems
     return {
@@ -96,10 +106,10 @@ def document(report: Report) -> dict:
             for r in report.rules
         ],
         "files": list(report.files),
-        "findings": [_finding(f, names) for f in report.findings],
+        "findings": [_finding(f, names, prints) for f in report.findings],
         "suppressed": [
             {
-                **_finding(s.finding, names),
+                **_finding(s.finding, names, prints),
                 "suppression": {
                     "kind": s.suppression.kind,
                     "reason": s.suppression.justification,

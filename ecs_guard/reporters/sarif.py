@@ -26,6 +26,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..engine import Report, document_order
 from ..fingerprint import fingerprints_by_identity
+from ..links import rule_docs_url
 from ..results import Finding
 from ..rule import Rule, section
 from ..suppress import Suppressed, Suppression
@@ -117,6 +118,7 @@ def _rule(r: Rule) -> dict:
         "shortDescription": {"text": _sentence(r.summary)},
         "fullDescription": {"text": " ".join(t for t in (what, why) if t) or _sentence(r.summary)},
         "help": {"text": r.doc or r.summary, "markdown": r.doc or r.summary},
+        "helpUri": rule_docs_url(r.id),
         "defaultConfiguration": {"level": r.severity.sarif_level},
         "properties": {
             "security-severity": r.severity.security_severity,
