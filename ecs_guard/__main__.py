@@ -1,5 +1,5 @@
 """`python -m ecs_guard` runs the command line, like the `ecs-guard` script."""
 
-from .cli import entry
+from ecs_guard.cli import entry
 
 entry()

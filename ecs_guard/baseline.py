@@ -24,8 +24,8 @@ import json
 import os
 import tempfile
 
-from . import __version__
-from .fingerprint import fingerprints_by_identity
+from ecs_guard import __version__
+from ecs_guard.fingerprint import fingerprints_by_identity
 
 SCHEMA_VERSION = 1
 DEFAULT_FILE = ".ecs-guard-baseline.json"

@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .location import display_path
-from .results import Severity
+from ecs_guard.location import display_path
+from ecs_guard.results import Severity
 
 YAML_NAMES = (".ecs-guard.yaml", ".ecs-guard.yml")
 PYPROJECT = "pyproject.toml"
@@ -104,7 +104,7 @@ class Config:
 
     def rules(self) -> list:
         """The rules to run: selected, with the configured severities."""
-        from .rule import select_rules
+        from ecs_guard.rule import select_rules
 
         return [self._with_severity(r, r.id) for r in select_rules(self.select or None, self.ignore)]
 
@@ -347,7 +347,7 @@ def _key_path(path: list) -> str:
 def _check_rule_codes(data: dict, shown: str, prefix: str) -> None:
     """Codes the schema accepts but that match no rule (EG999): a typo that
     would select, ignore or suppress nothing."""
-    from .rule import unknown_rule_codes
+    from ecs_guard.rule import unknown_rule_codes
 
     places = [(f"{key}[{i}]", code) for key in ("select", "ignore") for i, code in enumerate(data.get(key, []))]
     places += [(f"severity.{code}", code) for code in data.get("severity", {})]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .rule import Rule, all_rules
+from ecs_guard.rule import Rule, all_rules
 
 GENERATED = "<!-- Generated from the rule's docstring by `python -m ecs_guard.docs_gen docs/rules`: do not edit. -->"
 INDEX = "README.md"

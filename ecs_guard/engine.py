@@ -13,13 +13,13 @@ import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .model import Cluster, Container, Inventory, Resource, Service, TaskDefinition, TaskSet
-from .results import Finding, NotEvaluated, RuleError, Severity
-from .rule import Rule
+from ecs_guard.model import Cluster, Container, Inventory, Resource, Service, TaskDefinition, TaskSet
+from ecs_guard.results import Finding, NotEvaluated, RuleError, Severity
+from ecs_guard.rule import Rule
 
 if TYPE_CHECKING:
-    from .inputs.problems import InputProblem
-    from .suppress import Notice, Suppressed
+    from ecs_guard.inputs.problems import InputProblem
+    from ecs_guard.suppress import Notice, Suppressed
 
 
 @dataclass

@@ -25,8 +25,8 @@ import hashlib
 import re
 from collections.abc import Iterable
 
-from .engine import document_order
-from .results import Finding
+from ecs_guard.engine import document_order
+from ecs_guard.results import Finding
 
 _DIGITS = re.compile(r"\d+")
 

@@ -30,11 +30,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from .location import Location
-from .results import Finding, NotEvaluated, Severity
+from ecs_guard.location import Location
+from ecs_guard.results import Finding, NotEvaluated, Severity
 
 if TYPE_CHECKING:
-    from .inputs.problems import InputProblem
+    from ecs_guard.inputs.problems import InputProblem
 
 T = TypeVar("T")
 

@@ -40,8 +40,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .inputs import SKIPPED_DIRECTORIES, detect
-from .location import display_path
+from ecs_guard.inputs import SKIPPED_DIRECTORIES, detect
+from ecs_guard.location import display_path
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 VARIABLE_SUFFIXES = (".tfvars", ".tfvars.json")

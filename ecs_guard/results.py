@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .location import Location
+from ecs_guard.location import Location
 
 # Results are slotted dataclasses, not frozen ones (a large scan makes tens
 # of thousands; see ecs_guard.model): treat them as immutable all the same.

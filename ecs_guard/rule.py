@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .results import Severity
+from ecs_guard.results import Severity
 
 DOC_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 RULE_ID = re.compile(r"^EG\d{3}$")

@@ -8,18 +8,17 @@ import gc
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .engine import Report, run
-from .rule import Rule, select_rules
+from ecs_guard.engine import Report, run
+from ecs_guard.rule import Rule, select_rules
 
 if TYPE_CHECKING:
+    from ecs_guard.config import Config
     from ecs_guard.inputs.terraform.options import TerraformOptions
-
-    from .config import Config
 
 
 def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOptions | None = None) -> Report:
     """`options`: var files and a plan's source for Terraform inputs."""
-    from .inputs import load  # adapters import their parsers lazily
+    from ecs_guard.inputs import load  # adapters import their parsers lazily
 
     inventory = load(paths, options)
     return run(inventory, rules if rules is not None else select_rules())
@@ -28,7 +27,7 @@ def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOp
 def configured_scan(paths: list[str], config: Config, options: TerraformOptions | None = None) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
     Used by `scan`, `baseline` and `audit`, so all three report alike."""
-    from .suppress import apply_suppressions
+    from ecs_guard.suppress import apply_suppressions
 
     with collector_paused():
         report = scan(paths, config.rules(), options)

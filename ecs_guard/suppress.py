@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from .results import Finding
+from ecs_guard.results import Finding
 
 IN_SOURCE = "inSource"
 EXTERNAL = "external"
@@ -235,7 +235,7 @@ def _files_to_read(report) -> set[str]:
 
 
 def _known_rule_ids(report) -> set[str]:
-    from .rule import all_rules
+    from ecs_guard.rule import all_rules
 
     return {r.id for r in all_rules()} | {r.id for r in report.rules}
 

@@ -26,8 +26,8 @@ from sample_reports import FLAG_FAMILY, make_rule, sample_report
 from workflow_commands import ISSUE_COMMANDS, log_lines, parsed_lines, runner_parse
 
 from ecs_guard.engine import run
-from ecs_guard.location import Location
 from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.location import Location
 from ecs_guard.model import Inventory, Value
 from ecs_guard.reporters import github, renderer
 from ecs_guard.results import Severity

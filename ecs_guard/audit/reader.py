@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypeVar
 
-from .calls import GLOBAL, CallLog
-from .progress import Progress
-from .session import Aws
+from ecs_guard.audit.calls import GLOBAL, CallLog
+from ecs_guard.audit.progress import Progress
+from ecs_guard.audit.session import Aws
 
 DESCRIBE_CLUSTERS_BATCH = 100  # the API's limit
 DESCRIBE_SERVICES_BATCH = 10  # the API's limit

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import threading
 
-from .. import __version__
-from .calls import CallLog
+from ecs_guard import __version__
+from ecs_guard.audit.calls import CallLog
 
 MAX_ATTEMPTS = 10
 HOME_REGION = "us-east-1"  # for the account-wide calls when no region is configured
@@ -86,7 +86,7 @@ class Aws:
 
 
 def _credentials_hint(error: Exception) -> str:
-    from .calls import describe_error
+    from ecs_guard.audit.calls import describe_error
 
     code, message = describe_error(error)
     name = type(error).__name__

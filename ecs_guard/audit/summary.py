@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .reader import AccountRead
+from ecs_guard.audit.reader import AccountRead
 
 
 def counts(read: AccountRead) -> dict[str, int]:

@@ -26,7 +26,7 @@ import re
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .reader import AccountRead, RegionRead
+from ecs_guard.audit.reader import AccountRead, RegionRead
 
 MANIFEST = "ecs-guard-audit.json"
 MANIFEST_VERSION = 1

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from ecs_guard.inputs.jsondocs import ecs as ecs_json
 from ecs_guard.inputs.jsondocs.lines import JsonText
-
-from ..model import TaskDefinition
+from ecs_guard.model import TaskDefinition
 
 
 def address_of(td: dict) -> str:

@@ -54,7 +54,7 @@ def subject(resource: str, container: str | None) -> str:
 def severity_key(finding) -> tuple:
     """Worst first, then document order: the order in which results are kept
     when a format has to drop some."""
-    from ..engine import document_order  # not at import: `ecs-guard --version` loads this package
+    from ecs_guard.engine import document_order  # not at import: `ecs-guard --version` loads this package
 
     return (-finding.severity.rank, *document_order(finding))
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TextIO
 
-from ..engine import Report, document_order
-from ..results import Severity
-from ..rule import Rule
-from ..suppress import IN_SOURCE
-from . import start_line, subject
+from ecs_guard.engine import Report, document_order
+from ecs_guard.reporters import start_line, subject
+from ecs_guard.results import Severity
+from ecs_guard.rule import Rule
+from ecs_guard.suppress import IN_SOURCE
 
 # A line is a list of (text, style) segments; style is a rich style or "".
 Segment = tuple[str, str]

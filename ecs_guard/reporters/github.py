@@ -37,12 +37,12 @@ import os
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from ..engine import Report, document_order
-from ..links import rule_docs_url
-from ..location import display_path
-from ..results import Severity
-from ..suppress import IN_SOURCE
-from . import reported_severity, severity_key, start_line, subject
+from ecs_guard.engine import Report, document_order
+from ecs_guard.links import rule_docs_url
+from ecs_guard.location import display_path
+from ecs_guard.reporters import reported_severity, severity_key, start_line, subject
+from ecs_guard.results import Severity
+from ecs_guard.suppress import IN_SOURCE
 
 COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}  # SARIF level -> workflow command
 

@@ -14,12 +14,12 @@ import json
 import json.encoder
 from typing import TextIO
 
-from .. import __version__
-from ..engine import Report, document_order
-from ..fingerprint import fingerprints_by_identity
-from ..links import rule_docs_url
-from ..results import Severity
-from . import start_line
+from ecs_guard import __version__
+from ecs_guard.engine import Report, document_order
+from ecs_guard.fingerprint import fingerprints_by_identity
+from ecs_guard.links import rule_docs_url
+from ecs_guard.reporters import start_line
+from ecs_guard.results import Severity
 
 SCHEMA_VERSION = 1
 

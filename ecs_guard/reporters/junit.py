@@ -37,12 +37,12 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from ..engine import Report, document_order, targets
-from ..links import rule_docs_url
-from ..results import Finding, NotEvaluated, RuleError
-from ..rule import Rule
-from ..suppress import IN_SOURCE, Suppressed
-from . import reported_severity, start_line, subject
+from ecs_guard.engine import Report, document_order, targets
+from ecs_guard.links import rule_docs_url
+from ecs_guard.reporters import reported_severity, start_line, subject
+from ecs_guard.results import Finding, NotEvaluated, RuleError
+from ecs_guard.rule import Rule
+from ecs_guard.suppress import IN_SOURCE, Suppressed
 
 INPUTS_SUITE = "ecs-guard inputs"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
-from .. import __version__
-from ..engine import Report, document_order
-from ..fingerprint import fingerprints_by_identity
-from ..links import rule_docs_url
-from ..results import Finding
-from ..rule import Rule, section
-from ..suppress import Suppressed, Suppression
-from . import rule_category, severity_key, start_line, subject
+from ecs_guard import __version__
+from ecs_guard.engine import Report, document_order
+from ecs_guard.fingerprint import fingerprints_by_identity
+from ecs_guard.links import rule_docs_url
+from ecs_guard.reporters import rule_category, severity_key, start_line, subject
+from ecs_guard.results import Finding
+from ecs_guard.rule import Rule, section
+from ecs_guard.suppress import Suppressed, Suppression
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

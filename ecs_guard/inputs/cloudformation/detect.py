@@ -18,7 +18,7 @@ import codecs
 import re
 from typing import Any
 
-from .template import TemplateError
+from ecs_guard.inputs.cloudformation.template import TemplateError
 
 HEAD_BYTES = 8192
 """How much of a file the pre-filter is meant to see."""

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any
 
-from .template import MAX_DEPTH, TemplateError
+from ecs_guard.inputs.cloudformation.template import MAX_DEPTH, TemplateError
 
 _TOKEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}\[\],:]')
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import gc
 
-from .detect import decode_template
-from .template import Template, TemplateError
+from ecs_guard.inputs.cloudformation.detect import decode_template
+from ecs_guard.inputs.cloudformation.template import Template, TemplateError
 
 
 def load_template(text: str, display: str, pure_python: bool = False) -> Template:
@@ -46,16 +46,15 @@ def read_template(data: bytes, display: str) -> Template:
 
 
 def _yaml(text: str, display: str, pure_python: bool) -> Template:
-    from .yaml_loader import load_yaml
+    from ecs_guard.inputs.cloudformation.yaml_loader import load_yaml
 
     data, root_line, lines = load_yaml(text, pure_python)
     return Template(display, data, "yaml", root_line, lines)
 
 
 def _json_or_yaml(text: str, display: str, pure_python: bool) -> Template:
+    from ecs_guard.inputs.cloudformation.json_loader import JsonSyntaxError, load_json
     from ecs_guard.inputs.jsondocs.lines import JsonText
-
-    from .json_loader import JsonSyntaxError, load_json
 
     try:
         data = load_json(text)

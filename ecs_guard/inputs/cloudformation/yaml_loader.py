@@ -52,7 +52,7 @@ from yaml.parser import Parser
 from yaml.reader import Reader
 from yaml.scanner import Scanner
 
-from .template import MAX_DEPTH, Lines, TemplateError
+from ecs_guard.inputs.cloudformation.template import MAX_DEPTH, Lines, TemplateError
 
 ALIAS_BUDGET = 10_000
 """Values that aliases may add to a document, counted expanded."""
