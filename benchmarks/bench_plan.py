@@ -3,7 +3,7 @@
 
     python benchmarks/bench_plan.py [--services 2000] [--repeat 3] [--check]
 
-Generates a plan of N services with ../shared/bench/gen.py into a temporary
+Generates a plan of N services with benchmarks/gen.py into a temporary
 folder, then runs, each in a fresh process, best of --repeat:
 
 - the baseline: ``python -c "import json; json.load(open(PLAN))"``;
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "bench" / "gen.py"
+GEN = ROOT / "benchmarks" / "gen.py"
 TIME_LIMIT = 3.0  # x json.load's wall time
 MEMORY_LIMIT = 4.0  # x the plan's size
 
@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=2000, help="services in the generated plan (2000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each command, best wall time kept (3)")
-    parser.add_argument("--gen", default=str(GEN), help="the plan generator (../shared/bench/gen.py)")
+    parser.add_argument("--gen", default=str(GEN), help="the plan generator (benchmarks/gen.py)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a ratio exceeds its limit")
     args = parser.parse_args(argv)
     if not Path(args.gen).exists():

@@ -3,7 +3,7 @@
 
     python benchmarks/bench_precommit.py [--services 100] [--repeat 5] [--check] [--no-pre-commit]
 
-The repository (made from ../shared/bench/gen.py's HCL, restructured):
+The repository (made from benchmarks/gen.py's HCL, restructured):
 
     live/main.tf               the root: the cluster, three subnets, and one
                                `module "appNNNNN" { source = "../modules/appNNNNN" ... }`
@@ -51,7 +51,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-GEN = ROOT.parent / "shared" / "bench" / "gen.py"
+GEN = ROOT / "benchmarks" / "gen.py"
 HOOK_BUDGET = 1.0  # seconds, one changed .tf file
 VERSION_BUDGET = 0.2  # seconds
 CHANGED_APP = 42
@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=100, help="service modules in the repository (100)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each command, best wall time kept (5)")
-    parser.add_argument("--gen", default=str(GEN), help="the HCL generator (../shared/bench/gen.py)")
+    parser.add_argument("--gen", default=str(GEN), help="the HCL generator (benchmarks/gen.py)")
     parser.add_argument("--no-pre-commit", action="store_true", help="do not time the whole `pre-commit run`")
     parser.add_argument("--check", action="store_true", help="exit 1 when a budget is exceeded")
     args = parser.parse_args(argv)

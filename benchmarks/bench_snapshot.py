@@ -4,7 +4,7 @@ to merely json.load its files.
 
     python benchmarks/bench_snapshot.py [--services 2000] [--runs 5] [--check] [--phases] [--gen PATH]
 
-Generates the snapshot with shared/bench/gen.py (2,000 services: about
+Generates the snapshot with benchmarks/gen.py (2,000 services: about
 2,200 files, 18 MB) into a temporary folder, then times, each in a fresh
 interpreter and best of --runs:
 
@@ -39,7 +39,7 @@ from pathlib import Path
 
 BUDGET = 3.0
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_GEN = REPO.parent / "shared" / "bench" / "gen.py"
+DEFAULT_GEN = REPO / "benchmarks" / "gen.py"
 
 BASELINE = """
 import json, os, sys
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--services", type=int, default=2000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio is above {BUDGET:g}")
-    parser.add_argument("--gen", type=Path, default=DEFAULT_GEN, help="path of shared/bench/gen.py")
+    parser.add_argument("--gen", type=Path, default=DEFAULT_GEN, help="path of the generator (benchmarks/gen.py)")
     parser.add_argument("--phases", action="store_true", help="also print where a scan's time goes")
     args = parser.parse_args(argv)
     if not args.gen.is_file():

@@ -26,23 +26,42 @@ def plaintext_secret_in_environment(c: Container):
     Flags a container `environment` entry that holds a literal secret. That
     is a secret-like name (PASSWORD, PASSWD, SECRET, TOKEN, API_KEY,
     PRIVATE_KEY, ACCESS_KEY, CREDENTIAL, and always AWS_ACCESS_KEY_ID,
-    AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) with a non-empty value, or
-    a value in a known secret format (AWS access key id, private key,
-    GitHub / Slack / Stripe token, JWT, URL with a password) whatever its
-    name.
+    AWS_SECRET_ACCESS_KEY, ECS_ENGINE_AUTH_DATA) with a non-empty value that
+    can be a secret, or a value in a known secret format whatever its name:
+    an AWS access key id, a private key block, a GitHub / Slack / Stripe
+    token, a JWT, or a URL or connection string with an embedded password
+    (`scheme://user:password@host`, `jdbc:...?user=app&password=...`,
+    `?password=` / `pwd=` / `token=` / `api_key=` / `access_token=` query
+    values, `Server=db;Password=...;` connection strings).
 
     ## Why is this bad?
     Environment values are plain text in the task definition: anyone with
     `ecs:DescribeTaskDefinition` (a read-only permission most roles have)
     can read them, every revision keeps them forever, and they end up in
     Terraform state, CloudFormation templates, CI logs and crash dumps.
-    Rotating the secret means registering a new revision. References are
-    not flagged: `secrets`/`valueFrom` entries, ARNs, SSM parameter paths,
-    `${...}`, `{{resolve:...}}`, placeholders such as `{{DB_PASSWORD}}` or
-    `<password>`, variables and boolean-like switches
-    (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`). Unlike Security Hub ECS.8 and Trivy,
-    a secret-like name with an empty value or a reference is not a finding.
-    Findings show the variable's name and a redacted value, never the value.
+    Rotating the secret means registering a new revision.
+
+    ## Not secrets
+    References are not flagged: `secrets`/`valueFrom` entries, ARNs, SSM
+    parameter paths, `${...}`, `{{resolve:...}}`, placeholders such as
+    `{{DB_PASSWORD}}` or `<password>` (also where a password would be:
+    `password=${DB_PASSWORD}`), and variables. Nor are values that cannot be
+    a secret: boolean-like switches (`yes`, `no`, `true`, `false`, `on`,
+    `off`, `0`, `1`: `MYSQL_ALLOW_EMPTY_PASSWORD=yes`), numbers
+    (`MAX_TOKENS=4096`), durations (`TOKEN_TTL=15m`), and URLs or paths with
+    no credentials in them (`SECRET_FILE=/run/secrets/db`). A name whose last
+    word describes the secret rather than holding it is not secret-like:
+    `_NAME`, `_ID` (but `AWS_ACCESS_KEY_ID` is), `_ARN`, `_PATH`, `_FILE`,
+    `_DIR`, `_URL`, `_URI`, `_ENDPOINT`, `_HOST`, `_PORT`, `_LENGTH`,
+    `_SIZE`, `_COUNT`, `_MIN`, `_MAX`, `_TTL`, `_TIMEOUT`, `_EXPIRY`,
+    `_ENABLED`, `_TYPE`, `_HEADER`, `_FIELD`, `_PARAM`, `_REGION`,
+    `_VERSION`: `SECRET_NAME=prod/db/password` names a secret,
+    `PASSWORD_MIN_LENGTH=12` sizes one, `TOKEN_URL=https://auth.example.com/token`
+    locates one. A known secret format in the value still fires, whatever
+    the name (`SERVICE_AUTH_HEADER=Bearer eyJ...`). Unlike Security Hub ECS.8
+    and Trivy, a secret-like name with an empty value or a reference is not a
+    finding. Findings show the variable's name and a redacted value, never
+    the value.
 
     ## Example
     ```hcl

@@ -100,7 +100,7 @@ def test_plan_cases_have_their_committed_plan(rule):
     for case in cases:
         if case.kind == "plan":
             assert case.tf, f"{case.id} has no tf source"
-            assert case.plan_path.is_file(), f"{case.plan_path} missing: run tests/make_plans.py {rule.id}"
+            assert case.plan_path.is_file(), f"{case.plan_path} missing: run python tools/make_plans.py {rule.id}"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

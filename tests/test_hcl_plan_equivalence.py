@@ -1,7 +1,7 @@
 """The HCL front end against real plans of the same code.
 
 Each fixtures/hcl/<name>/ with a plan.json was planned by terraform 1.11.4
-and hashicorp/aws 5.100.0 (/work/shared/terraform/plan.sh DIR DIR/plan.json).
+and hashicorp/aws 5.100.0 (python tools/make_plans.py hcl; docs/plans.md).
 For every resource instance the plan has, the front end must produce the
 same address and, on every attribute it produces, the same value (sets
 compared as sets; JSON attributes as parsed JSON and as exact text); what

@@ -1,5 +1,5 @@
 """The Terraform plan adapter on real plans (fixtures/scenarios/*/plan.json,
-made by terraform from the .tf beside them: tests/make_plans.py).
+made by terraform from the .tf beside them: tools/make_plans.py).
 
 The model is asserted exactly: addresses, links between resources, unknown
 values with their reasons, and locations. Edge cases (pretty-printed
@@ -16,8 +16,6 @@ import sys
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 from ecs_guard.inputs.terraform.build.links import Instance, Links, config_path, module_of
 from ecs_guard.inputs.terraform.plan.adapter import load_plan
 from ecs_guard.model import Inventory, Resource, Value
@@ -26,7 +24,7 @@ from ecs_guard.scan import scan
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "fixtures" / "scenarios"
-GEN = ROOT.parent / "shared" / "bench" / "gen.py"
+GEN = ROOT / "benchmarks" / "gen.py"  # the benchmarks' input generator
 
 API_TD = "module.api.aws_ecs_task_definition.this"
 BLUE = 'module.api.aws_ecs_service.this["blue"]'
@@ -523,7 +521,6 @@ def test_addresses_split_into_module_and_configuration_paths():
 # ----------------------------------------------------------------- the benchmark's synthetic plan
 
 
-@pytest.mark.skipif(not GEN.exists(), reason="shared/bench/gen.py is not beside the repository")
 def test_synthetic_plan_links_every_app(tmp_path):
     """gen.py writes its configuration in a flattened form (network_configuration.subnets)."""
     out = tmp_path / "plan.json"
