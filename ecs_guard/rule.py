@@ -42,6 +42,7 @@ class Rule:
     peers: dict[str, str] = field(default_factory=dict)
     enabled_by_default: bool = True
     doc: str = ""
+    other_severities: tuple[Severity, ...] = ()  # what some findings take instead (EG102: low for bridge)
 
     @property
     def summary(self) -> str:
@@ -68,10 +69,13 @@ def rule(
     target: type | tuple[type, ...],
     peers: dict[str, str] | None = None,
     enabled: bool = True,
+    other_severities: tuple[Severity, ...] = (),
 ):
     """Register a rule. IDs are stable: once released, an ID never changes meaning.
     ``target`` is a model type, or a tuple of them for a rule that applies to
-    several (a public IP on a service or on a task set is the same problem)."""
+    several (a public IP on a service or on a task set is the same problem).
+    ``other_severities``: severities some of its findings take instead of
+    ``severity`` (the catalogue lists them: "high / low")."""
     if not RULE_ID.match(id):
         raise ValueError(f"rule id '{id}' must look like EG123")
 
@@ -87,6 +91,7 @@ def rule(
             peers=dict(peers or {}),
             enabled_by_default=enabled,
             doc=inspect.cleandoc(check.__doc__ or ""),
+            other_severities=other_severities,
         )
         return check
 

@@ -11,6 +11,7 @@ from ecs_guard.rule import rule
     id="EG102",
     name="non-awsvpc-network-mode",
     severity=Severity.HIGH,
+    other_severities=(Severity.LOW,),
     target=TaskDefinition,
     peers={"Security Hub": "ECS.17"},
 )

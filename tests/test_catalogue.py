@@ -17,43 +17,41 @@ from ecs_guard.rule import DOC_SECTIONS, all_rules, section
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_DIR = ROOT / "rules"
-# The catalogue of RULES.md v1.1: every ID with its name and default severity.
-CATALOGUE = {
-    "EG101": ("public-ip-assigned", Severity.HIGH),
-    "EG102": ("non-awsvpc-network-mode", Severity.HIGH),
-    "EG201": ("image-latest-tag", Severity.HIGH),
-    "EG202": ("image-not-pinned-by-digest", Severity.INFO),
-    "EG301": ("wildcard-execution-role", Severity.HIGH),
-    "EG302": ("wildcard-task-role", Severity.HIGH),
-    "EG303": ("shared-task-execution-role", Severity.MEDIUM),
-    "EG401": ("missing-health-check", Severity.MEDIUM),
-    "EG402": ("missing-logging", Severity.MEDIUM),
-    "EG403": ("missing-autoscaling", Severity.MEDIUM),
-    "EG404": ("single-az-placement", Severity.MEDIUM),
-    "EG405": ("desired-count-zero", Severity.LOW),
-    "EG406": ("single-task-service", Severity.LOW),
-    "EG407": ("no-deployment-circuit-breaker", Severity.LOW),
-    "EG408": ("container-insights-disabled", Severity.LOW),
-    "EG409": ("outdated-fargate-platform", Severity.MEDIUM),
-    "EG410": ("invalid-fargate-size", Severity.HIGH),
-    "EG501": ("plaintext-secret-in-environment", Severity.CRITICAL),
-    "EG601": ("container-runs-as-root", Severity.MEDIUM),
-    "EG602": ("privileged-container", Severity.HIGH),
-    "EG603": ("writable-root-filesystem", Severity.LOW),
-    "EG604": ("host-pid-namespace", Severity.HIGH),
-    "EG701": ("efs-transit-encryption-disabled", Severity.HIGH),
-    "EG702": ("exec-logging-disabled", Severity.LOW),
-}
+CATALOGUE_FILE = ROOT / "docs" / "RULES.md"  # the rule catalogue, the spec the rules implement
+OFF_BY_DEFAULT = "(off by default)"
+
+
+def catalogue_rows() -> list[list[str]]:
+    """The cells of every rule row of docs/RULES.md's tables: ID, name, fires when, severity, peers."""
+    lines = CATALOGUE_FILE.read_text(encoding="utf-8").splitlines()
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines if re.match(r"\| EG\d{3} \|", line)]
+
+
+def catalogue() -> dict[str, tuple[str, tuple[Severity, ...]]]:
+    """ID -> (name, severities; the first is the default)."""
+    return {
+        row[0]: (row[1], tuple(Severity(s.strip()) for s in row[3].replace(OFF_BY_DEFAULT, "").split("/")))
+        for row in catalogue_rows()
+    }
+
+
 RULES = all_rules()
 
 
-def test_every_catalogued_rule_ships_with_its_name_and_severity():
-    shipped = {r.id: (r.name, r.severity) for r in RULES}
-    assert shipped == CATALOGUE
+def test_the_catalogue_is_read_whole():
+    rows = catalogue_rows()
+    assert len(rows) >= 24 and all(len(row) == 5 for row in rows)
 
 
-def test_only_eg202_is_off_by_default():
-    assert [r.id for r in RULES if not r.enabled_by_default] == ["EG202"]
+def test_every_catalogued_rule_ships_with_its_name_and_severities():
+    shipped = {r.id: (r.name, (r.severity, *r.other_severities)) for r in RULES}
+    assert shipped == catalogue()
+
+
+def test_rules_the_catalogue_says_are_off_by_default_are_off():
+    off = {row[0] for row in catalogue_rows() if OFF_BY_DEFAULT in row[3]}
+    assert off, "the catalogue marks no rule off by default"
+    assert {r.id for r in RULES if not r.enabled_by_default} == off
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])

@@ -11,7 +11,7 @@ from ecs_guard.reporters import json_report
 from ecs_guard.rule import all_rules
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-REGENERATE = "run `python -m ecs_guard.docs_gen docs/rules`"
+REGENERATE = "run `python -m ecs_guard.docs_gen`"
 
 
 def test_docs_rules_match_the_rule_docstrings():
@@ -51,9 +51,27 @@ def test_write_creates_updates_and_removes_pages(tmp_path):
     assert docs_gen.write(tmp_path, rules) == []
 
 
-def test_docs_gen_main_needs_one_directory(capsys):
-    assert docs_gen.main([]) == 2
+def test_docs_gen_main_takes_at_most_one_directory(capsys):
+    assert docs_gen.main(["a", "b"]) == 2
     assert "usage" in capsys.readouterr().err
+
+
+def test_readme_rule_table_is_generated_from_the_rules():
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    assert docs_gen.with_readme_table(readme, all_rules()) == readme, (
+        f"README.md's rule table is out of date: {REGENERATE}"
+    )
+    for rule in all_rules():
+        assert f"| [{rule.id}](docs/rules/{rule.id}.md) | {rule.name}" in readme
+    assert "| [EG102](docs/rules/EG102.md) | non-awsvpc-network-mode | high / low |" in readme
+    assert "| image-not-pinned-by-digest (off by default) | info |" in readme
+
+
+def test_readme_table_markers_are_required():
+    import pytest
+
+    with pytest.raises(ValueError, match="markers"):
+        docs_gen.with_readme_table("# no table here\n", all_rules())
 
 
 def test_exit_codes_doc_lists_the_codes_the_cli_uses():
