@@ -11,8 +11,14 @@ with their documentation in the docstring:
     def privileged_container(c: Container):
         '''## What it does ... ## Why is this bad? ... ## Example ...
         ## Use instead ... ## References'''
-        if c.privileged.value is True:
+        if not c.privileged.known:
+            yield c.privileged.not_evaluated()  # unknown until apply, not captured...: never a pass
+        elif c.privileged.value is True:
             yield c.privileged.finding(f"container '{c.name.value}' runs privileged")
+
+Check `known` before judging `value`: an unknown Value's value is None, and
+`value is True` on it would pass silently. tests/test_unknown_values.py
+makes every field a rule reads unknown in turn and fails on a silent pass.
 """
 
 from __future__ import annotations
