@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 from ecs_guard.inputs.terraform.provider.schema import resource_schema
-from ecs_guard.inputs.terraform.provider.schema_gen import split_aliases
+
+_GENERATOR = Path(__file__).resolve().parent.parent / "tools" / "gen_aws_schema.py"
+_spec = importlib.util.spec_from_file_location("gen_aws_schema", _GENERATOR)
+assert _spec is not None and _spec.loader is not None
+gen_aws_schema = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gen_aws_schema)
+split_aliases = gen_aws_schema.split_aliases
 
 
 def test_a_type_with_an_earlier_types_schema_is_written_as_its_alias():

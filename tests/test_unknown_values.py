@@ -27,7 +27,9 @@ from ecs_guard.rule import get_rule
 
 FAILING = [case for case in all_cases() if case.expect and case.kind in ("plan", "taskdef", "snapshot")]
 MODEL_TYPES = [
-    cls for cls in vars(model).values() if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls is not model.Inventory
+    cls
+    for cls in vars(model).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls is not model.Inventory
 ]
 
 
