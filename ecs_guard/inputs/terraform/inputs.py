@@ -78,6 +78,9 @@ class TerraformInputs:
         its own is dropped."""
         _add(inventory, Inventory(problems=self.problems))
         if self.folders:
+            from ecs_guard.inputs.terraform.source.parallel_parse import warm_parse_cache
+
+            warm_parse_cache(self.folders)  # many uncached files: parsed on every core first
             for folder in root_folders(self.folders, self._module):
                 if folder not in self.sources:
                     _add(inventory, self._root_inventory(folder))

@@ -45,6 +45,10 @@ class ContentCache:
             digest.update(b"\0")
         return digest.hexdigest()
 
+    def has(self, key: str) -> bool:
+        """Whether an entry exists (without reading it: it may still be damaged)."""
+        return os.path.isfile(self.directory / key[:2] / key)
+
     def get(self, key: str) -> Any | None:
         try:
             with open(self.directory / key[:2] / key, encoding="utf-8") as handle:

@@ -7,7 +7,8 @@ Two traps live here so no other module has to know about them:
   pre-commit's managed environments) that write fails silently and the
   grammar is rebuilt on every run, seconds each time. ``hcl2.parser.PARSER_FILE``
   is read when the (lru-cached) parser is first built, so it is pointed at the
-  user cache dir before the first parse.
+  user cache dir before the first parse. It is only the fallback now: the
+  tables built when ecs-guard was built are loaded instead (parser_tables.py).
 - checkov's fork bc-python-hcl2 installs the same ``hcl2`` module with an
   older API; whichever was installed last wins, with no pip warning. The 8.x
   API we rely on has ``SerializationOptions``; without it we stop with a
@@ -23,6 +24,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ecs_guard.inputs.terraform.hcl.cache import user_cache_dir
+from ecs_guard.inputs.terraform.hcl.parser_tables import install as install_parser_tables
 
 _MODULE = None
 
@@ -51,6 +53,7 @@ def hcl2_module():
         grammar_cache = user_cache_dir() / f"lark-hcl2-{_version(hcl2)}.bin"
         grammar_cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         hcl2.parser.PARSER_FILE = grammar_cache
+        install_parser_tables(hcl2, user_cache_dir())  # the shipped tables; PARSER_FILE if not usable
         _MODULE = hcl2
     return _MODULE
 

@@ -77,6 +77,11 @@ def parse_cache() -> ContentCache:
     return ContentCache("parsed")
 
 
+def parse_cache_key(kind: str, text: str) -> str:
+    """The parse cache's key for `text` ("hcl": a file, "template": a templatefile() template)."""
+    return parse_cache().key(CACHE_FORMAT, hcl2_version(), kind, text)
+
+
 def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:
     """Parse one .tf/.tfvars file's text. Raises HclSyntaxError."""
     started = time.perf_counter()
@@ -107,7 +112,7 @@ def _cached(kind: str, text: str, build, expected, use_cache: bool):
     if not use_cache:
         return build(), False
     cache = parse_cache()
-    key = cache.key(CACHE_FORMAT, hcl2_version(), kind, text)
+    key = parse_cache_key(kind, text)
     entry = cache.get(key)
     if entry is not None:
         try:
