@@ -80,7 +80,9 @@ def unknown_reference(
 
 def _build(cls, defaults: dict, overrides: dict, address: str):
     """An instance of a model class: defaults, then overrides; plain values of
-    Value-typed fields are wrapped in a known Value at the object's location."""
+    Value-typed fields are wrapped in a known Value at the object's location.
+    A Value field with neither is absent (known, None), so a new model field
+    needs no change here."""
     unknown_fields = set(overrides) - {f.name for f in dataclasses.fields(cls)}
     if unknown_fields:
         raise TypeError(f"{cls.__name__} has no field(s) {sorted(unknown_fields)}")
@@ -88,7 +90,9 @@ def _build(cls, defaults: dict, overrides: dict, address: str):
     location = overrides.pop("location", loc(1, address))
     fields = {**defaults, **overrides}
     value_fields = {f.name for f in dataclasses.fields(cls) if str(f.type).startswith("Value[")}
-    for name in value_fields & set(fields):
+    for name in value_fields - set(fields):
+        fields[name] = None
+    for name in value_fields:
         if not isinstance(fields[name], Value):
             fields[name] = Value(fields[name], location)
     return cls(address=address, location=location, **fields)
