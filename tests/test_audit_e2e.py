@@ -29,6 +29,8 @@ from audit_account import (
 
 from ecs_guard.rule import select_rules
 
+pytestmark = pytest.mark.slow  # end to end: real processes (deselect with -m "not slow")
+
 REGION_ARGS = [arg for region in REGIONS for arg in ("--region", region)]
 DEFAULT_RULES = [r.id for r in select_rules()]
 DENIED = (

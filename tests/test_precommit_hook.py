@@ -44,6 +44,7 @@ def _pre_commit() -> str | None:
 PRE_COMMIT = _pre_commit()
 GIT = shutil.which("git")
 pytestmark = [
+    pytest.mark.slow,  # end to end: real git and pre-commit (deselect with -m "not slow")
     pytest.mark.skipif(GIT is None, reason="git is not installed"),
     pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (pip install pre-commit)"),
 ]
