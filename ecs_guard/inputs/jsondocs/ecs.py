@@ -218,7 +218,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
 
 def under(locate: Locate, prefix: tuple) -> Locate:
     """`locate` for paths relative to `prefix`. A JSON Locator narrows itself
-    (jsonlines.Locator.under); any other callable is wrapped."""
+    (lines.Locator.under); any other callable is wrapped."""
     narrow = getattr(locate, "under", None)
     if narrow is not None:
         return narrow(prefix)

@@ -54,7 +54,7 @@ class Roles:
         self._add(read_each(records.get(shapes.ROLE, ()), self._described_role, problems))
 
     def resolve(self, arn: Any, location: Location) -> tuple[Value, Value]:
-        """ecs_json's resolve_role: the role as written, and the Role."""
+        """jsondocs.ecs's resolve_role: the role as written, and the Role."""
         if arn is None or arn == "":
             return Value(None, location), Value(None, location)
         arn = str(arn)

@@ -2,7 +2,7 @@
 
 The walk hands over every .tf file (and every .tf/.tfvars file named on the
 command line) as it finds it, and asks for the source of every plan. At
-the end, ``load`` reads each folder that is a root module (terraform_roots)
+the end, ``load`` reads each folder that is a root module (roots.py)
 and not already the source of a plan: a plan inside a root that is also
 walked is reported once, by the plan, at the source's lines.
 

@@ -2,7 +2,7 @@
 
 Snake_case attributes of the AWS provider 5.x (nested blocks are lists)
 become model Values; a task definition's ``container_definitions`` JSON
-string is read by ecs_json like every other input's container definitions.
+string is read by jsondocs/ecs.py like every other input's container definitions.
 Links go through PlanIndex (known ARN/name, else the configuration's
 references): service -> cluster, task definition, subnets, target groups,
 scalable target; task definition -> roles (plan_iam).

@@ -9,7 +9,7 @@ goes through ``link_one`` or ``link_many`` so they all behave alike:
   resource that is not in the plan (an unknown Value with a reason, or a
   placeholder object whose facts are unknown);
 - its value is unknown until apply: the objects its configuration
-  expression refers to (plan_links); an expression that cannot be followed
+  expression refers to (links.py); an expression that cannot be followed
   (a local) leaves the link unknown, with the attribute named in the
   reason, unless the record is read from Terraform source, which knows
   what the value is derived from (``derived_from``).

@@ -2,7 +2,7 @@
 
 Both Terraform adapters end in the same place: records that answer the
 PlanResource questions (a plan's, or ones read from HCL by
-source_records.py), indexed and linked by PlanIndex. This module names the
+source/records.py), indexed and linked by PlanIndex. This module names the
 resource kinds and attributes the builders read and runs the builders, so
 a plan and the same code read as HCL become the same model.
 """

@@ -29,7 +29,7 @@ literally, why it is not known, what a JSON attribute holds when its string
 is not known, and which resources a value comes from through locals. A
 plan knows none of that beyond the resource's entry, so here they are the
 entry's location, "literal", "unknown until apply" and nothing.
-source_records.py overrides exactly those for records read from (or
+source/records.py overrides exactly those for records read from (or
 located in) Terraform source, so the same builders make the model from HCL.
 """
 from __future__ import annotations
@@ -253,7 +253,7 @@ class PlanRecords:
         return list(self.resources.values())
 
     def instances(self) -> dict[tuple[str, str], list[Instance]]:
-        """(module instance, local address) -> its instances, for plan_links."""
+        """(module instance, local address) -> its instances, for links.py."""
         return instances_of(self.resources.values())
 
     # ----------------------------------------------------------------- entries

@@ -5,9 +5,9 @@ module has one job:
 
 - plan_stream: walks the text, one resource entry at a time (a plan can be
   tens of MB: it is never loaded whole);
-- plan_records: keeps what the adapter reads of each resource and answers
+- build/records.py: keeps what the adapter reads of each resource and answers
   known / unknown until apply / absent for any attribute;
-- plan_links, plan_index: follow references through the configuration and
+- build/links.py, build/index.py: follow references through the configuration and
   link resources by value or by reference;
 - plan_network, plan_iam, plan_scaling, plan_ecs: the model objects
   (terraform_model runs them; the HCL adapter shares them);

@@ -1,7 +1,7 @@
 """Terraform resource records located in their .tf source.
 
 The plan builders read every resource through PlanResource's questions
-(plan_records.py). A ``SourcedResource`` answers them the same way, from
+(build/records.py). A ``SourcedResource`` answers them the same way, from
 the same kind of data (values, an after_unknown tree, the configuration's
 references), and adds what only the source knows: each value's own
 location (the attribute's line, the key inside jsonencode, in whatever
@@ -136,7 +136,7 @@ def _new(hcl, kind: str, values: dict) -> SourcedResource:
 
 
 def configured(hcl) -> dict[str, list[str]]:
-    """The source's references as plan_records.flatten() gives a plan's
+    """The source's references as build.records.flatten() gives a plan's
     configuration: {dotted attribute: references}, each block (and each
     attribute written, even without references) a key of its own."""
     found: dict[str, list[str]] = {}

@@ -25,7 +25,7 @@ class HclRoot:
     parse_seconds: dict = field(default_factory=dict)  # .tf file -> seconds to parse (or load from cache)
     parse_cached: dict = field(default_factory=dict)  # .tf file -> True when it came from the cache
     # The references of module call arguments and outputs, as a plan's
-    # configuration lists them (configuration.py): for plan_links.
+    # configuration lists them (configuration.py): for build/links.py.
     calls: Calls = field(default_factory=dict)
     outputs: Outputs = field(default_factory=dict)
 
