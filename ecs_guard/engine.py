@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -54,11 +55,12 @@ class Report:
     def count_by_severity(self) -> dict[Severity, int]:
         counts = dict.fromkeys(Severity, 0)
         for f in self.findings:
+            assert f.severity is not None  # the engine sets it on every reported finding
             counts[f.severity] += 1
         return counts
 
     def has_findings_at(self, threshold: Severity) -> bool:
-        return any(f.severity.rank >= threshold.rank for f in self.findings)
+        return any(f.severity.rank >= threshold.rank for f in self.findings if f.severity is not None)
 
     @property
     def unreadable(self) -> list[InputProblem]:
@@ -78,13 +80,13 @@ def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, R
             else:
                 pairs.append((None, td))
         return pairs
-    resources = {
+    resources: dict[type, Sequence[Resource]] = {
         Cluster: inventory.clusters,
         Service: inventory.services,
         TaskSet: inventory.task_sets,
         TaskDefinition: inventory.task_definitions,
-    }[target]
-    return [(resource, resource) for resource in resources]
+    }
+    return [(resource, resource) for resource in resources[target]]
 
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
@@ -107,6 +109,7 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
     check = rule.check
     for checked, owner in subjects:
         if checked is None:
+            assert isinstance(owner, TaskDefinition)  # targets() pairs None only with a task definition
             _add(
                 report,
                 rule,
@@ -123,7 +126,8 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
             report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
             continue
         if results:
-            container = checked.name.value if checked is not owner else None
+            # a container's results go to its task definition, with the container's name
+            container = checked.name.value if isinstance(checked, Container) else None
             _add(report, rule, owner, results, container)
 
 

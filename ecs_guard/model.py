@@ -78,7 +78,7 @@ class Value(Generic[T]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Value) and self._key() == other._key()
 
-    __hash__ = None  # values may be lists and dicts
+    __hash__ = None  # type: ignore[assignment]  # values may be lists and dicts: unhashable on purpose
 
     def __repr__(self) -> str:
         state = "" if self.known else f", known=False, reason={self.reason!r}"

@@ -65,6 +65,7 @@ def shared_task_execution_role(td: TaskDefinition):
         if not ref.known:
             yield ref.not_evaluated()
             return
+    assert execution.value is not None and task.value is not None  # both known, and neither absent (above)
     if same_role(execution.value, task.value):
         yield task.finding(f"task role and execution role are the same role '{task.value}'")
 

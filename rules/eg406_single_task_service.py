@@ -61,8 +61,8 @@ def single_task_service(s: Service):
 
 def _too_few_tasks(s: Service):
     target = s.scalable_target
-    minimum = target.value.min_capacity if target.is_set else None
-    if minimum is not None and minimum.is_set and minimum.value >= 2:
+    minimum = target.value.min_capacity if target.is_set and target.value is not None else None
+    if minimum is not None and minimum.is_set and minimum.value is not None and minimum.value >= 2:
         return
     count = s.desired_count
     if not count.known:

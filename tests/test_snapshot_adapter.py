@@ -462,6 +462,34 @@ def test_a_malformed_record_is_reported_at_its_line_and_the_others_are_read(tmp_
     assert problem.message == "assignPublicIp is 'SOMETIMES', not ENABLED or DISABLED"
 
 
+@pytest.mark.parametrize(
+    ("file", "records", "keys"),
+    [
+        ("describe-clusters.json", "clusters", ("clusterArn", "clusterName")),
+        ("describe-services-0001.json", "services", ("serviceArn", "serviceName")),
+    ],
+)
+def test_a_record_without_its_arn_or_name_is_reported_and_the_others_are_read(
+    tmp_path, monkeypatch, file, records, keys
+):
+    """A record whose identifying keys are null names nothing to report on: it
+    used to become a resource with no address, and the scan then stopped with
+    an internal error when it reported."""
+    monkeypatch.chdir(tmp_path)
+    document = json.loads((SHOP / file).read_text())
+    first = document[records][0]
+    kept = len(document[records]) - 1
+    for key in keys:
+        first[key] = None
+    (tmp_path / "records.json").write_text(json.dumps(document, indent=4))
+    inventory = load(["."])
+    assert len(getattr(inventory, records)) == kept
+    assert all(isinstance(r.address, str) and r.address for r in getattr(inventory, records))
+    (problem,) = inventory.problems
+    assert (problem.path, problem.kind) == ("records.json", "unreadable")
+    assert problem.message == f"the entry has no {keys[0]} or {keys[1]}"
+
+
 def test_the_same_output_saved_twice_gives_each_resource_once(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     shutil.copy(SHOP / "describe-services-0001.json", tmp_path / "a.json")

@@ -144,7 +144,7 @@ class Calls:
             answer = getattr(client, method)(**params)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in absent:
-                return ABSENT
+                return ABSENT  # type: ignore[return-value]  # a sentinel: only callers passing absent= get it, and test it first
             self._failed(client, method, error)
             return None
         except BotoCoreError as error:
@@ -267,8 +267,8 @@ class RegionReader:
     def _read_task_definitions(self) -> None:
         """The revisions in use, plus the latest ACTIVE revision of each family
         (all families, or with --cluster only those in use), each described once."""
-        used = [s.get("taskDefinition") for s in self.result.services + self.result.all_task_sets]
-        used = [arn for arn in dict.fromkeys(used) if arn]
+        in_use = (s.get("taskDefinition") for s in self.result.services + self.result.all_task_sets)
+        used = [arn for arn in dict.fromkeys(in_use) if arn]
         if self.cluster_filter:
             families = list(dict.fromkeys(_family(arn) for arn in used))
         else:

@@ -33,7 +33,7 @@ def _entry_encoder():
     python_encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     try:
-        encode_entry = make(
+        encode_entry = make(  # type: ignore[misc]  # None (no C encoder) raises TypeError, handled below
             None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
         )
     except TypeError:  # no C encoder, or one that takes other arguments

@@ -133,6 +133,7 @@ def _rule(r: Rule) -> dict:
 def _result(entry: Finding | Suppressed, rule_index: dict[str, int], prints: dict[int, str]) -> dict:
     """A finding, or a suppressed finding with its ``suppressions``."""
     f = entry.finding if isinstance(entry, Suppressed) else entry
+    assert f.severity is not None  # the engine sets it on every reported finding
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index[f.rule_id],
@@ -202,6 +203,7 @@ def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
             )
         )
     if report.baselined:
+        assert report.baseline_file is not None  # apply_baseline sets both
         notes.append(
             _notification(
                 "baselined",
@@ -226,7 +228,7 @@ def _notification(
     rule_id: str | None = None,
     rule_index: dict[str, int] | None = None,
 ) -> dict:
-    note = {
+    note: dict[str, object] = {
         "descriptor": {"id": kind, "index": _NOTIFICATION_INDEX[kind]},
         "level": level,
         "message": {"text": _sentence(text)},

@@ -35,14 +35,15 @@ class Ecs:
     def __init__(self, index: PlanIndex, iam: Iam, network: Network, scaling: Scaling):
         self.index, self.iam, self.network = index, iam, network
         self.task_definitions = index.build_each(index.of_kind("aws_ecs_task_definition"), self._task_definition)
-        self._by_arn = {}
-        self._by_family = {}
+        self._by_arn: dict[str, TaskDefinition] = {}
+        self._by_family: dict[str, TaskDefinition] = {}
         for td in self.task_definitions.values():
             record = index.by_address[td.address]
             for key in ("arn", "arn_without_revision"):
                 if isinstance(record.known(key), str):
                     self._by_arn[record.known(key)] = td
             if td.family.is_set:
+                assert td.family.value is not None  # is_set
                 self._by_family.setdefault(td.family.value, td)
         self.clusters = index.build_each(index.of_kind("aws_ecs_cluster"), _cluster)
         self._cluster_by_name = {c.name.value: c for c in self.clusters.values() if c.name.is_set}
@@ -156,11 +157,12 @@ def _cluster_name(record: PlanResource, cluster: Value) -> str | None:
     """The name a scalable target's resource id uses for a service's cluster;
     None when it is unknown until apply."""
     if cluster.is_set:
+        assert cluster.value is not None  # is_set
         return cluster.value.name.value if cluster.value.name.is_set else None
     if cluster.known:
         return "default"  # no cluster: the account's default cluster
     written = record.get("cluster")  # an ARN or name of a cluster outside the plan
-    return written.value.rsplit("cluster/", 1)[-1] if written.is_set else None
+    return written.value.rsplit("cluster/", 1)[-1] if written.is_set and written.value is not None else None
 
 
 def _public_ip(record: PlanResource) -> Value:
@@ -200,6 +202,7 @@ def _volumes(record: PlanResource) -> Value:
     blocks = record.blocks("volume")
     if not blocks.known:
         return blocks
+    assert blocks.value is not None  # known blocks are a list
     volumes = []
     for i in range(len(blocks.value)):
         efs_path = ("volume", i, "efs_volume_configuration")
@@ -215,6 +218,7 @@ def _capacity_providers(record: PlanResource) -> Value:
     blocks = record.blocks("capacity_provider_strategy")
     if not blocks.known:
         return blocks
+    assert blocks.value is not None  # known blocks are a list
     names = [record.get("capacity_provider_strategy", i, "capacity_provider") for i in range(len(blocks.value))]
     unknown = next((n for n in names if not n.known), None)
     return unknown or Value(tuple(n.value for n in names), blocks.location)

@@ -66,10 +66,11 @@ class Iam:
         The ref names a role of the plan by its ARN when known, else by its
         address, so two refs are equal exactly when they name the same role."""
         written, role = self.index.link_one(
-            record, (attribute,), lambda text: self.roles.get(self._find_role(text)), self.roles,
+            record, (attribute,), lambda text: self.roles.get(self._find_role(text) or ""), self.roles,
             lambda name: f"role {name} is not defined in {self.index.holder}")
         if role.is_set:
             resolved = role.value
+            assert resolved is not None  # is_set
             return Value(resolved.arn.value if resolved.arn.is_set else resolved.address, written.location), role
         return written, role
 
@@ -171,6 +172,7 @@ class Iam:
         blocks = document.blocks("statement")
         if not blocks.known or any(not m.known or m.value not in (None, []) for m in merged):
             return Value.unknown(f"json of {document.address} is unknown until apply", document.location)
+        assert blocks.value is not None  # known blocks are a list
         return Value(tuple(_block_statement(document, i) for i in range(len(blocks.value))), document.location)
 
 

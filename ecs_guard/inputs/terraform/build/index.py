@@ -20,6 +20,7 @@ wrong becomes an InputProblem naming it, and the rest of the plan is scanned.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any, Callable, Iterable, TypeVar
 
 from ecs_guard.inputs.problems import InputProblem
@@ -32,7 +33,7 @@ T = TypeVar("T")
 
 
 class PlanIndex:
-    def __init__(self, records: list[PlanResource], links: Links, holder: str = "the plan"):
+    def __init__(self, records: Sequence[PlanResource], links: Links, holder: str = "the plan"):
         self.links = links
         self.holder = holder  # what holds the resources, for reasons: "cluster x is not in the plan"
         self.by_address = {r.address: r for r in records}

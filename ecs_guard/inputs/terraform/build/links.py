@@ -78,7 +78,7 @@ class Resolved(NamedTuple):
 
 class Instance(NamedTuple):
     address: str
-    index: object
+    index: object  # type: ignore[assignment]  # the count index or for_each key; shadows tuple.index on purpose
 
 
 def instances_of(records: Iterable) -> dict[tuple[str, str], list[Instance]]:

@@ -52,12 +52,14 @@ class Network:
         groups: list[TargetGroup] = []
         unknown_arn: Value | None = None
         holder = self.index.holder
+        assert blocks.value is not None  # known blocks are a list
         for i in range(len(blocks.value)):
             elb_name = record.get("load_balancer", i, "elb_name")
             arn = record.get("load_balancer", i, "target_group_arn")
             if not elb_name.known or elb_name.value:
                 groups.append(_classic_elb(elb_name, record))
             elif arn.is_set:
+                assert arn.value is not None  # is_set
                 groups.append(self._target_group_by_arn.get(arn.value)
                               or _target_group_not_in_plan(arn.value, False, arn.location, holder))
             else:  # unknown until apply (a block names a target group or an ELB: never neither)

@@ -63,8 +63,9 @@ class PlanResource:
         # None when the plan has no configuration for this resource
         self.expressions: dict[str, list[str]] | None = None
         self.offset = offset
-        self.location: Location | None = None  # set by place() once lines are known
-        self.absent: Value | None = None
+        # set by place() once lines are known, before any Value is read
+        self.location: Location = None  # type: ignore[assignment]  # see place()
+        self.absent: Value = None  # type: ignore[assignment]  # see place()
 
     def place(self, location: Location) -> None:
         """Locate the resource (and so every Value read from it)."""
@@ -164,8 +165,8 @@ class PlanResource:
         only when the whole list is (a block with some unknown attributes is
         still there, and get() answers for those)."""
         if self.unknown.get(name) is True:
-            value = self.get(name)  # unknown, or absent when the configuration does not write it
-            return value if not value.known else Value([], self.location)
+            written = self.get(name)  # unknown, or absent when the configuration does not write it
+            return written if not written.known else Value([], self.location)
         value = self.values.get(name)
         if value is None:
             return Value([], self.location)
@@ -249,7 +250,9 @@ class PlanRecords:
                 path = paths[module] = config_path(module)
             expressions = self._expressions.get((path, record.local))
             record.expressions = expressions
-        self._unknown = self._changed_only = self._expressions = {}
+        self._unknown = {}
+        self._changed_only = {}
+        self._expressions = {}
         return list(self.resources.values())
 
     def instances(self) -> dict[tuple[str, str], list[Instance]]:
@@ -265,6 +268,8 @@ class PlanRecords:
             self.problems.append(("a resource entry is not an object", entry.offset))
             return None
         kind = data.get("type")
+        if not isinstance(kind, str):
+            return None  # not a resource of any kind the adapter reads
         if data.get("mode") == "data":
             kind = f"data.{kind}"
         wanted = self.attributes.get(kind)

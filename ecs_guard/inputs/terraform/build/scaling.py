@@ -80,10 +80,11 @@ class Scaling:
         found: dict[str, ScalableTarget | None] = {}
         for record, cluster in services:
             name = record.get("name")
-            target = by_service.get(record.address)
-            if target is None and name.is_set and cluster is not None:
-                target = by_name.get((cluster, name.value))
-            found[record.address] = target
+            linked = by_service.get(record.address)
+            if linked is None and name.is_set and cluster is not None:
+                assert name.value is not None  # is_set
+                linked = by_name.get((cluster, name.value))
+            found[record.address] = linked
         claimed = {t.address for t in found.values() if t is not None}
         unmatched += [t for t in by_name.values() if t.address not in claimed]
         return {record.address: _linked(found[record.address], record, cluster, unmatched)

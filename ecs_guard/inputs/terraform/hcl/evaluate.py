@@ -14,6 +14,7 @@ the module instance the expression belongs to (instances.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ecs_guard.inputs.terraform.hcl import typeconv
@@ -213,7 +214,12 @@ def _template(node: Template, scope: Scope) -> Val:
     text = "".join(piece[0] for piece in pieces)
     literal = all(piece[1] for piece in pieces)
     missing = next((piece for piece in pieces if not piece[2]), None)
-    common = {"literal": literal, "sources": tuple(sources), "pieces": tuple(pieces), "origin": (scope.file, node.line)}
+    common: dict[str, Any] = {
+        "literal": literal,
+        "sources": tuple(sources),
+        "pieces": tuple(pieces),
+        "origin": (scope.file, node.line),
+    }
     if missing is not None:
         return Val(None, scope.file, node.line, known=False, reason=missing[3], **common)
     return Val(text, scope.file, node.line, **common)
@@ -414,7 +420,9 @@ def _can(node, scope: Scope) -> Val:
     if value.error:
         return Val(False, scope.file, node.line)
     if not value.wholly_known:
-        return Val.unknown(value.first_unknown().reason, scope.file, node.line, value.all_sources())
+        unknown_part = value.first_unknown()
+        assert unknown_part is not None  # the value is not wholly known
+        return Val.unknown(unknown_part.reason, scope.file, node.line, value.all_sources())
     return Val(True, scope.file, node.line)
 
 
@@ -460,7 +468,7 @@ class _TemplateContext:
         raise OSError("templatefile() inside a template file is not evaluated")
 
 
-_HANDLERS = {
+_HANDLERS: dict[type, Callable[[Any, Scope], Val]] = {
     Literal: _literal,
     Template: _template,
     TupleExpr: _tuple,

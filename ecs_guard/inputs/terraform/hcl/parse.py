@@ -158,7 +158,7 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     line = line if isinstance(line, int) and line > 0 else None
     kind = type(error).__name__
     if kind == "UnexpectedToken":
-        token = error.token
+        token = error.token  # type: ignore[attr-defined]  # lark's UnexpectedToken, matched by name
         lines = str(token.value).strip().splitlines()
         value = lines[0].strip() if lines else token.type
         if token.type == "$END":
@@ -169,7 +169,7 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
             what = repr(value if len(value) <= 30 else value[:27] + "...")
         return HclSyntaxError(f"syntax error: unexpected {what}", line)
     if kind == "UnexpectedCharacters":
-        char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"
+        char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"  # type: ignore[attr-defined]  # lark's UnexpectedCharacters, matched by name
         return HclSyntaxError(
             f"syntax error: unexpected {char!r}" if char != "character" else "syntax error: unexpected character", line
         )
@@ -303,12 +303,12 @@ class _Converter:
         return self.expression(rule.index_expression)
 
     def splat(self, rule, splat_rule):
-        steps = []
+        steps: list[GetAttr | Index] = []
         for step in splat_rule.get_attrs:
             if type(step).__name__ == "GetAttrRule":
-                steps.append(GetAttr(self.line(step), None, _name(step.identifier)))
+                steps.append(GetAttr(self.line(step), None, _name(step.identifier)))  # type: ignore[arg-type]  # no obj: see Splat
             else:
-                steps.append(Index(self.line(step), None, self.index_key(step)))
+                steps.append(Index(self.line(step), None, self.index_key(step)))  # type: ignore[arg-type]  # no obj: see Splat
         return Splat(self.line(splat_rule), self.expression(rule.expr_term), tuple(steps))
 
     def _AttrSplatExprTermRule(self, rule):

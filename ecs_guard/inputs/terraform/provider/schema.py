@@ -62,7 +62,7 @@ def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | 
             raw = RESOURCES.get(ALIASES.get(resource_type, resource_type))
         else:
             raw = DATA_SOURCES.get(resource_type)
-        _CACHE[key] = _block(raw) if raw is not None else None
+        _CACHE[key] = _block(raw) if isinstance(raw, dict) else None  # every schema is a dict
     return _CACHE[key]
 
 

@@ -215,7 +215,7 @@ class ModuleInstance:
     def output(self, name: str, scope: Scope, node) -> Val:
         declaration = self.source.outputs.get(name)
         attribute = declaration.block.body.attribute("value") if declaration else None
-        if attribute is None:
+        if attribute is None or declaration is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
         return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
 
@@ -276,13 +276,15 @@ class ModuleInstance:
         for mode, table in (("managed", self.source.resources), ("data", self.source.data)):
             for resource_type, name in table:
                 group = self.resource_group(mode, resource_type, name)
+                assert group is not None  # declared: it is in the table
                 with self._contained(group.address, group.declaration):
                     for instance in group.instances():
                         result.append(instance.record())
         for name in self.source.module_calls:
-            group = self.module_group(name)
-            with self._contained(group.address, group.declaration):
-                for child in group.instances():
+            call = self.module_group(name)
+            assert call is not None  # declared: it is in the table
+            with self._contained(call.address, call.declaration):
+                for child in call.instances():
                     result.extend(child.records())
         return result
 

@@ -3,6 +3,7 @@ instances, with their modules, plus every problem met on the way)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +35,7 @@ class HclRoot:
 
 
 def load_root(
-    directory: str | Path, var_files: list[str | Path] = (), use_cache: bool = True, modules: dict | None = None
+    directory: str | Path, var_files: Sequence[str | Path] = (), use_cache: bool = True, modules: dict | None = None
 ) -> HclRoot:
     """Evaluate the root module in `directory` (its .tf files, terraform.tfvars,
     *.auto.tfvars, then `var_files` in order) and every local module it calls.

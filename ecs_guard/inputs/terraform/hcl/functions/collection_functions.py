@@ -179,7 +179,9 @@ def _distinct(args, node, scope):
     seen: dict[str, Val] = {}
     for item in list_of(value, "the argument"):
         if not item.wholly_known:
-            return item.first_unknown().at(scope.file, node.line)
+            unknown_part = item.first_unknown()
+            assert unknown_part is not None  # the item is not wholly known
+            return unknown_part.at(scope.file, node.line)
         seen.setdefault(repr(item.to_python()), item)
     return new_value(list(seen.values()), node, scope, args)
 

@@ -20,7 +20,7 @@ def _format(template, *values):
 
 @computing("join", arity=(2, None))
 def _join(separator, *lists):
-    parts = []
+    parts: list[str] = []
     for items in lists:
         parts.extend(_text(item) for item in items)
     return separator.join(parts)
