@@ -12,16 +12,17 @@ policy, a customer policy defined elsewhere, a document unknown until
 apply) is kept with its statements not known, so the rules say "not
 evaluated" instead of passing it.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from ecs_guard.model import Policy, Role, Statement, Value
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.index import PlanIndex, parse_json
 from ecs_guard.inputs.terraform.build.records import PlanResource, dotted
 from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.model import Policy, Role, Statement, Value
 
 ATTRIBUTES = {
     "aws_iam_role": ("name", "arn", "inline_policy", "managed_policy_arns"),
@@ -29,8 +30,14 @@ ATTRIBUTES = {
     "aws_iam_role_policy_attachment": ("role", "policy_arn"),
     "aws_iam_policy": ("name", "arn", "policy"),
     "aws_iam_policy_attachment": ("name", "roles", "policy_arn"),
-    "data.aws_iam_policy_document": ("json", "statement", "source_policy_documents",
-                                     "override_policy_documents", "source_json", "override_json"),
+    "data.aws_iam_policy_document": (
+        "json",
+        "statement",
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+    ),
 }
 
 _AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
@@ -51,12 +58,22 @@ class Iam:
         self._policy_by_arn = {p.arn.value: p for p in self.policies.values() if p.arn.is_set}
         attached: dict[str, list[Policy]] = {}
         unplaced: list[Policy] = []  # policies whose role is unknown until apply: they may be any role's
-        index.build_each(index.of_kind("aws_iam_role_policy"), lambda r: self._place(
-            [self._role_policy(r)], self._roles_of(r, ("role",)), attached, unplaced))
-        index.build_each(index.of_kind("aws_iam_role_policy_attachment"), lambda r: self._place(
-            self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("role",)), attached, unplaced))
-        index.build_each(index.of_kind("aws_iam_policy_attachment"), lambda r: self._place(
-            self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("roles",)), attached, unplaced))
+        index.build_each(
+            index.of_kind("aws_iam_role_policy"),
+            lambda r: self._place([self._role_policy(r)], self._roles_of(r, ("role",)), attached, unplaced),
+        )
+        index.build_each(
+            index.of_kind("aws_iam_role_policy_attachment"),
+            lambda r: self._place(
+                self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("role",)), attached, unplaced
+            ),
+        )
+        index.build_each(
+            index.of_kind("aws_iam_policy_attachment"),
+            lambda r: self._place(
+                self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("roles",)), attached, unplaced
+            ),
+        )
         self.roles = index.build_each(role_records, lambda r: self._role(r, attached.get(r.address, []) + unplaced))
 
     # ----------------------------------------------------------------- task definitions
@@ -66,8 +83,12 @@ class Iam:
         The ref names a role of the plan by its ARN when known, else by its
         address, so two refs are equal exactly when they name the same role."""
         written, role = self.index.link_one(
-            record, (attribute,), lambda text: self.roles.get(self._find_role(text) or ""), self.roles,
-            lambda name: f"role {name} is not defined in {self.index.holder}")
+            record,
+            (attribute,),
+            lambda text: self.roles.get(self._find_role(text) or ""),
+            self.roles,
+            lambda name: f"role {name} is not defined in {self.index.holder}",
+        )
         if role.is_set:
             resolved = role.value
             assert resolved is not None  # is_set
@@ -86,14 +107,25 @@ class Iam:
             empty = block.get("name") is None and block.get("policy") is None
             if empty and not record.is_unknown(("inline_policy", i)):
                 continue  # an empty inline_policy {} block: "no inline policies"
-            policies.append(Policy(address=record.address, location=where,
-                                   name=record.get("inline_policy", i, "name"), arn=record.absent,
-                                   statements=self._statements(record, ("inline_policy", i, "policy"))))
+            policies.append(
+                Policy(
+                    address=record.address,
+                    location=where,
+                    name=record.get("inline_policy", i, "name"),
+                    arn=record.absent,
+                    statements=self._statements(record, ("inline_policy", i, "policy")),
+                )
+            )
         policies.extend(self._policies_by_arn(record, ("managed_policy_arns",)))
         policies.extend(attached)
         unique = {(p.address, p.name.value): p for p in policies}
-        return Role(address=record.address, location=where, name=record.computed("name"),
-                    arn=record.computed("arn"), policies=Value(tuple(unique.values()), where))
+        return Role(
+            address=record.address,
+            location=where,
+            name=record.computed("name"),
+            arn=record.computed("arn"),
+            policies=Value(tuple(unique.values()), where),
+        )
 
     def _find_role(self, text: str) -> str | None:
         """The address of the plan's role with this ARN or name. A role ARN
@@ -121,28 +153,46 @@ class Iam:
     # ----------------------------------------------------------------- policies
 
     def _role_policy(self, record: PlanResource) -> Policy:
-        return Policy(address=record.address, location=record.location, name=record.get("name"),
-                      arn=record.absent, statements=self._statements(record, ("policy",)))
+        return Policy(
+            address=record.address,
+            location=record.location,
+            name=record.get("name"),
+            arn=record.absent,
+            statements=self._statements(record, ("policy",)),
+        )
 
     def _customer_policy(self, record: PlanResource) -> Policy:
-        return Policy(address=record.address, location=record.location, name=record.computed("name"),
-                      arn=record.computed("arn"), statements=self._statements(record, ("policy",)))
+        return Policy(
+            address=record.address,
+            location=record.location,
+            name=record.computed("name"),
+            arn=record.computed("arn"),
+            statements=self._statements(record, ("policy",)),
+        )
 
     def _policies_by_arn(self, record: PlanResource, path: tuple) -> list[Policy]:
         """The policies a policy_arn / managed_policy_arns names."""
-        linked = self.index.link_many(record, path, lambda arn: self._policy_for_arn(arn, record), self.policies,
-                                      lambda text, is_address: _policy_not_in_plan(text, record, self.index.holder))
+        linked = self.index.link_many(
+            record,
+            path,
+            lambda arn: self._policy_for_arn(arn, record),
+            self.policies,
+            lambda text, is_address: _policy_not_in_plan(text, record, self.index.holder),
+        )
         if not linked.known:
             return [_unknown_policy(record, linked.reason)]
         return list(linked.value or ())
 
     def _policy_for_arn(self, arn: str, record: PlanResource) -> Policy | None:
         if _AWS_MANAGED.match(arn):
-            return Policy(address=arn, location=record.location, name=Value(arn.rsplit("/", 1)[-1], record.location),
-                          arn=Value(arn, record.location),
-                          statements=Value.unknown(f"AWS managed policy document not in {self.index.holder}",
-                                                   record.location),
-                          aws_managed=True)
+            return Policy(
+                address=arn,
+                location=record.location,
+                name=Value(arn.rsplit("/", 1)[-1], record.location),
+                arn=Value(arn, record.location),
+                statements=Value.unknown(f"AWS managed policy document not in {self.index.holder}", record.location),
+                aws_managed=True,
+            )
         return self._policy_by_arn.get(arn)
 
     def _statements(self, record: PlanResource, path: tuple) -> Value:
@@ -151,8 +201,9 @@ class Iam:
         if document.known:
             if document.value is None:
                 return Value((), record.location)
-            return Value(statements(parse_json(document.value, dotted(path)), record.address, record.location),
-                         record.location)
+            return Value(
+                statements(parse_json(document.value, dotted(path)), record.address, record.location), record.location
+            )
         resolved = self.index.resolve(record, dotted(path))
         if len(resolved.addresses) == 1 and resolved.addresses[0] in self._documents and not resolved.blockers:
             return self._document_statements(self._documents[resolved.addresses[0]])
@@ -166,8 +217,9 @@ class Iam:
         unknown until apply, its statement blocks."""
         rendered = document.computed("json")
         if rendered.is_set:
-            return Value(statements(parse_json(rendered.value, "json"), document.address, document.location),
-                         document.location)
+            return Value(
+                statements(parse_json(rendered.value, "json"), document.address, document.location), document.location
+            )
         merged = [document.get(name) for name in _MERGED_DOCUMENTS]  # their statements are in json only
         blocks = document.blocks("statement")
         if not blocks.known or any(not m.known or m.value not in (None, []) for m in merged):
@@ -188,12 +240,16 @@ def statements(document: Any, address: str, location) -> tuple[Statement, ...]:
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
         raise InputError("policy Statement is not a list of objects")
-    return tuple(Statement(
-        address=address, location=location,
-        effect=_known(s.get("Effect"), location),
-        actions=_actions(s.get("Action"), location, ()),
-        not_actions=_actions(s.get("NotAction"), location, None),
-    ) for s in raw)
+    return tuple(
+        Statement(
+            address=address,
+            location=location,
+            effect=_known(s.get("Effect"), location),
+            actions=_actions(s.get("Action"), location, ()),
+            not_actions=_actions(s.get("NotAction"), location, None),
+        )
+        for s in raw
+    )
 
 
 def partial_statements(document: Any, address: str, location) -> Value:
@@ -241,8 +297,9 @@ def _block_statement(document: PlanResource, i: int) -> Statement:
     not_actions = document.get("statement", i, "not_actions")
     if not_actions.known:
         not_actions = Value(tuple(not_actions.value) if not_actions.value else None, document.location)
-    return Statement(address=document.address, location=document.location, effect=effect,
-                     actions=actions, not_actions=not_actions)
+    return Statement(
+        address=document.address, location=document.location, effect=effect, actions=actions, not_actions=not_actions
+    )
 
 
 def _unknown_policy(record: PlanResource, reason: str) -> Policy:
@@ -253,14 +310,23 @@ def _unknown_policy(record: PlanResource, reason: str) -> Policy:
 def _policy_not_in_plan(text: str, record: PlanResource, holder: str) -> Policy:
     where = record.location
     is_arn = text.startswith("arn:")
-    return Policy(address=text, location=where,
-                  name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown(f"not in {holder}", where),
-                  arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in {holder}", where),
-                  statements=Value.unknown(f"policy {text} is not defined in {holder}", where))
+    return Policy(
+        address=text,
+        location=where,
+        name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown(f"not in {holder}", where),
+        arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in {holder}", where),
+        statements=Value.unknown(f"policy {text} is not defined in {holder}", where),
+    )
 
 
 def _with_reason(policy: Policy, why: str) -> Policy:
     """A policy that may apply to any role: its statements count as not known for every role."""
     unknown = Value.unknown(f"{policy.address}: {why}", policy.location)
-    return Policy(address=policy.address, location=policy.location, name=policy.name, arn=policy.arn,
-                  statements=unknown, aws_managed=policy.aws_managed)
+    return Policy(
+        address=policy.address,
+        location=policy.location,
+        name=policy.name,
+        arn=policy.arn,
+        statements=unknown,
+        aws_managed=policy.aws_managed,
+    )
