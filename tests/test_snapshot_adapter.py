@@ -371,7 +371,8 @@ def _per_region(inventory, kind="services"):
 
 
 def test_the_live_audit_layout_scans_cleanly(audit):
-    assert not [p for p in audit.problems if p.kind == "unreadable"]
+    # the only problems are the audit's two failed calls, which make the scan incomplete
+    assert [p.path for p in audit.problems if p.kind == "unreadable"] == ["ecs-guard-audit.json"] * 2
     assert len(audit.files) == 16
     assert "iam/get-account-authorization-details.json" in audit.files
     assert "eu-west-1/describe-services-0001.json" in audit.files
@@ -397,7 +398,7 @@ def test_audit_failures_make_the_values_of_their_region_not_known(audit):
         target_group.health_check_enabled.reason
         == "elasticloadbalancing:DescribeTargetGroups failed in us-east-1: AccessDenied"
     )
-    assert [(p.path, p.kind) for p in audit.problems] == [("ecs-guard-audit.json", "not-understood")] * 2
+    assert [(p.path, p.kind) for p in audit.problems] == [("ecs-guard-audit.json", "unreadable")] * 2
     assert "application-autoscaling:DescribeScalableTargets failed in us-east-1" in audit.problems[0].message
 
 

@@ -23,8 +23,9 @@ from ecs_guard.inputs.snapshot.records import Record, read_each
 from ecs_guard.inputs.snapshot.resources import Scaling, read_cluster, read_subnet, read_target_group
 from ecs_guard.inputs.snapshot.services import ServiceReader
 from ecs_guard.inputs.snapshot.shapes import Document
+from ecs_guard.inputs.snapshot.unread import unread_resources
 from ecs_guard.inputs.taskdef import read_task_definition
-from ecs_guard.model import Inventory
+from ecs_guard.model import Cluster, Inventory, Service, TaskDefinition
 
 
 def load_estate(documents: list[Document]) -> Inventory:
@@ -35,7 +36,7 @@ def load_estate(documents: list[Document]) -> Inventory:
 
     failures = []
     for found, reported in read_each(
-        records.get(shapes.AUDIT_MANIFEST, ()), lambda r: audit_failures(r.data, r.text.path), problems
+        records.get(shapes.AUDIT_MANIFEST, ()), lambda r: audit_failures(r.data, r.text.path, r.text.location), problems
     ):
         failures += found
         problems += reported
@@ -50,7 +51,9 @@ def load_estate(documents: list[Document]) -> Inventory:
             problems,
         )
     )
+    inventory.task_definitions += unread_resources(failures, TaskDefinition, inventory.task_definitions)
     inventory.clusters = _unique(read_each(records.get(shapes.CLUSTERS, ()), read_cluster, problems))
+    inventory.clusters += unread_resources(failures, Cluster, inventory.clusters)
     inventory.subnets = _unique(read_each(records.get(shapes.SUBNETS, ()), read_subnet, problems))
     inventory.target_groups = _unique(read_each(records.get(shapes.TARGET_GROUPS, ()), read_target_group, problems))
     scaling = Scaling(records, sources, problems)
@@ -61,6 +64,7 @@ def load_estate(documents: list[Document]) -> Inventory:
     )
     service_records = records.get(shapes.SERVICES, [])
     inventory.services = _unique(read_each(service_records, reader.service, problems))
+    inventory.services += unread_resources(failures, Service, inventory.services)
     inventory.task_sets = _unique(
         read_each(records.get(shapes.TASK_SETS, []) + _embedded_task_sets(service_records), reader.task_set, problems)
     )
