@@ -171,6 +171,7 @@ def _add(report: Report, rule: Rule, owner: Resource, results: list, container: 
                     rule.id,
                     owner.address,
                     owner.location,
+                    root=owner.root,
                 )
             )
         else:
