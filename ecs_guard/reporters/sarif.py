@@ -198,8 +198,12 @@ def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
                 _location(p.path, p.line),
             )
         )
-    for n in report.evaluation_notes:  # level note: GitHub's tool status page only flags warnings and errors
-        notes.append(_notification("evaluation-note", "note", f"{n.path}: {n.message}", _location(n.path, n.line)))
+    for remark in report.evaluation_notes:  # level note: GitHub's tool status page flags warnings and errors
+        notes.append(
+            _notification(
+                "evaluation-note", "note", f"{remark.path}: {remark.message}", _location(remark.path, remark.line)
+            )
+        )
     for notice in report.notices:
         notes.append(
             _notification(
