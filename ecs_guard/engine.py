@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from ecs_guard.inputs.problems import InputProblem
     from ecs_guard.suppress import Notice, Suppressed
 
+# The kind of InputProblem that is a note about evaluation (ecs_guard.inputs.problems
+# names it too; the core does not import the adapters' package).
+EVALUATION_NOTE = "evaluation-note"
+
 
 @dataclass
 class Report:
@@ -31,6 +35,11 @@ class Report:
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    # Notes about how the input was evaluated (InputProblem kind
+    # "evaluation-note": count not known, a pinned provider version): kept
+    # apart from `problems`, so they are never "not understood", never a
+    # SARIF warning and never part of the exit code (listed with --verbose).
+    evaluation_notes: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
@@ -91,7 +100,11 @@ def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, R
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
     report = Report(
-        rules=list(rules), files=list(inventory.files), problems=list(inventory.problems), inventory=inventory
+        rules=list(rules),
+        files=list(inventory.files),
+        problems=[p for p in inventory.problems if p.kind != EVALUATION_NOTE],
+        evaluation_notes=[p for p in inventory.problems if p.kind == EVALUATION_NOTE],
+        inventory=inventory,
     )
     subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:
@@ -162,6 +175,7 @@ def _add(report: Report, rule: Rule, owner: Resource, results: list, container: 
                     rule.id,
                     owner.address,
                     owner.location,
+                    root=owner.root,
                 )
             )
         else:

@@ -88,10 +88,17 @@ class Value(Generic[T]):
 
 @dataclass(slots=True)
 class Resource:
-    """Base of every model object: its logical name and where it is defined."""
+    """Base of every model object: its logical name and where it is defined.
+
+    ``root``: the Terraform root folder the resource was reached through,
+    when it is part of its identity (a module resource written outside that
+    root's folder; the address then starts with it, "envs/prod: module.app.
+    aws_ecs_service.this"); else "". See ecs_guard.inputs.terraform.root_identity.
+    """
 
     address: str
     location: Location
+    root: str = field(default="", kw_only=True)
 
     def finding(self, message: str, container: str | None = None, severity: Severity | None = None) -> Finding:
         return Finding(message, self.location, container, severity)

@@ -291,7 +291,7 @@ def test_a_bad_change_in_a_child_module_is_blocked_through_its_root(project):
     done = project.commit("privileged service module")
     text = output(done)
     assert done.returncode != 0, text
-    assert "modules/service/main.tf  module.web.aws_ecs_task_definition.this" in text
+    assert "modules/service/main.tf  envs/prod: module.web.aws_ecs_task_definition.this" in text
     assert "EG602" in text
     assert_readable(text)
 
@@ -303,4 +303,4 @@ def test_a_bad_value_passed_by_the_root_is_blocked(project):
     done = project.commit("latest")
     text = output(done)
     assert done.returncode != 0, text
-    assert "EG201" in text and "module.web.aws_ecs_task_definition.this" in text
+    assert "EG201" in text and "envs/prod: module.web.aws_ecs_task_definition.this" in text

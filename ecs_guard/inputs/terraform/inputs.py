@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.options import TerraformOptions
+from ecs_guard.inputs.terraform.root_identity import name_with_root
 from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
 from ecs_guard.location import display_path
 from ecs_guard.model import Inventory
@@ -123,7 +124,7 @@ class TerraformInputs:
         from ecs_guard.inputs.terraform.source.adapter import load_root_module
 
         try:
-            return load_root_module(self._evaluate(folder))
+            inventory = load_root_module(self._evaluate(folder))
         except Exception as error:  # one root must not stop the scan; the message may quote input
             return Inventory(
                 problems=[
@@ -132,6 +133,8 @@ class TerraformInputs:
                     )
                 ]
             )
+        name_with_root(inventory, folder)
+        return inventory
 
 
 def _add(inventory: Inventory, found: Inventory) -> None:

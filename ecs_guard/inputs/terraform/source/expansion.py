@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.inputs.problems import EVALUATION_NOTE, InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate, iterate
 from ecs_guard.inputs.terraform.hcl.render import render
@@ -73,7 +73,7 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
 def unknown_expansion_problem(reason: str, address: str, file: str, line: int) -> InputProblem:
     """What is said when count or for_each is not known: one stand-in instance
     is evaluated, without an instance key, for all of them."""
-    return InputProblem(file, f"{reason}: its instances are checked as one, {address}", line, "not-understood")
+    return InputProblem(file, f"{reason}: its instances are checked as one, {address}", line, EVALUATION_NOTE)
 
 
 def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):

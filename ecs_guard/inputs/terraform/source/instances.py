@@ -50,6 +50,7 @@ class Evaluation:
         # are only read once parsed): a module two roots call is parsed once.
         self.modules = modules if modules is not None else {}
         self.problems: list[InputProblem] = []
+        self.schema_problems: list[InputProblem] = []
         self._problem_keys: set = set()
         self._sources: dict[Path, ModuleSource] = {}
         self._in_progress: set = set()
@@ -62,6 +63,18 @@ class Evaluation:
         if key not in self._problem_keys:
             self._problem_keys.add(key)
             self.problems.append(problem)
+
+    def schema_problem(self, problem: InputProblem) -> None:
+        """An argument or block the carried provider schema does not have;
+        what it is reported as is decided once the whole configuration (and
+        with it the provider version it pins) has been read."""
+        if problem not in self.schema_problems:
+            self.schema_problems.append(problem)
+
+    @property
+    def module_sources(self) -> list[ModuleSource]:
+        """The module directories this root's configuration is made of."""
+        return list(self._sources.values())
 
     def module_source(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()

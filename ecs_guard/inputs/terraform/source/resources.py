@@ -127,6 +127,8 @@ class ResourceInstance:
                 self._add_policy_document(result, file, block.line)
         for problem in result.problems:
             group.module.evaluation.problem(problem)
+        for problem in result.schema_problems:
+            group.module.evaluation.schema_problem(problem)
         self._result = result
         return result
 

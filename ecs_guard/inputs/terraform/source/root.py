@@ -11,6 +11,7 @@ from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
 from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs, module_references
 from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
+from ecs_guard.inputs.terraform.source.provider_version import schema_problems
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.variables import load_var_files, var_file_paths
 from ecs_guard.location import display_path
@@ -54,6 +55,8 @@ def load_root(
     except HclLibraryError as error:
         result.problems.append(InputProblem(result.directory, str(error)))
         return result
+    for problem in schema_problems(evaluation.schema_problems, evaluation.module_sources):
+        evaluation.problem(problem)
     result.problems = sorted(evaluation.problems, key=lambda p: (p.path, p.line or 0))
     result.parse_seconds = dict(evaluation.parse_seconds)
     result.parse_cached = dict(evaluation.parse_cached)
