@@ -50,4 +50,4 @@ def _unknown(kind: type[R], arn: str, failure: AuditFailure) -> R:
     return kind(address=arn, location=where, **attributes)
 
 
-_OWN = frozenset({"address", "location"})
+_OWN = frozenset({"address", "location", "root"})  # identity, not facts
