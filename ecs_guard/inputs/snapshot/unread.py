@@ -12,7 +12,7 @@ evaluated either), instead of the resource vanishing from the report.
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.links import AuditFailure
@@ -46,7 +46,9 @@ def unread_resources(failures: list[AuditFailure], kind: type[R], present: list[
 def _unknown(kind: type[R], arn: str, failure: AuditFailure) -> R:
     assert failure.where is not None
     where = failure.where
-    attributes = {f.name: Value.unknown(failure.reason, where) for f in dataclasses.fields(kind) if f.name not in _OWN}
+    attributes: dict[str, Any] = {
+        f.name: Value.unknown(failure.reason, where) for f in dataclasses.fields(kind) if f.name not in _OWN
+    }
     return kind(address=arn, location=where, **attributes)
 
 
