@@ -45,7 +45,15 @@ __all__ = ["SKIPPED_DIRECTORIES", "load"]
 def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
     """Every input under `paths`, read and linked; problems are in ``.problems``.
     `options`: var files and a plan's source for Terraform (default: none)."""
+    from ecs_guard.inputs.terraform.hcl.cache import cache_session
+
     scan = Scan(options if options is not None else TerraformOptions())
+    with cache_session(scan.options.use_cache):
+        _load(paths, scan)
+    return scan.inventory
+
+
+def _load(paths: list[str], scan: Scan) -> None:
     for path in paths:
         scan.documents = []
         scan.walked_from = path if os.path.isdir(path) else None
@@ -56,4 +64,3 @@ def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory
         if scan.documents:
             scan.inventory.extend(load_estate(scan.documents))
     scan.terraform.load(scan.inventory)
-    return scan.inventory

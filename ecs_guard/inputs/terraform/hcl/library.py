@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ecs_guard.inputs.terraform.hcl.cache import user_cache_dir
+from ecs_guard.inputs.terraform.hcl.cache import usable_directory
 
 _MODULE = None
 
@@ -48,9 +48,9 @@ def hcl2_module():
                 "installed by checkov, which replaces it): install ecs-guard in its own virtual "
                 "environment, or reinstall python-hcl2>=8.1,<9"
             )
-        grammar_cache = user_cache_dir() / f"lark-hcl2-{_version(hcl2)}.bin"
-        grammar_cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        hcl2.parser.PARSER_FILE = grammar_cache
+        folder = usable_directory()  # None: no cache (--no-cache, or a folder we cannot write, said once)
+        if folder is not None:
+            hcl2.parser.PARSER_FILE = folder / f"lark-hcl2-{_version(hcl2)}.bin"
         _MODULE = hcl2
     return _MODULE
 
