@@ -45,7 +45,7 @@ __all__ = ["SKIPPED_DIRECTORIES", "load"]
 def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
     """Every input under `paths`, read and linked; problems are in ``.problems``.
     `options`: var files and a plan's source for Terraform (default: none)."""
-    from ecs_guard.inputs.terraform.hcl.cache import cache_session
+    from ecs_guard.inputs.cache_folder import cache_session
 
     scan = Scan(options if options is not None else TerraformOptions())
     with cache_session(scan.options.use_cache):
