@@ -103,7 +103,7 @@ def json_paths(node, prefix: tuple = ()):
 
 
 def test_values_of_the_wrong_type_never_make_an_internal_error(tmp_path):
-    rng = random.Random(20240610)  # deterministic: a failure names the case that reproduces it
+    rng = random.Random(1)  # deterministic (this seed makes main before issue 10 fail): a failure names its case
     sources = fuzz_sources()
     assert len(sources) > 20
     texts = {source: source.read_text() for source in sources}

@@ -57,6 +57,19 @@ class Evaluation:
         self.parse_seconds: dict[str, float] = {}
         self.parse_cached: dict[str, bool] = {}
         self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
+        self.sensitive: dict[str, None] = {}  # texts Terraform marks sensitive, masked in reports
+
+    def mark_sensitive(self, value: Val) -> None:
+        """Note the texts of a value marked sensitive (every string in it)."""
+        stack = [value]
+        while stack:
+            current = stack.pop()
+            if isinstance(current.value, str):
+                self.sensitive.setdefault(current.value)
+            elif isinstance(current.value, list):
+                stack.extend(current.value)
+            elif isinstance(current.value, dict):
+                stack.extend(current.value.values())
 
     def problem(self, problem: InputProblem) -> None:
         key = (problem.path, problem.line, problem.message)
@@ -180,6 +193,8 @@ class ModuleInstance:
             if declaration is None:
                 return self._undeclared(f'variable "{name}"', scope, node)
             self._variables[name] = self._variable_value(name, declaration)
+            if _declared_sensitive(declaration):
+                self.evaluation.mark_sensitive(self._variables[name])
         return self._variables[name]
 
     def _variable_value(self, name: str, declaration: Declaration) -> Val:
@@ -251,7 +266,10 @@ class ModuleInstance:
         attribute = declaration.block.body.attribute("value") if declaration else None
         if attribute is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        value = self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        if _declared_sensitive(declaration):
+            self.evaluation.mark_sensitive(value)
+        return value
 
     def _once(self, table: dict, name: str, what: str, expr, file: str, scope: Scope, node) -> Val:
         """Evaluate a named value of this instance once; a value that needs
@@ -354,6 +372,12 @@ def _local_references(expr) -> list[str]:
             name = reference[len("local.") :].split(".", 1)[0].split("[", 1)[0]
             names.append(name)
     return list(dict.fromkeys(names))
+
+
+def _declared_sensitive(declaration: Declaration) -> bool:
+    """`sensitive = true` in a variable or output block."""
+    attribute = declaration.block.body.attribute("sensitive")
+    return attribute is not None and isinstance(attribute.expr, Literal) and attribute.expr.value is True
 
 
 def _nullable(declaration: Declaration) -> bool:
