@@ -138,9 +138,9 @@ def _add_document(path: str, display: str, found: JsonFile, scan: Scan) -> None:
     text = JsonText(display, found.text)
     wrong = wrong_type(found.data)
     if wrong is not None:  # read no further: a wrong type deep in the model fails far from here
-        path, expected, got = wrong
+        field_path, expected, got = wrong
         scan.problems.append(
-            InputProblem(display, f"{dotted(path)}: expected {expected}, found {got}", _line_of(text, path))
+            InputProblem(display, f"{dotted(field_path)}: expected {expected}, found {got}", _line_of(text, field_path))
         )
         return
     scan.documents.append(Document(text, found.data, found.shape))
