@@ -297,6 +297,8 @@ class Inventory:
     subnets: list[Subnet] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # inputs that were scanned
     problems: list[InputProblem] = field(default_factory=list)
+    # Texts Terraform marks sensitive (sensitive(), sensitive = true): masked in every report (ecs_guard.sensitive)
+    sensitive: list[str] = field(default_factory=list)
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

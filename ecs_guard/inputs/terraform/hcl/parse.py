@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecs_guard.inputs.terraform.hcl.cache import ContentCache
+from ecs_guard.inputs.terraform.hcl.cache import ContentCache, EntryKey
 from ecs_guard.inputs.terraform.hcl.library import hcl2_module, hcl2_version
+from ecs_guard.inputs.terraform.hcl.nesting import MAX_NESTING, too_deep_line
 from ecs_guard.inputs.terraform.hcl.syntax import (
     Attribute,
     Binary,
@@ -77,7 +78,7 @@ def parse_cache() -> ContentCache:
     return ContentCache("parsed")
 
 
-def parse_cache_key(kind: str, text: str) -> str:
+def parse_cache_key(kind: str, text: str) -> EntryKey:
     """The parse cache's key for `text` ("hcl": a file, "template": a templatefile() template)."""
     return parse_cache().key(CACHE_FORMAT, hcl2_version(), kind, text)
 
@@ -127,6 +128,9 @@ def _cached(kind: str, text: str, build, expected, use_cache: bool):
 
 
 def parse_hcl(text: str) -> Body:
+    too_deep = too_deep_line(text)  # refused before the parser spends seconds on it
+    if too_deep is not None:
+        raise HclSyntaxError(f"nested more than {MAX_NESTING} levels deep: not parsed", too_deep)
     hcl2 = hcl2_module()
     try:
         tree = hcl2.parses(text, discard_comments=True)
@@ -237,7 +241,8 @@ class _Converter:
         return self.expression(rule.expression)
 
     def _IntLitRule(self, rule):
-        return Literal(self.line(rule), int(str(rule.token.value)))
+        digits = str(rule.token.value)  # past ~300 digits a float (inf), as int() refuses 4,300
+        return Literal(self.line(rule), int(digits) if len(digits) <= 300 else _number(float(digits)))
 
     def _FloatLitRule(self, rule):
         return Literal(self.line(rule), _number(float(str(rule.token.value))))

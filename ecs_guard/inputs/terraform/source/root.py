@@ -30,6 +30,7 @@ class HclRoot:
     # configuration lists them (configuration.py): for build/links.py.
     calls: Calls = field(default_factory=dict)
     outputs: Outputs = field(default_factory=dict)
+    sensitive: list[str] = field(default_factory=list)  # texts marked sensitive (ecs_guard.sensitive)
 
     def resource(self, address: str) -> HclResource | None:
         return next((r for r in self.resources if r.address == address), None)
@@ -61,5 +62,6 @@ def load_root(
     result.parse_seconds = dict(evaluation.parse_seconds)
     result.parse_cached = dict(evaluation.parse_cached)
     result.read_files = list(evaluation.read_files)
+    result.sensitive = list(evaluation.sensitive)
     result.files = list(evaluation.parse_seconds) + read + [f for f in result.read_files if f not in read]
     return result

@@ -83,7 +83,18 @@ def _tobool(args, node, scope):
     return typeconv.to_bool(args[0])
 
 
-@structural("sensitive", "nonsensitive")
+@structural("sensitive")
+def _sensitive(args, node, scope):
+    """The value, its texts noted so that no report prints them (ecs_guard.sensitive)."""
+    if len(args) != 1:
+        raise FunctionError("takes one argument")
+    evaluation = getattr(scope.context, "evaluation", None)
+    if evaluation is not None:
+        evaluation.mark_sensitive(args[0])
+    return args[0]
+
+
+@structural("nonsensitive")
 def _identity(args, node, scope):
     return args[0]
 
