@@ -133,6 +133,8 @@ class Links:
         if depth > _MAX_DEPTH:
             return Resolved((), references)
         for reference in references:
+            if reference.startswith("module.") and _has_longer(reference, references):
+                continue  # Terraform lists each prefix of module.m.out.attr too; the longest one says it all
             steps = _steps(reference)
             head = steps[0][0] if steps else ""
             if head in _META:
@@ -242,6 +244,11 @@ def is_list_attribute(resource_type: str, mode: str, rest: list[tuple[str, str |
     if kind is not None:
         return isinstance(kind, list) and kind[0] in ("list", "set", "tuple")
     return rest[0][0] in _LIST_ATTRIBUTE_NAMES
+
+
+def _has_longer(reference: str, references: tuple) -> bool:
+    """Whether another reference continues this one (module.m -> module.m.out)."""
+    return any(other.startswith((reference + ".", reference + "[")) for other in references if other != reference)
 
 
 def _parse_key(raw: str | None):
