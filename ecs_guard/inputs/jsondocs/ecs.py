@@ -49,7 +49,7 @@ def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -
     """A value of the document: not known where it is an Unknown marker."""
     written = literal is None or literal(path)
     if found.__class__ is Unknown:
-        return Value(None, where, known=False, reason=found.reason, literal=written)
+        return Value(None, where, known=False, reason=found.reason, literal=written, tail=found.tail)
     return Value(found, where, literal=written)
 
 

@@ -168,12 +168,26 @@ class Val:
     def to_python(self) -> Any:
         """Plain data; unknown parts become Unknown markers."""
         if not self.known:
-            return Unknown(self.reason)
+            return Unknown(self.reason, self.known_tail())
         if isinstance(self.value, list):
             return [item.to_python() for item in self.value]
         if isinstance(self.value, dict):
             return {key: item.to_python() for key, item in self.value.items()}
         return self.value
+
+    def known_tail(self) -> str | None:
+        """The known end of a template string that is not known as a whole:
+        the text of its pieces after the last one not known (":latest" of
+        "${aws_ecr_repository.app.repository_url}:latest"); None when the
+        string ends with a part that is not known, or is not a template."""
+        if self.known or not self.pieces:
+            return None
+        tail: list[str] = []
+        for text, _literal, known, _reason, _line in reversed(self.pieces):
+            if not known:
+                break
+            tail.append(text)
+        return "".join(reversed(tail)) or None
 
     def __repr__(self) -> str:
         if not self.known:
