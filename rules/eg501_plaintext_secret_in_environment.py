@@ -105,8 +105,8 @@ def plaintext_secret_in_environment(c: Container):
         text = "" if value.value is None else str(value.value)
         name = str(env.name.value or "") if env.name.known else ""  # unknown: judged by the value alone
         reason = secret_reason(name, text)
-        if reason:
-            yield env.name.finding(
+        if reason:  # located at the value: where it is written, when it came through a variable
+            yield value.finding(
                 f"environment variable '{name or '?'}' holds a literal secret ({reason}): value {redact(text)}"
             )
         elif not env.name.known:

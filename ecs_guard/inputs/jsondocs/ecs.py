@@ -137,12 +137,18 @@ def _environment(
         value = entry.get("value")
         if value is not None and value.__class__ is not Unknown:
             value = str(value)
+        value_path = (*path, "environment", index, "value")
+        value_where = where
+        if literal is not None:  # Terraform source: a value passed through a variable is located where written
+            written = locate(value_path)
+            if written.related:
+                value_where = written
         result.append(
             EnvVar(
                 address=address,
                 location=where,
                 name=_read(entry.get("name"), where, (*path, "environment", index, "name"), literal),
-                value=_read(value, where, (*path, "environment", index, "value"), literal),
+                value=_read(value, value_where, value_path, literal),
             )
         )
     return Value(tuple(result), locate((*path, "environment")))

@@ -25,6 +25,10 @@ A Val is a primitive (str, int, float, bool, None = null), a list of Vals
   string find which leaves are references and on which template line each
   part was written.
 - ``error``: not known because Terraform would reject the expression.
+- ``written``: (file, line) where a literal that reached its use through
+  ``var.``, ``local.`` or a module argument was written (the .tfvars line,
+  the variable's default, the module call's argument); ``file``/``line``
+  are then where it is used. RULES.md "Where a finding points".
 - ``origin``: (file, line) where the string's text starts (file(), a
   heredoc, a template), so a JSON document in it gets exact lines.
 """
@@ -51,6 +55,7 @@ class Val:
         "reason",
         "sources",
         "value",
+        "written",
     )
 
     def __init__(
@@ -68,6 +73,7 @@ class Val:
         pieces: tuple | None = None,
         origin: tuple | None = None,
         error: bool = False,
+        written: tuple | None = None,
     ):
         self.value = value
         self.known = known
@@ -81,6 +87,7 @@ class Val:
         self.pieces = pieces
         self.origin = origin
         self.error = error
+        self.written = written
 
     # ------------------------------------------------------------- constructors
 
