@@ -25,7 +25,7 @@ from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step, evaluate
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_template_text
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.syntax import Literal
-from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
+from ecs_guard.inputs.terraform.hcl.values import Val
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
 from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
 from ecs_guard.inputs.terraform.source.resource import HclResource
