@@ -74,6 +74,7 @@ def test_findings_carry_rule_resource_container_file_and_line():
         "line": 7,
         "end_line": None,
         "docs_url": "https://github.com/ORG/ecs-guard/blob/main/docs/rules/EG602.md",
+        "related": [],
     }
     flagged = next(f for f in doc["findings"] if f["rule_id"] == "EG991")
     assert flagged["container"] is None and flagged["line"] == 2

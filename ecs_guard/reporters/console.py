@@ -136,6 +136,8 @@ def _finding_lines(report: Report) -> list[Line]:
             if f.container and f"'{f.container}'" not in f.message:  # most messages name it already
                 line.append((f"  (container {f.container})", "dim"))
             lines.append(line)
+            for used in f.location.related:  # the value is written here, used there
+                lines.append([(f"  {'':>{width}}  ", ""), (f"used at {used.path}:{start_line(used)}", "dim")])
         lines.append([])
     return lines
 

@@ -82,6 +82,8 @@ def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:
         "end_line": end_line if end_line and end_line >= line else None,
         "fingerprint": prints[id(f)],
         "docs_url": rule_docs_url(f.rule_id),
+        # where the value is used, when the finding is located where it was written
+        "related": [{"file": r.path, "line": start_line(r)} for r in f.location.related],
     }
 
 

@@ -83,6 +83,7 @@ class JsonLocation(Location):
 
     __slots__ = ("_locator", "_relative")
     end_line = None  # a JSON value is reported at one line
+    related = ()  # a JSON value is used where it is written
 
     def __init__(self, locator: Locator, relative: JsonPath):
         self._locator = locator

@@ -68,11 +68,28 @@ class _Parser:
         literal = self.source.literal if self.source.pieces is None else True
         for span_start, span_end, span_literal, known, reason in self.spans:
             if not known and span_start >= start and span_start <= end:
-                return Val.unknown(reason, self.file, self.line(start), self.source.sources)
+                unknown = Val.unknown(reason, self.file, self.line(start), self.source.sources)
+                tail = self.known_tail(start, end) if isinstance(value, str) else None
+                if tail:  # "${repo}:latest" in a heredoc: keep the known end of the string
+                    unknown.pieces = (("", False, False, reason, unknown.line), (tail, True, True, "", unknown.line))
+                return unknown
             if span_start < end and span_end > start and not span_literal:
                 literal = False
         sources = () if literal else self.source.sources
         return Val(value, self.file, self.line(start), literal=literal, sources=sources)
+
+    def known_tail(self, start: int, end: int) -> str | None:
+        """The text of the JSON string token text[start:end] after its last
+        part that is not known; None when it has escapes (it would need
+        decoding) or ends with an unknown part."""
+        last = max(
+            (s_end for s_start, s_end, _lit, known, _r in self.spans if not known and start <= s_start <= end),
+            default=None,
+        )
+        if last is None or end - 1 <= last:
+            return None
+        raw = self.text[last : end - 1]  # up to the closing quote
+        return None if "\\" in raw else raw
 
     def value(self, i: int) -> tuple[Val, int]:
         text = self.text
