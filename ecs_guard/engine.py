@@ -32,6 +32,7 @@ class Report:
     problems: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files the walk left out
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
     # ecs_guard.baseline): shown as such, never counted toward the exit code.
     suppressed: list[Suppressed] = field(default_factory=list)
@@ -89,7 +90,11 @@ def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, R
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
     report = Report(
-        rules=list(rules), files=list(inventory.files), problems=list(inventory.problems), inventory=inventory
+        rules=list(rules),
+        files=list(inventory.files),
+        problems=list(inventory.problems),
+        skipped=list(inventory.skipped),
+        inventory=inventory,
     )
     subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:

@@ -290,6 +290,7 @@ class Inventory:
     subnets: list[Subnet] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # inputs that were scanned
     problems: list[InputProblem] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files a walk left out
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

@@ -13,14 +13,20 @@ from ecs_guard.rule import Rule, select_rules
 
 if TYPE_CHECKING:
     from ecs_guard.config import Config
+    from ecs_guard.inputs.exclude import Exclusions
     from ecs_guard.inputs.terraform.options import TerraformOptions
 
 
-def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOptions | None = None) -> Report:
-    """`options`: var files and a plan's source for Terraform inputs."""
+def scan(
+    paths: list[str],
+    rules: list[Rule] | None = None,
+    options: TerraformOptions | None = None,
+    exclusions: Exclusions | None = None,
+) -> Report:
+    """`options`: var files and a plan's source for Terraform inputs; `exclusions`: what walks leave out."""
     from ecs_guard.inputs import load  # adapters import their parsers lazily
 
-    inventory = load(paths, options)
+    inventory = load(paths, options, exclusions)
     return run(inventory, rules if rules is not None else select_rules())
 
 
@@ -30,7 +36,7 @@ def configured_scan(paths: list[str], config: Config, options: TerraformOptions 
     from ecs_guard.suppress import apply_suppressions
 
     with collector_paused():
-        report = scan(paths, config.rules(), options)
+        report = scan(paths, config.rules(), options, config.exclusions())
     config.apply_severities(report)
     apply_suppressions(report, config)
     return report

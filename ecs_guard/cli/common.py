@@ -48,6 +48,15 @@ def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="*", default=["."], metavar="PATH", help="files or folders to scan (default: the current folder)"
     )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not scan folders or files matching GLOB (a name at any depth, or a path with '/' relative "
+        "to the current folder); repeatable; replaces the config's exclude. Always skipped: "
+        ".git, .terraform, .terragrunt-cache, node_modules, .venv, venv, site-packages, __pycache__",
+    )
 
 
 def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
@@ -152,7 +161,13 @@ def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config
         config = load_config(args.config)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    return config.with_flags(select=select, ignore=ignore, baseline=baseline, fail_on=getattr(args, "fail_on", None))
+    return config.with_flags(
+        select=select,
+        ignore=ignore,
+        baseline=baseline,
+        fail_on=getattr(args, "fail_on", None),
+        exclude=getattr(args, "exclude", None),
+    )
 
 
 def rule_codes(values: list[str]) -> list[str]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import os
 
 from ecs_guard.inputs.adapters import Scan, adapter_for, walk_claims
+from ecs_guard.inputs.exclude import Exclusions
 from ecs_guard.inputs.snapshot.estate import load_estate
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.walk import SKIPPED_DIRECTORIES, candidates
@@ -42,14 +43,17 @@ from ecs_guard.model import Inventory
 __all__ = ["SKIPPED_DIRECTORIES", "load"]
 
 
-def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
-    """Every input under `paths`, read and linked; problems are in ``.problems``.
-    `options`: var files and a plan's source for Terraform (default: none)."""
+def load(paths: list[str], options: TerraformOptions | None = None, exclusions: Exclusions | None = None) -> Inventory:
+    """Every input under `paths`, read and linked; problems are in ``.problems``,
+    the folders and files left out in ``.skipped``. `options`: var files and a
+    plan's source for Terraform (default: none); `exclusions`: what walks skip
+    besides SKIPPED_DIRECTORIES."""
     scan = Scan(options if options is not None else TerraformOptions())
     for path in paths:
         scan.documents = []
         scan.walked_from = path if os.path.isdir(path) else None
-        for file_path, display, named in candidates(path, walk_claims, scan.problems):
+        found = candidates(path, walk_claims, scan.problems, exclusions, scan.inventory.skipped)
+        for file_path, display, named in found:
             adapter = adapter_for(os.path.basename(file_path), named)
             if adapter is not None:
                 adapter.load(file_path, display, named, scan)

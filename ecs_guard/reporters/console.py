@@ -107,6 +107,9 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines.append([])
     if verbose and report.notices:
         lines += [[("Notices:", "bold yellow")]] + [[(f"  {n.message}", "")] for n in report.notices] + [[]]
+    if verbose and report.skipped:
+        lines += [[("Skipped (not scanned: default folders and --exclude/exclude):", "bold")]]
+        lines += [[(f"  {path}", "")] for path in report.skipped] + [[]]
     lines.append(_summary(report, verbose, len(not_understood)))
     return lines
 
@@ -163,7 +166,9 @@ def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
         listed.append((f"; {len(report.suppressed)} suppressed", ""))
     if report.notices:
         listed.append((f"; {_count(len(report.notices), 'notice')}", "yellow"))
-    if not verbose and (report.not_evaluated or report.suppressed or report.notices):
+    if report.skipped:
+        listed.append((f"; {len(report.skipped)} skipped", ""))
+    if not verbose and (report.not_evaluated or report.suppressed or report.notices or report.skipped):
         listed[-1] = (listed[-1][0] + " (--verbose lists them)", listed[-1][1])
     line += listed
     if report.baselined:
