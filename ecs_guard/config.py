@@ -108,11 +108,12 @@ class Config:
             exclude_base=os.getcwd() if exclude else self.exclude_base,
         )
 
-    def exclusions(self):
-        """What walks leave out besides the default folders (ecs_guard.inputs.exclude)."""
+    def exclusions(self, written: tuple[str, ...] = ()):
+        """What walks leave out besides the default folders (ecs_guard.inputs.exclude);
+        `written`: the report files of this run."""
         from ecs_guard.inputs.exclude import Exclude, Exclusions
 
-        return Exclusions(Exclude(glob, self.exclude_base) for glob in self.exclude)
+        return Exclusions((Exclude(glob, self.exclude_base) for glob in self.exclude), written)
 
     def fail_on_severity(self, default: str) -> Severity | None:
         """The --fail-on threshold; None never fails on findings."""

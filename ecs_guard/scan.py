@@ -30,13 +30,16 @@ def scan(
     return run(inventory, rules if rules is not None else select_rules())
 
 
-def configured_scan(paths: list[str], config: Config, options: TerraformOptions | None = None) -> Report:
+def configured_scan(
+    paths: list[str], config: Config, options: TerraformOptions | None = None, written: tuple[str, ...] = ()
+) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
-    Used by `scan`, `baseline` and `audit`, so all three report alike."""
+    Used by `scan`, `baseline` and `audit`, so all three report alike. `written`:
+    the files this run writes its reports to, which a walk must not read back."""
     from ecs_guard.suppress import apply_suppressions
 
     with collector_paused():
-        report = scan(paths, config.rules(), options, config.exclusions())
+        report = scan(paths, config.rules(), options, config.exclusions(written))
     config.apply_severities(report)
     apply_suppressions(report, config)
     return report

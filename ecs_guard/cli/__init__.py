@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ecs_guard import __version__
 from ecs_guard.cli import audit, baseline, common, rules, scan
 from ecs_guard.cli.common import EXIT_OK, EXIT_USAGE, UsageError, silence_stdout
+from ecs_guard.reporters.terminal import set_color
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        set_color(getattr(args, "color", None))
         return args.run(args)
     except UsageError as error:
         return _fail(str(error), EXIT_USAGE)
@@ -82,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # a bug in ecs-guard: still one line, no traceback
         return _fail(f"internal error: {type(error).__name__}: {error}", EXIT_USAGE)
+    finally:
+        set_color(None)  # --color is this call's: main() called again from Python starts afresh
 
 
 def entry() -> None:

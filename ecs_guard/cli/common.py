@@ -85,8 +85,20 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """The report's options, shared by `scan` and `audit`."""
-    parser.add_argument("--format", choices=list(FORMATS), default="console", help="output format (default: console)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help=f"report format: {', '.join(FORMATS)} (default: console); repeatable, each with its own "
+        "FILE, e.g. --format sarif:results.sarif --format console",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report of the --format without a FILE to FILE instead of standard output",
+    )
+    add_color_argument(parser)
     parser.add_argument(
         "--fail-on",
         metavar="SEVERITY",
@@ -102,6 +114,15 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         help="list not-evaluated checks with their reasons, inputs not understood, suppressed findings and notices",
     )
     add_rule_arguments(parser)
+
+
+def add_color_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        help="style the output: auto (on a terminal; the default), always or never; "
+        "FORCE_COLOR and NO_COLOR are honoured when this is not given",
+    )
 
 
 def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:

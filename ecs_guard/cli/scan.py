@@ -12,7 +12,6 @@ from ecs_guard.cli.common import (
     add_terraform_arguments,
     exit_code,
     keep_until_exit,
-    output_stream,
     read_known_findings,
     scan_config,
     terraform_options,
@@ -38,20 +37,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecs_guard.reporters import renderer
+    from ecs_guard.cli.outputs import opened, render_all, report_outputs
     from ecs_guard.scan import collector_paused, configured_scan
 
     config = scan_config(args, baseline=args.baseline)
     options = terraform_options(args)
     known = read_known_findings(config.baseline) if config.baseline else None
-    render = renderer(args.format)
-    with output_stream(args.output) as stream, collector_paused():  # rendering too: the same objects
-        report = configured_scan(scan_paths(args), config, options=options)
+    outputs = report_outputs(args.format, args.output)
+    with opened(outputs) as streams, collector_paused():  # rendering too: the same objects
+        written = tuple(o.path for o in outputs if o.path and not o.to_stdout)
+        report = configured_scan(scan_paths(args), config, options=options, written=written)
         if known is not None:
             from ecs_guard.baseline import apply_baseline
 
             apply_baseline(report, known, config.baseline)
-        render(report, stream, verbose=args.verbose)
+        render_all(report, streams, verbose=args.verbose)
         keep_until_exit(report)
     return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
 

@@ -12,6 +12,7 @@ folders only. An excluded folder is not entered at all.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -26,11 +27,13 @@ class Exclude:
 
 
 class Exclusions:
-    """The exclusions of one scan; ``excludes(path, name, folder)`` for each walked entry."""
+    """The exclusions of one scan; ``excludes(path, name, folder)`` for each walked entry.
+    `written`: the files this run writes (its reports), never read as inputs."""
 
-    def __init__(self, excludes: Iterable[Exclude] = ()):
-        self._by_name = []  # (pattern, folders only)
-        self._by_path = []  # (pattern, folders only, base)
+    def __init__(self, excludes: Iterable[Exclude] = (), written: Iterable[str] = ()):
+        self._written = {os.path.abspath(path) for path in written}
+        self._by_name: list[tuple[re.Pattern, bool]] = []  # (pattern, folders only)
+        self._by_path: list[tuple[re.Pattern, bool, str]] = []  # (pattern, folders only, base)
         for exclude in excludes:
             glob = exclude.glob.strip()
             folders_only = glob.endswith("/")
@@ -43,9 +46,11 @@ class Exclusions:
                 self._by_name.append((path_glob(glob), folders_only))
 
     def __bool__(self) -> bool:
-        return bool(self._by_name or self._by_path)
+        return bool(self._by_name or self._by_path or self._written)
 
     def excludes(self, path: str, name: str, *, folder: bool) -> bool:
+        if self._written and not folder and os.path.abspath(path) in self._written:
+            return True
         for pattern, folders_only in self._by_name:
             if (folder or not folders_only) and pattern.match(name):
                 return True

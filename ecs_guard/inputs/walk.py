@@ -39,6 +39,10 @@ SKIPPED_BY_DEFAULT = {
     "__pycache__": "Python bytecode",
 }
 SKIPPED_DIRECTORIES = frozenset(SKIPPED_BY_DEFAULT)
+# Skipped without being counted: a repository's own .git is in every scan of
+# its root and never holds an input, so counting it would only teach people
+# to ignore the count. Every other skipped folder may hide code, so it is counted.
+UNCOUNTED = frozenset({".git"})
 
 
 def candidates(
@@ -90,7 +94,8 @@ def _walk(directory: str, display: str, walk: _Walk) -> Iterator[tuple[str, str]
     for entry in entries:
         if _is_dir(entry):
             if entry.name in SKIPPED_DIRECTORIES or walk.exclusions.excludes(entry.path, entry.name, folder=True):
-                walk.skipped.append(prefix + entry.name + "/")
+                if entry.name not in UNCOUNTED:
+                    walk.skipped.append(prefix + entry.name + "/")
             else:
                 yield from _walk(entry.path, prefix + entry.name, walk)
         elif claims(entry.name) and (_is_file(entry) or entry.is_symlink()):
