@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from ecs_guard.config import FAIL_ON_NONE
+from ecs_guard.location import display_path
 from ecs_guard.reporters import FORMATS
 from ecs_guard.results import Severity
 
@@ -79,7 +80,8 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
         "--config",
         metavar="FILE",
         help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
-        "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)",
+        "pyproject.toml with [tool.ecs-guard], from the scanned folder up to its git root; "
+        "--verbose names the file used)",
     )
 
 
@@ -173,15 +175,23 @@ def read_known_findings(path: str):
         raise UsageError(str(error)) from None
 
 
-def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config:
-    """The config file's settings with the command line's flags on top (a flag replaces the key)."""
+def scan_config(args: argparse.Namespace, baseline: str | None = None, paths: list[str] | None = None) -> Config:
+    """The config file's settings with the command line's flags on top (a flag replaces the key).
+    Without --config, the file is looked for from the scanned `paths` (their common folder)
+    up to the git root, not from the working directory: `cd /tmp && ecs-guard scan REPO/infra`
+    uses REPO's config. --verbose says which file applied."""
     from ecs_guard.config import ConfigError, load_config
 
     select, ignore = rule_codes(args.select), rule_codes(args.ignore)
+    start = config_start(paths or [])
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, start=start)
     except ConfigError as error:
         raise UsageError(str(error)) from None
+    if getattr(args, "verbose", False):
+        where = display_path(start) if start is not None else "the current folder"
+        found = f"config: {config.file}" if config.file else f"config: none found from {where} up to the git root"
+        print(f"ecs-guard: {found}", file=sys.stderr)
     return config.with_flags(
         select=select,
         ignore=ignore,
@@ -189,6 +199,22 @@ def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config
         fail_on=getattr(args, "fail_on", None),
         exclude=getattr(args, "exclude", None),
     )
+
+
+def config_start(paths: list[str]) -> str | None:
+    """Where the config file is looked for: the folder the scanned paths have in common
+    (a file's own folder); None (the working directory) when only standard input is scanned."""
+    folders = [
+        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)))
+        for path in paths
+        if path != "-"
+    ]
+    if not folders:
+        return None
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives on Windows
+        return folders[0]
 
 
 def rule_codes(values: list[str]) -> list[str]:

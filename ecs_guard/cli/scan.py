@@ -40,17 +40,21 @@ def run(args: argparse.Namespace) -> int:
     from ecs_guard.cli.outputs import opened, render_all, report_outputs
     from ecs_guard.scan import collector_paused, configured_scan
 
-    config = scan_config(args, baseline=args.baseline)
+    paths = scan_paths(args)
+    config = scan_config(args, baseline=args.baseline, paths=paths)
     options = terraform_options(args)
     known = read_known_findings(config.baseline) if config.baseline else None
     outputs = report_outputs(args.format, args.output)
     with opened(outputs) as streams, collector_paused():  # rendering too: the same objects
         written = tuple(o.path for o in outputs if o.path and not o.to_stdout)
-        report = configured_scan(scan_paths(args), config, options=options, written=written)
+        report = configured_scan(paths, config, options=options, written=written)
         if known is not None:
-            from ecs_guard.baseline import apply_baseline
+            from ecs_guard.baseline import apply_baseline, unmatched_warning
 
             apply_baseline(report, known, config.baseline)
+            warning = unmatched_warning(report, known, config.baseline)
+            if warning:
+                print(f"ecs-guard: warning: {warning}", file=sys.stderr)
         render_all(report, streams, verbose=args.verbose)
         keep_until_exit(report)
     return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
