@@ -39,6 +39,7 @@ def test_the_config_is_found_from_the_scanned_path_not_the_working_directory(rep
     code, report, _ = _scan_json(capsys, str(repo / "infra"))
     assert [r["id"] for r in report["rules"]] == ["EG602"]
     assert {f["rule_id"] for f in report["findings"]} == {"EG602"}
+    assert code == 1
 
 
 def test_verbose_names_the_config_file_that_applied(repo, capsys):
