@@ -15,6 +15,7 @@ to standard error as well (``ecs-guard: 12 findings (...)``).
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ def report_outputs(formats: list[str] | None, output: str | None) -> list[Report
         outputs = [ReportOutput(o.format, output) if o is unnamed[0] else o for o in outputs]
     if sum(o.to_stdout for o in outputs) > 1:
         raise UsageError("only one report can go to standard output: give the others a file (--format FORMAT:FILE)")
-    files = [o.path for o in outputs if not o.to_stdout]
+    files = [os.path.abspath(o.path) for o in outputs if o.path and not o.to_stdout and o.path != os.devnull]
     if len(set(files)) < len(files):
         raise UsageError("two reports to the same file")
     return outputs
