@@ -190,8 +190,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     def get(key: str) -> Value:
         return attribute(td, key, locate, (), owner)
 
-    platform = td.get("runtimePlatform")
-    platform = platform if isinstance(platform, dict) else {}
+    platform = td.get("runtimePlatform") if isinstance(td.get("runtimePlatform"), dict) else {}
     os_family = attribute(platform, "operatingSystemFamily", locate, ("runtimePlatform",), owner)
     compat = td.get("requiresCompatibilities") or []
     execution_ref, execution_role = resolve_role(td.get("executionRoleArn"), get("executionRoleArn").location)

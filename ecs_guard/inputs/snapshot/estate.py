@@ -86,7 +86,7 @@ def _records(documents: list[Document]) -> dict[shapes.Shape, list[Record]]:
 
 def _embedded_task_sets(service_records: list[Record]) -> list[Record]:
     """describe-services prints the task sets of EXTERNAL-deployment services too."""
-    found: list[Record] = []
+    found = []
     for record in service_records:
         task_sets = record.data.get("taskSets")
         if isinstance(task_sets, list):

@@ -69,7 +69,6 @@ class Roles:
             self.roles.append(role)
             self._by_arn[role.address] = role
             if role.name.is_set:
-                assert role.name.value is not None  # is_set
                 self._by_name.setdefault(role.name.value, role)
 
     # ------------------------------------------------------------ roles
@@ -104,7 +103,7 @@ class Roles:
         owner = locate(("Role", "Arn"))
         name = attribute(d, "RoleName", locate, ("Role",), owner)
         inline = []
-        for policy_record in self.role_policies.get(name.value, ()) if name.value is not None else ():
+        for policy_record in self.role_policies.get(name.value, ()):
             policy_locate = policy_record.locator(arn)
             inline.append(_inline_policy(policy_record.data, policy_locate, (), arn))
         reason = (

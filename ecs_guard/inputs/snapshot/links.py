@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from ecs_guard.inputs.detect import TASKDEF
 from ecs_guard.inputs.problems import InputError, InputProblem
@@ -102,7 +102,7 @@ def audit_failures(manifest: dict, path: str) -> tuple[list[AuditFailure], list[
                 )
             )
             continue
-        failure = AuditFailure(*cast("list[str]", fields))  # all text, checked above
+        failure = AuditFailure(*fields)
         failures.append(failure)
         problems.append(
             InputProblem(path, f"the live audit could not read everything: {failure.reason}", kind="not-understood")

@@ -12,9 +12,10 @@ unknown, so the rest of a half-known document can still be checked.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from json.decoder import scanstring
 
+from ecs_guard.inputs.jsondocs.lines import newline_offsets
 from ecs_guard.inputs.terraform.hcl.values import Val, number
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -54,19 +55,29 @@ class _Parser:
                 self.spans.append((offset, offset + len(piece_text), literal, known, reason))
             self.piece_starts.append((offset, line))
             offset += len(piece_text)
+        # Spans follow one another, so their starts and ends are both sorted: a
+        # leaf looks only at the spans around it (all of them per leaf was
+        # quadratic in a template with many interpolations).
+        self.span_starts = [span[0] for span in self.spans]
+        self.span_ends = [span[1] for span in self.spans]
+        self.newlines = newline_offsets(text) if self.track_lines else None
 
     def line(self, offset: int) -> int:
-        if not self.track_lines:
+        """The line of `offset`: newlines are found by binary search, since
+        counting them from the start for every value was quadratic."""
+        if self.newlines is None:
             return self.first_line
+        before = bisect_left(self.newlines, offset)  # newlines before `offset`
         if self.piece_starts:
             index = bisect_right(self.piece_starts, (offset, float("inf"))) - 1
             start, line = self.piece_starts[max(index, 0)]
-            return line + self.text.count("\n", start, offset)
-        return self.first_line + self.text.count("\n", 0, offset)
+            return line + before - bisect_left(self.newlines, start)
+        return self.first_line + before
 
     def leaf(self, value, start: int, end: int) -> Val:
         literal = self.source.literal if self.source.pieces is None else True
-        for span_start, span_end, span_literal, known, reason in self.spans:
+        nearby = self.spans[bisect_left(self.span_ends, start) : bisect_right(self.span_starts, end)]
+        for span_start, span_end, span_literal, known, reason in nearby:
             if not known and span_start >= start and span_start <= end:
                 return Val.unknown(reason, self.file, self.line(start), self.source.sources)
             if span_start < end and span_end > start and not span_literal:
