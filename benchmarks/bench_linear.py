@@ -130,12 +130,13 @@ def scan_seconds(path: Path, cache: Path) -> float:
 
     shutil.rmtree(cache / "ecs-guard" / "parsed", ignore_errors=True)
     argv = ["scan", str(path), "--format", f"console:{os.devnull}", "--format", f"json:{os.devnull}"]
-    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+    errors = io.StringIO()
+    with contextlib.redirect_stderr(errors):
         start = time.process_time()
         code = main(argv)
         seconds = time.process_time() - start
     if code not in (0, 1):
-        raise SystemExit(f"scan of {path} ended with exit code {code}")
+        raise SystemExit(f"scan of {path} ended with exit code {code}: {errors.getvalue().strip()}")
     return seconds
 
 

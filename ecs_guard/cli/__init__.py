@@ -70,7 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else argv
+        if not arguments:  # a bare `ecs-guard`: what it can do, not a one-line complaint
+            build_parser().print_help(sys.stderr)
+            return EXIT_USAGE
+        args = build_parser().parse_args(arguments)
         set_color(getattr(args, "color", None))
         return args.run(args)
     except UsageError as error:

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ecs_guard.engine import Report, document_order
+from ecs_guard.links import rule_docs_url
 from ecs_guard.reporters import start_line, subject
 from ecs_guard.reporters.terminal import rich_console, styled
 from ecs_guard.results import Severity
@@ -107,8 +108,24 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
     if verbose and report.skipped:
         lines += [[("Skipped (not scanned: default folders and --exclude/exclude):", "bold")]]
         lines += [[(f"  {path}", "")] for path in report.skipped] + [[]]
+    lines += _docs_lines(report)
     lines.append(_summary(report, verbose, len(not_understood)))
     return lines
+
+
+def _docs_lines(report: Report) -> list[Line]:
+    """Where to read about each rule that has findings: its page, and `ecs-guard explain`."""
+    found = sorted({f.rule_id for f in report.findings})
+    if not found:
+        return []
+    names = {r.id: r.name for r in report.rules}
+    width = max(len(names.get(rule_id, "")) for rule_id in found)
+    lines: list[Line] = [[("Rule docs (or `ecs-guard explain RULE`):", "bold")]]
+    lines += [
+        [(f"  {rule_id} ", "bold"), (f"{names.get(rule_id, ''):<{width}}  ", ""), (rule_docs_url(rule_id), "dim")]
+        for rule_id in found
+    ]
+    return [*lines, []]
 
 
 def _problem_lines(report: Report) -> list[Line]:
