@@ -47,7 +47,11 @@ class UsageError(Exception):
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", default=["."], metavar="PATH", help="files or folders to scan (default: the current folder)"
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or folders to scan, or - for one JSON document on standard input (default: the current folder)",
     )
     parser.add_argument(
         "--exclude",

@@ -7,6 +7,7 @@ import sys
 
 from ecs_guard.cli.common import (
     DEFAULT_FAIL_ON,
+    UsageError,
     add_paths_argument,
     add_report_arguments,
     add_terraform_arguments,
@@ -19,7 +20,7 @@ from ecs_guard.cli.common import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
+    add_paths_argument(parser)  # `-`: one JSON document from standard input
     parser.set_defaults(paths=None)  # no PATH gives []: the current folder, but nothing with --changed
     add_report_arguments(parser)
     parser.add_argument(
@@ -64,7 +65,10 @@ def scan_paths(args: argparse.Namespace) -> list[str]:
     """The PATHs (default: the current folder); with --changed, what the
     changed files belong to (ecs_guard.precommit), listed with --verbose."""
     if not args.changed:
-        return args.paths or ["."]
+        paths = args.paths or ["."]
+        if paths.count("-") > 1:
+            raise UsageError("standard input (-) can be scanned once per run")
+        return paths
     from ecs_guard.precommit import plan_scan
 
     plan = plan_scan(args.paths)

@@ -22,9 +22,20 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?")
 
 
+class JsonDocumentError(ValueError):
+    """The text is not JSON; `file` and `line` say where the problem is
+    (inside a heredoc or a file() the JSON came from, not the attribute)."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0):
+        super().__init__(message)
+        self.file = file
+        self.line = line
+
+
 def parse_document(source: Val) -> Val:
     """The JSON in string Val `source` (known, or unknown with pieces).
-    Raises ValueError when the text is not JSON."""
+    Raises ValueError when the text is not JSON (JsonDocumentError, with
+    the line of the problem, when it is a string)."""
     pieces = source.pieces
     text = source.value if source.known else "".join(piece[0] for piece in pieces or ())
     if not isinstance(text, str):
@@ -32,7 +43,7 @@ def parse_document(source: Val) -> Val:
     parser = _Parser(text, source)
     value, end = parser.value(_skip(text, 0))
     if _skip(text, end) != len(text):
-        raise ValueError("extra data after the JSON value")
+        raise parser.error("extra data after the JSON value", _skip(text, end))
     return value
 
 
@@ -74,6 +85,10 @@ class _Parser:
             return line + before - bisect_left(self.newlines, start)
         return self.first_line + before
 
+    def error(self, message: str, offset: int) -> JsonDocumentError:
+        """The error for a problem at `offset`, with its line when lines are tracked."""
+        return JsonDocumentError(message, self.file if self.track_lines else "", self.line(offset))
+
     def leaf(self, value, start: int, end: int) -> Val:
         literal = self.source.literal if self.source.pieces is None else True
         nearby = self.spans[bisect_left(self.span_ends, start) : bisect_right(self.span_starts, end)]
@@ -88,7 +103,7 @@ class _Parser:
     def value(self, i: int) -> tuple[Val, int]:
         text = self.text
         if i >= len(text):
-            raise ValueError("unexpected end of JSON")
+            raise self.error("unexpected end of JSON", len(text))
         char = text[i]
         if char == "{":
             return self.object(i)
@@ -105,7 +120,7 @@ class _Parser:
             literal = match.group(0)
             parsed = int(literal) if match.group(2) is None and match.group(3) is None else float(literal)
             return self.leaf(number(parsed), i, match.end()), match.end()
-        raise ValueError(f"unexpected {char!r} in JSON")
+        raise self.error(f"unexpected {char!r} in JSON", i)
 
     def object(self, start: int) -> tuple[Val, int]:
         text = self.text
@@ -115,11 +130,11 @@ class _Parser:
             return Val(members, self.file, self.line(start)), i + 1
         while True:
             if not text.startswith('"', i):
-                raise ValueError("expected a key in JSON object")
+                raise self.error("expected a key in JSON object", i)
             key, after_key = scanstring(text, i + 1)
             colon = _skip(text, after_key)
             if not text.startswith(":", colon):
-                raise ValueError("expected ':' in JSON object")
+                raise self.error("expected ':' in JSON object", colon)
             value, end = self.value(_skip(text, colon + 1))
             members[key] = value.at(value.file, self.line(i))
             i = _skip(text, end)
@@ -128,7 +143,7 @@ class _Parser:
                 continue
             if text.startswith("}", i):
                 return Val(members, self.file, self.line(start)), i + 1
-            raise ValueError("expected ',' or '}' in JSON object")
+            raise self.error("expected ',' or '}' in JSON object", i)
 
     def array(self, start: int) -> tuple[Val, int]:
         text = self.text
@@ -145,4 +160,4 @@ class _Parser:
                 continue
             if text.startswith("]", i):
                 return Val(items, self.file, self.line(start)), i + 1
-            raise ValueError("expected ',' or ']' in JSON array")
+            raise self.error("expected ',' or ']' in JSON array", i)
