@@ -192,7 +192,7 @@ def scan_config(args: argparse.Namespace, baseline: str | None = None, paths: li
         config = load_config(args.config, start=start)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    if getattr(args, "verbose", False):
+    if paths is not None and getattr(args, "verbose", False):  # scan and baseline: where the search started
         where = display_path(start) if start is not None else "the current folder"
         found = f"config: {config.file}" if config.file else f"config: none found from {where} up to the git root"
         print(f"ecs-guard: {found}", file=sys.stderr)
