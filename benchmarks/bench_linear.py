@@ -10,8 +10,8 @@ Each case is one hostile shape, made at each size and scanned whole
   value       a task definition whose one environment value is the whole size
   line        a task definition on a single line (what `jq -c` or an API
               prints): hundreds of thousands of findings, all on line 1
-  containers  a pretty-printed task definition with one container per 300
-              bytes, each with findings (every finding needs its line)
+  containers  a pretty-printed task definition of many containers, each
+              with findings (every finding needs its line)
   hcl         one .tf file holding many services (benchmarks/gen.py's apps)
   plan        a Terraform plan JSON of many services (benchmarks/gen.py)
 
@@ -62,10 +62,12 @@ def container(name: str, environment: list[dict]) -> dict:
     return {"name": name, "image": "nginx:latest", "essential": True, "privileged": True, "environment": environment}
 
 
-def many_containers(size: int) -> dict:
-    """One container per ~300 bytes, each with a literal secret, a :latest image and privileged: findings."""
+def many_containers(size: int, indent: int | None) -> str:
+    """Containers up to `size` bytes of JSON, each with a literal secret, a :latest image and privileged: findings."""
     secret = [{"name": "DB_PASSWORD", "value": "hunter2-Hunter2-9x"}]
-    return task_definition([container(f"c{i}", secret) for i in range(max(1, size // 300))])
+    one = len(json.dumps([container("c00000", secret)], indent=indent, separators=None if indent else (",", ":")))
+    document = task_definition([container(f"c{i:05d}", secret) for i in range(max(1, size // one))])
+    return json.dumps(document, indent=indent, separators=None if indent else (",", ":"))
 
 
 def write_value(size: int, folder: Path) -> Path:
@@ -78,13 +80,13 @@ def write_value(size: int, folder: Path) -> Path:
 
 def write_line(size: int, folder: Path) -> Path:
     path = folder / "taskdef.json"
-    path.write_text(json.dumps(many_containers(size), separators=(",", ":")))
+    path.write_text(many_containers(size, None))
     return path
 
 
 def write_containers(size: int, folder: Path) -> Path:
     path = folder / "taskdef.json"
-    path.write_text(json.dumps(many_containers(size), indent=2))
+    path.write_text(many_containers(size, 2))
     return path
 
 
