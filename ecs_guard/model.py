@@ -313,6 +313,7 @@ class Inventory:
     problems: list[InputProblem] = field(default_factory=list)
     # Texts Terraform marks sensitive (sensitive(), sensitive = true): masked in every report (ecs_guard.sensitive)
     sensitive: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files a walk left out
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

@@ -94,7 +94,7 @@ def test_a_string_without_interpolation_is_a_literal_with_escapes_resolved():
 def test_bad_hcl_raises_one_line_with_the_line():
     with pytest.raises(HclSyntaxError) as caught:
         parse_hcl('resource "a" "b" {\n  x = \n}\n')
-    assert (caught.value.line, caught.value.message) == (2, "syntax error: unexpected '}'")
+    assert (caught.value.line, caught.value.message) == (3, "syntax error: unexpected '}'")  # where the '}' is
     with pytest.raises(HclSyntaxError) as caught:
         parse_hcl('locals {\n  a = "${unterminated"\n}\n')
     assert caught.value.line == 2

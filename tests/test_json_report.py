@@ -52,6 +52,7 @@ def test_header_and_summary():
         "inputs_not_understood": 1,
         "evaluation_notes": 0,
         "files_scanned": 1,
+        "paths_skipped": 0,
         "rules_run": 3,
     }
     assert [r["id"] for r in doc["rules"]] == ["EG602", "EG991", "EG992"]

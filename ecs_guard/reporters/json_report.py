@@ -104,6 +104,7 @@ def document(report: Report) -> dict:
             "inputs_not_understood": sum(p.kind != "unreadable" for p in problems),
             "evaluation_notes": len(report.evaluation_notes),
             "files_scanned": len(report.files),
+            "paths_skipped": len(report.skipped),
             "rules_run": len(report.rules),
         },
         "rules": [
@@ -111,6 +112,7 @@ def document(report: Report) -> dict:
             for r in report.rules
         ],
         "files": list(report.files),
+        "skipped": list(report.skipped),
         "findings": [_finding(f, names, prints) for f in report.findings],
         "suppressed": [
             {

@@ -198,7 +198,10 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     kind = type(error).__name__
     if kind == "UnexpectedToken":
         token = error.token  # type: ignore[attr-defined]  # lark's UnexpectedToken, matched by name
-        lines = str(token.value).strip().splitlines()
+        raw = str(token.value)
+        if line is not None:  # the token may start with the newlines before it: the line of what is unexpected
+            line += raw[: len(raw) - len(raw.lstrip())].count("\n")
+        lines = raw.strip().splitlines()
         value = lines[0].strip() if lines else token.type
         if token.type == "$END":
             what = "end of file"
