@@ -111,6 +111,13 @@ def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
         help="the Terraform root module the scanned plans were made from: plan findings are "
         "reported at its .tf lines (default: the root module a plan file lies in)",
     )
+    parser.add_argument(
+        "--cfn-parameters",
+        metavar="FILE",
+        dest="cfn_parameters",
+        help="values of CloudFormation template parameters: the AWS CLI's "
+        '[{"ParameterKey": ..., "ParameterValue": ...}] or {"Parameters": {...}} (CodePipeline, Copilot)',
+    )
 
 
 def terraform_options(args: argparse.Namespace):
@@ -119,7 +126,10 @@ def terraform_options(args: argparse.Namespace):
 
     if args.source is not None and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source}: no such folder")
-    return TerraformOptions(tuple(args.var_files), args.source)
+    parameters = getattr(args, "cfn_parameters", None)
+    if parameters is not None and not os.path.isfile(parameters):
+        raise UsageError(f"--cfn-parameters {parameters}: no such file")
+    return TerraformOptions(tuple(args.var_files), args.source, parameters)
 
 
 def keep_until_exit(report) -> None:

@@ -11,3 +11,4 @@ from dataclasses import dataclass
 class TerraformOptions:
     var_files: tuple[str, ...] = ()  # --var-file, in order: later files win
     source: str | None = None  # --source: the root module every plan of the scan was made from
+    cfn_parameters: str | None = None  # --cfn-parameters: values of CloudFormation template parameters
