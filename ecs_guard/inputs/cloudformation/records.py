@@ -136,8 +136,8 @@ class RecordBuilder:
         if trace.default_of is not None:
             record.defaults[path] = trace.default_of
             if len(path) >= 3 and path[-3] == "environment" and path[-1] == "value":
-                entry = path[:-1]  # EG501 is located at the entry's name
-                record.defaults[(*entry, "name")] = trace.default_of
+                name_path = (*path[:-1], "name")  # EG501 is located at the entry's name
+                record.defaults[name_path] = trace.default_of
         expressions = record.expressions
         assert expressions is not None
         names = [step for step in path if step.__class__ is str]
