@@ -77,13 +77,6 @@ KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("a GitHub token", re.compile(r"(?<![A-Za-z0-9])(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22})")),
     ("a Slack token", re.compile(r"(?<![A-Za-z0-9])xox[abposr]-[A-Za-z0-9-]{10}")),
     ("a Stripe secret key", re.compile(r"(?<![A-Za-z0-9])[sr]k_live_[A-Za-z0-9]{16}")),
-    # CloudFormation resolves it when it deploys: the secret is then in the task definition, readable by
-    # anyone who may describe it. (A {{resolve:ssm:...}} is a plain parameter, a placeholder like others.)
-    (
-        "a CloudFormation {{resolve:secretsmanager:...}} reference, which puts the secret in the task "
-        "definition in clear text (use Secrets with ValueFrom instead)",
-        re.compile(r"\{\{resolve:secretsmanager:"),
-    ),
 )
 JWT = "a JSON Web Token"
 URL_WITH_PASSWORD = "a URL with an embedded password"

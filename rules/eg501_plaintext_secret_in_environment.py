@@ -97,6 +97,14 @@ def plaintext_secret_in_environment(c: Container):
         return
     for env in c.environment.value or ():
         value = env.value
+        if env.resolved_secret:
+            name = str(env.name.value or "?") if env.name.known else "?"
+            yield env.name.finding(
+                f"environment variable '{name}' is a {{{{resolve:secretsmanager:...}}}} reference: CloudFormation "
+                "resolves it into the task definition, where anyone who may describe it reads the secret in clear "
+                "text (use Secrets with ValueFrom instead)"
+            )
+            continue
         if not value.literal:
             continue  # a reference (var.x, Ref) points at the secret, it is not one
         if not value.known:

@@ -44,7 +44,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
 PLAN_DIR = RULE_FIXTURES / "plans"
-KINDS = ("plan", "hcl", "taskdef", "snapshot")
+KINDS = ("plan", "hcl", "taskdef", "snapshot", "cloudformation")
 
 
 @dataclass

@@ -114,7 +114,24 @@ def load_template_model(template: Template, given: dict[str, str] | None = None)
     records = template_records(template, given or {}, inventory.problems)
     links = Links(instances_of(records), {}, {})
     build_model(PlanIndex(records, links, holder="the template"), inventory)
+    _mark_resolved_secrets(inventory)
     return inventory
+
+
+_SECRETS_MANAGER = "{{resolve:secretsmanager:"
+
+
+def _mark_resolved_secrets(inventory: Inventory) -> None:
+    """Environment values CloudFormation replaces with a Secrets Manager
+    secret when it deploys: in the deployed task definition they are the
+    secret, in clear text (EG501). Elsewhere (a task definition file) the
+    same text is only a string ECS passes on."""
+    for definition in inventory.task_definitions:
+        for container in definition.containers.value or ():
+            for entry in container.environment.value or ():
+                text = entry.value.value
+                if entry.value.known and isinstance(text, str) and _SECRETS_MANAGER in text:
+                    entry.resolved_secret = True
 
 
 def template_records(template: Template, given: dict[str, str], problems: list[InputProblem]) -> list[TemplateResource]:

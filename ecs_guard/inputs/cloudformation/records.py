@@ -179,12 +179,10 @@ class RecordBuilder:
         The parts not known are shown as ``${...}``."""
         trace = Trace()
         parts = self.evaluator.parts(node, trace)
+        if not parts or not isinstance(parts[-1], str) or not any(mark in parts[-1] for mark in ":/@"):
+            return self.resolve(node, where, path)  # not decided by its end: the value as evaluated
         self.note(path, where, trace)
-        if parts is not None and parts and isinstance(parts[-1], str):
-            tail = parts[-1]
-            if any(mark in tail for mark in ":/@"):
-                return "".join(p if isinstance(p, str) else "${...}" for p in parts)
-        return self.evaluator.evaluate(node, Trace())
+        return "".join(p if isinstance(p, str) else "${...}" for p in parts)
 
     # ----------------------------------------------------------------- writing attributes
 
