@@ -178,8 +178,12 @@ class RecordBuilder:
         known when the last part is known text with a ':', '/' or '@' in it.
         The parts not known are shown as ``${...}``."""
         trace = Trace()
-        parts = self.evaluator.parts(node, trace)
-        if not parts or not isinstance(parts[-1], str) or not any(mark in parts[-1] for mark in ":/@"):
+        parts = self.evaluator.parts(node, trace) or []
+        known_end = len(parts)
+        while known_end and isinstance(parts[known_end - 1], str):
+            known_end -= 1
+        tail = "".join(parts[known_end:])
+        if not any(mark in tail for mark in ":/@"):
             return self.resolve(node, where, path)  # not decided by its end: the value as evaluated
         self.note(path, where, trace)
         return "".join(p if isinstance(p, str) else "${...}" for p in parts)
