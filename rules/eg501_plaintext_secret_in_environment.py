@@ -61,7 +61,10 @@ def plaintext_secret_in_environment(c: Container):
     the name (`SERVICE_AUTH_HEADER=Bearer eyJ...`). Unlike Security Hub ECS.8
     and Trivy, a secret-like name with an empty value or a reference is not a
     finding. Findings show the variable's name and a redacted value, never
-    the value.
+    the value. In a CloudFormation template, a `{{resolve:secretsmanager:...}}`
+    in `Environment` fires too: CloudFormation resolves it into the task
+    definition, where it is readable in clear text (`{{resolve:ssm:...}}` is
+    a reference).
 
     ## Example
     ```hcl
