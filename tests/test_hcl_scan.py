@@ -168,7 +168,10 @@ def test_remote_modules_are_reported_as_not_scanned(tree):
     )
     (problem,) = load(["."]).problems
     assert (problem.path, problem.line, problem.kind) == ("main.tf", 1, "not-understood")
-    assert problem.message == 'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
+    assert problem.message == (
+        'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
+        ": run terraform init to fetch it, or scan the plan"
+    )
 
 
 def test_terraform_json_syntax_is_noted_once_as_not_scanned(tree):

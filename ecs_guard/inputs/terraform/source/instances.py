@@ -27,6 +27,7 @@ from ecs_guard.inputs.terraform.hcl.syntax import Literal
 from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
 from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
+from ecs_guard.inputs.terraform.source.module_index import read_module_index
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.resources import ResourceGroup
 from ecs_guard.inputs.terraform.source.variables import declared_type, default_value
@@ -57,6 +58,10 @@ class Evaluation:
         self.parse_seconds: dict[str, float] = {}
         self.parse_cached: dict[str, bool] = {}
         self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
+        # What terraform init fetched (.terraform/modules/modules.json), if it ran.
+        self.module_index, index_problems = read_module_index(root_dir)
+        for problem in index_problems:
+            self.problem(problem)
 
     def problem(self, problem: InputProblem) -> None:
         key = (problem.path, problem.line, problem.message)
@@ -111,12 +116,20 @@ class ModuleInstance:
         address: str,
         inputs: dict | None = None,
         parent: ModuleInstance | None = None,
+        call: ModuleGroup | None = None,
     ):
         self.evaluation = evaluation
         self.source = source
         self.address = address  # "" for the root
         self.inputs = inputs  # name -> (Attribute, parent Scope); None for the root
         self.parent = parent
+        self.key: str = call.key if call is not None else ""  # the module path as modules.json keys it
+        # The module blocks that lead here from the root, as (file, line): the
+        # root's own block first, the line a person changes to fix a finding
+        # inside a fetched module.
+        self.callers: tuple[tuple[str, int], ...] = ()
+        if call is not None and parent is not None:
+            self.callers = (*parent.callers, (call.declaration.file, call.declaration.block.line))
         self._variables: dict[str, Val] = {}
         self._locals: dict[str, Val] = {}
         self._outputs: dict[str, Val] = {}
@@ -130,9 +143,9 @@ class ModuleInstance:
     def scope(self, file: str) -> Scope:
         return Scope(self, file)
 
-    def child(self, source: ModuleSource, address: str, inputs: dict) -> ModuleInstance:
-        """An instance of a module this one calls."""
-        return ModuleInstance(self.evaluation, source, address, inputs, self)
+    def child(self, source: ModuleSource, address: str, inputs: dict, call: ModuleGroup) -> ModuleInstance:
+        """An instance of a module this one calls (through `call`)."""
+        return ModuleInstance(self.evaluation, source, address, inputs, self, call)
 
     # ------------------------------------------------------------- Context protocol
 

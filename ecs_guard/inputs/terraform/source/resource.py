@@ -44,6 +44,9 @@ class HclResource:
     non_literal: set = field(default_factory=set)  # paths whose value came from a reference
     documents: dict = field(default_factory=dict)  # path of a JSON attribute -> its parsed document
     expansion_unknown: str = ""  # set when count/for_each is not known: one record stands for all
+    # The module blocks leading to it from the root, as (file, line), the root's
+    # first: where a finding in a fetched module is fixed (a related location).
+    callers: tuple = ()
 
     # ------------------------------------------------------------- questions
 
