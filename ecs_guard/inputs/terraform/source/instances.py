@@ -243,7 +243,8 @@ class ModuleInstance:
         attribute = declaration.block.body.attribute("value") if declaration else None
         if attribute is None or declaration is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        file = attribute.file or declaration.file
+        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, file, scope, node)
 
     def _once(self, table: dict, name: str, what: str, expr, file: str, scope: Scope, node) -> Val:
         """Evaluate a named value of this instance once; a value that needs

@@ -26,6 +26,7 @@ from ecs_guard.inputs.terraform.source.expansion import (
 )
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource
 from ecs_guard.inputs.terraform.source.module_index import module_key, same_source
+from ecs_guard.inputs.terraform.source.resource_body import written_in
 
 if TYPE_CHECKING:  # the module instance owns these; no import at run time
     from ecs_guard.inputs.terraform.source.instances import ModuleInstance
@@ -115,7 +116,7 @@ class ModuleGroup:
                 )
                 call_scope = scope.child(names)
                 inputs = {
-                    attribute.name: (attribute, call_scope)
+                    attribute.name: (attribute, written_in(attribute, call_scope))
                     for attribute in self.declaration.block.body.attributes
                     if attribute.name not in MODULE_META_ARGUMENTS
                 }
