@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from ecs_guard.inputs.terraform.hcl.parse import (
     HclSyntaxError,
@@ -111,11 +111,11 @@ class _Reader:
         number = _NUMBER.match(text, offset)
         if number and number.end() > offset:
             raw = number.group()
-            value = float(raw) if any(c in raw for c in ".eE") else int(raw)
-            return JsonNode(line, line, "scalar", value), number.end()
-        for word, value in _WORDS.items():
+            parsed = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            return JsonNode(line, line, "scalar", parsed), number.end()
+        for word, constant in _WORDS.items():
             if text.startswith(word, offset):
-                return JsonNode(line, line, "scalar", value), offset + len(word)
+                return JsonNode(line, line, "scalar", constant), offset + len(word)
         raise self.fail(offset, f"unexpected {char!r}" if char in "{}[],:" else "unexpected character")
 
     def object(self, offset: int) -> tuple[JsonNode, int]:
@@ -172,7 +172,7 @@ def read_json(text: str) -> JsonNode:
 def expression(node: JsonNode):
     """A JSON value in expression mode: strings are templates."""
     if node.kind == "string":
-        return template(node.value, node.line)
+        return template(str(node.value), node.line)
     if node.kind == "array":
         return TupleExpr(node.line, tuple(expression(item) for item in node.items))
     if node.kind == "object":
@@ -211,7 +211,7 @@ def bare_expression(node: JsonNode):
     if node.kind != "string":
         return expression(node)
     try:
-        return parse_expression(node.value, node.line)
+        return parse_expression(str(node.value), node.line)
     except TemplateError as error:
         raise HclSyntaxError(error.message, error.line) from None
 
