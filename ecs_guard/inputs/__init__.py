@@ -34,7 +34,6 @@ from __future__ import annotations
 import os
 
 from ecs_guard.inputs.adapters import Scan, adapter_for, walk_claims
-from ecs_guard.inputs.snapshot.estate import load_estate
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.walk import SKIPPED_DIRECTORIES, candidates
 from ecs_guard.model import Inventory
@@ -53,7 +52,9 @@ def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory
             adapter = adapter_for(os.path.basename(file_path), named)
             if adapter is not None:
                 adapter.load(file_path, display, named, scan)
-        if scan.documents:
+        if scan.documents:  # snapshot files: their linker is imported only when there are some
+            from ecs_guard.inputs.snapshot.estate import load_estate
+
             scan.inventory.extend(load_estate(scan.documents))
     scan.terraform.load(scan.inventory)
     return scan.inventory
