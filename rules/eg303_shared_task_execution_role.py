@@ -20,6 +20,13 @@ def shared_task_execution_role(td: TaskDefinition):
     """## What it does
     Flags a task definition whose task role and execution role are the same role.
 
+    Two references are the same role when they name it the same way (the
+    same ARN, name or Terraform resource, or the same template placeholder
+    twice). When a reference is unresolved (a template placeholder such as
+    `${TASK_ROLE}` in a task definition file, a value unknown until apply),
+    whether the two are the same role is not known: not evaluated, never a
+    pass. Two references to different known roles pass.
+
     ## Why is this bad?
     The two roles serve different principals. The execution role is used by
     the ECS agent before the application starts (pull the image, write logs,
@@ -61,12 +68,18 @@ def shared_task_execution_role(td: TaskDefinition):
     execution, task = td.execution_role_ref, td.task_role_ref
     if (execution.known and execution.value is None) or (task.known and task.value is None):
         return  # one of the roles is not set: nothing is shared
-    for ref in (execution, task):
-        if not ref.known:
-            yield ref.not_evaluated()
-            return
-    if same_role(execution.value, task.value):
+    if execution.value is not None and task.value is not None and same_role(execution.value, task.value):
+        # the same text names the same role, even a template placeholder not filled in yet
         yield task.finding(f"task role and execution role are the same role '{task.value}'")
+        return
+    unresolved = [ref for ref in (execution, task) if not ref.known]
+    if len(unresolved) == 2:
+        yield task.not_evaluated(
+            "task role and execution role are both unresolved, so whether they are the same role is not known: "
+            f"task role: {task.reason or 'not known'}; execution role: {execution.reason or 'not known'}"
+        )
+    elif unresolved:
+        yield unresolved[0].not_evaluated()
 
 
 _ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::\d{12}:role/(?:.*/)?(?P<name>[^/]+)$")

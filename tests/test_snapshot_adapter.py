@@ -258,10 +258,10 @@ def test_url_encoded_documents_default_versions_and_undocumented_managed_policie
     # the default version (v3), not the older v2 that allowed s3:*
     assert spool.address == iam("policy/worker-spool-s3")
     assert spool.statements.value[0].actions.value == ("s3:GetObject", "s3:PutObject")
-    # AWS managed, attached, document not captured: judged by ARN, statements not known
+    # AWS managed, attached, document not captured: judged by the document AWS publishes (the table)
     assert (admin.aws_managed, admin.arn.value) == (True, "arn:aws:iam::aws:policy/AdministratorAccess")
-    assert not admin.statements.known
-    assert admin.statements.reason == "the document of AWS managed policy AdministratorAccess is not in the snapshot"
+    (everything,) = admin.statements.value
+    assert (everything.effect.value, everything.actions.value, everything.not_actions.value) == ("Allow", ("*",), None)
     assert admin.location.line == line_of(SHOP / file, '"PolicyArn": "arn:aws:iam::aws:policy/AdministratorAccess"')
 
 
@@ -503,3 +503,22 @@ def test_documents_from_the_raw_api_and_boto3_dumps_are_read(tmp_path, monkeypat
     statement = role.policies.value[0].statements.value[0]
     assert (statement.effect.value, statement.actions.value) == ("Allow", ("*",))
     assert statement.location.path == "role-policy.json"
+
+
+@pytest.mark.parametrize(
+    ("ref", "placeholder"),
+    [
+        ("${TASK_ROLE}", True),
+        ("{{ task_role_arn }}", True),
+        ("<task-role-arn>", True),
+        ("#{TaskRoleArn}", True),
+        ("arn:aws:iam::123456789012:role/${ROLE_NAME}", True),
+        ("arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-task", False),  # the role's name is written
+        ("arn:aws:iam::123456789012:role/web-task", False),
+        ("web-task", False),
+    ],
+)
+def test_a_template_placeholder_does_not_name_a_role(ref, placeholder):
+    from ecs_guard.inputs.snapshot.iam import placeholder_role
+
+    assert placeholder_role(ref) is placeholder

@@ -8,9 +8,12 @@ policy list; `get-role-policy` adds one inline policy; `get-policy` is
 metadata without a document. Documents come as objects (the CLI decodes
 them) or URL-encoded strings (the raw API): both are read.
 
-Whatever the files do not say stays not known, with the reason: an AWS
-managed policy without its document, a customer policy that is not in the
-Policies list, the attached policies of a role seen only through get-role.
+An attached AWS managed policy whose document the snapshot lacks is judged
+by the document AWS publishes (ecs_guard.inputs.managed_statements); a
+document in the snapshot always wins. Whatever else the files do not say
+stays not known, with the reason: an AWS managed policy newer than
+ecs-guard's table, a customer policy that is not in the Policies list, the
+attached policies of a role seen only through get-role.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ecs_guard.inputs.jsondocs.ecs import attribute
+from ecs_guard.inputs.managed_statements import aws_managed_statements
 from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.links import ROLE_DATA, Sources
@@ -29,6 +33,8 @@ from ecs_guard.location import Location
 from ecs_guard.model import Policy, Role, Statement, Value
 
 _AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/")
+# ${NAME} (envsubst, ecs-deploy), {{ name }} (Jinja, Go templates), <name>, #{NAME} (Octopus)
+_PLACEHOLDER = re.compile(r"\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[^<>\s]+>|#\{[^{}]*\}")
 
 Locate = Callable[[tuple], Location]
 
@@ -58,6 +64,10 @@ class Roles:
         if arn is None or arn == "":
             return Value(None, location), Value(None, location)
         arn = str(arn)
+        if placeholder_role(arn):
+            reason = f"role '{arn}' is a template placeholder, filled in when the task definition is deployed"
+            # the text is kept: the same placeholder twice is one role, whatever fills it in
+            return Value(arn, location, known=False, reason=reason, literal=False), Value.unknown(reason, location)
         # a name is looked up by name; an ARN only as itself (another account's role may have the same name)
         role = self._by_arn.get(arn) if arn.startswith("arn:") else self._by_name.get(arn)
         return Value(arn, location), self.sources.reference(role, ROLE_DATA, None, f"role {arn}", location)
@@ -145,7 +155,9 @@ class Roles:
             ),
         )
         if default is None:
-            statements = Value.unknown(f"the default version of policy {arn} is not in the snapshot", owner)
+            statements = aws_managed_statements(arn, arn, owner) or Value.unknown(
+                f"the default version of policy {arn} is not in the snapshot", owner
+            )
         else:
             statements = policy_statements(
                 versions[default].get("Document"), locate, ("PolicyVersionList", default, "Document"), arn
@@ -167,12 +179,14 @@ class Roles:
             return self.managed[arn]
         where = locate((*path, "PolicyArn"))
         name = attribute(entry, "PolicyName", locate, path, where)
+        # The snapshot lacks the document: an AWS managed policy is judged by the one AWS publishes.
+        statements = aws_managed_statements(arn, arn, where) if is_aws_managed(arn) else None
         return Policy(
             address=arn,
             location=where,
             name=name,
             arn=Value(arn, where),
-            statements=Value.unknown(self._missing_document(arn, name.value), where),
+            statements=statements or Value.unknown(self._missing_document(arn, name.value), where),
             aws_managed=is_aws_managed(arn),
         )
 
@@ -186,6 +200,16 @@ class Roles:
         if arn in self.metadata_only:
             return f"the document of policy {arn} is not in the snapshot (iam get-policy has none)"
         return f"policy {arn} not in the snapshot"
+
+
+def placeholder_role(ref: str) -> bool:
+    """Whether a role reference names its role only through a template
+    placeholder (`${TASK_ROLE}`, `{{ exec_role }}`, `<task-role-arn>`,
+    `arn:aws:iam::123456789012:role/${ROLE}`), filled in by whatever deploys
+    the task definition file. A placeholder elsewhere in an ARN
+    (`arn:aws:iam::${ACCOUNT_ID}:role/app-task`) still names the role."""
+    name = ref.split(":role/", 1)[1] if ref.startswith("arn:") and ":role/" in ref else ref
+    return _PLACEHOLDER.search(name) is not None
 
 
 def is_aws_managed(arn: str) -> bool:
