@@ -342,11 +342,24 @@ def test_eg406_passes(overrides):
     assert passes("EG406", make_service(**overrides))
 
 
-@pytest.mark.parametrize("count", [0, 1, None])
+@pytest.mark.parametrize("count", [1, None])
 def test_eg406_flags_fewer_than_two_tasks_without_autoscaling_floor(count):
     service = make_service(desired_count=val(count, line=7), scalable_target=None)
     [finding] = findings("EG406", service)
     assert finding.location.line == 7
+
+
+@pytest.mark.parametrize("scalable_target", [None, unknown("describe-scalable-targets not in the snapshot")])
+def test_eg406_leaves_an_explicit_zero_desired_count_to_eg405(scalable_target):
+    service = make_service(desired_count=val(0, line=7), scalable_target=scalable_target)
+    assert check("EG406", service) == []
+    assert [f.location.line for f in findings("EG405", service)] == [7]
+
+
+def test_eg406_one_task_without_scalable_target_data_is_not_evaluated_with_the_reason():
+    service = make_service(desired_count=1, scalable_target=unknown("describe-scalable-targets not in the snapshot"))
+    [ne] = not_evaluated("EG406", service)
+    assert "describe-scalable-targets" in ne.reason
 
 
 def test_eg406_flags_an_autoscaling_minimum_below_two():
