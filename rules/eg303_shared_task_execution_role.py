@@ -68,18 +68,43 @@ def shared_task_execution_role(td: TaskDefinition):
     execution, task = td.execution_role_ref, td.task_role_ref
     if (execution.known and execution.value is None) or (task.known and task.value is None):
         return  # one of the roles is not set: nothing is shared
-    if execution.value is not None and task.value is not None and same_role(execution.value, task.value):
-        # the same text names the same role, even a template placeholder not filled in yet
+    unknown = [ref for ref in (execution, task) if not ref.known]
+    if len(unknown) == 2:
+        yield task.not_evaluated(_both_unresolved(f"task role: {task.reason}", f"execution role: {execution.reason}"))
+    elif unknown:
+        yield unknown[0].not_evaluated()
+    elif same_role(execution.value, task.value):
+        # the same text is the same role, even a template placeholder that is not filled in yet
         yield task.finding(f"task role and execution role are the same role '{task.value}'")
-        return
-    unresolved = [ref for ref in (execution, task) if not ref.known]
-    if len(unresolved) == 2:
+    elif placeholder_role(execution.value) or placeholder_role(task.value):
         yield task.not_evaluated(
-            "task role and execution role are both unresolved, so whether they are the same role is not known: "
-            f"task role: {task.reason or 'not known'}; execution role: {execution.reason or 'not known'}"
+            _both_unresolved(f"task role '{task.value}'", f"execution role '{execution.value}'")
+            if placeholder_role(execution.value) and placeholder_role(task.value)
+            else "a role reference is a template placeholder (filled in when the task definition is deployed): "
+            f"task role '{task.value}', execution role '{execution.value}'"
         )
-    elif unresolved:
-        yield unresolved[0].not_evaluated()
+
+
+def _both_unresolved(task: str, execution: str) -> str:
+    return (
+        "task role and execution role are both unresolved, so whether they are the same role is not known "
+        f"({task}; {execution})"
+    )
+
+
+# ${NAME} (envsubst, ecs-deploy), {{ name }} (Jinja, Go templates), <name>, #{NAME} (Octopus)
+_PLACEHOLDER = re.compile(r"\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[^<>\s]+>|#\{[^{}]*\}")
+
+
+def placeholder_role(ref: str) -> bool:
+    """Whether a role reference names its role only through a template
+    placeholder (`${TASK_ROLE}`, `{{ exec_role }}`, `<task-role-arn>`,
+    `arn:aws:iam::123456789012:role/${ROLE}`), filled in by whatever deploys
+    the task definition file: two different ones may be the same role. A
+    placeholder elsewhere in an ARN (`arn:aws:iam::${ACCOUNT_ID}:role/app`)
+    still names the role."""
+    name = ref.split(":role/", 1)[1] if ref.startswith("arn:") and ":role/" in ref else ref
+    return _PLACEHOLDER.search(name) is not None
 
 
 _ROLE_ARN = re.compile(r"^arn:[a-z-]+:iam::\d{12}:role/(?:.*/)?(?P<name>[^/]+)$")

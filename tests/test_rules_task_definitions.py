@@ -28,7 +28,7 @@ from rule_verdicts import check, findings, not_evaluated, verdict
 from ecs_guard.engine import run
 from ecs_guard.inputs.managed_policies import table_date
 from ecs_guard.inputs.managed_statements import aws_managed_statements
-from ecs_guard.model import Inventory, Value
+from ecs_guard.model import Inventory
 from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import get_rule
 from ecs_guard.rules import _secrets
@@ -370,11 +370,26 @@ def test_eg303_two_unresolved_refs_are_not_evaluated_with_both_reasons():
     assert "both unresolved" in ne.reason and "${EXEC_ROLE}" in ne.reason and "${TASK_ROLE}" in ne.reason
 
 
-def test_eg303_the_same_unresolved_text_twice_is_one_role():
-    """An adapter keeps a placeholder's text in its not-known Value: `${ROLE}` twice is one role."""
-    same = [Value("${ROLE}", loc(line), known=False, reason="a template placeholder") for line in (4, 5)]
-    [finding] = findings("EG303", make_task_definition(execution_role_ref=same[0], task_role_ref=same[1]))
-    assert finding.location.line == 5
+@pytest.mark.parametrize(
+    ("execution", "task", "verdict_"),
+    [
+        ("${EXEC_ROLE}", "${TASK_ROLE}", "not-evaluated"),
+        ("{{ execution_role_arn }}", "{{ task_role_arn }}", "not-evaluated"),
+        ("arn:aws:iam::123456789012:role/web-execution", "<task-role-arn>", "not-evaluated"),
+        ("arn:aws:iam::123456789012:role/#{ExecRole}", "arn:aws:iam::123456789012:role/web-task", "not-evaluated"),
+        ("${ROLE}", "${ROLE}", "finding"),
+        ("arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-execution", "arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-task", "pass"),
+    ],
+)
+def test_eg303_template_placeholders(execution, task, verdict_):
+    td = make_task_definition(execution_role_ref=execution, task_role_ref=task)
+    assert verdict("EG303", td) == verdict_
+
+
+def test_eg303_two_different_placeholders_name_both_in_the_reason():
+    td = make_task_definition(execution_role_ref="${EXEC_ROLE}", task_role_ref="${TASK_ROLE}")
+    [ne] = not_evaluated("EG303", td)
+    assert "both unresolved" in ne.reason and "${EXEC_ROLE}" in ne.reason and "${TASK_ROLE}" in ne.reason
 
 
 # ----------------------------------------------------------------- EG501 secret detection

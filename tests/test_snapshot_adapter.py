@@ -503,22 +503,3 @@ def test_documents_from_the_raw_api_and_boto3_dumps_are_read(tmp_path, monkeypat
     statement = role.policies.value[0].statements.value[0]
     assert (statement.effect.value, statement.actions.value) == ("Allow", ("*",))
     assert statement.location.path == "role-policy.json"
-
-
-@pytest.mark.parametrize(
-    ("ref", "placeholder"),
-    [
-        ("${TASK_ROLE}", True),
-        ("{{ task_role_arn }}", True),
-        ("<task-role-arn>", True),
-        ("#{TaskRoleArn}", True),
-        ("arn:aws:iam::123456789012:role/${ROLE_NAME}", True),
-        ("arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-task", False),  # the role's name is written
-        ("arn:aws:iam::123456789012:role/web-task", False),
-        ("web-task", False),
-    ],
-)
-def test_a_template_placeholder_does_not_name_a_role(ref, placeholder):
-    from ecs_guard.inputs.snapshot.iam import placeholder_role
-
-    assert placeholder_role(ref) is placeholder

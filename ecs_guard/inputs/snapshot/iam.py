@@ -33,8 +33,6 @@ from ecs_guard.location import Location
 from ecs_guard.model import Policy, Role, Statement, Value
 
 _AWS_MANAGED = re.compile(r"^arn:[^:]+:iam::aws:policy/")
-# ${NAME} (envsubst, ecs-deploy), {{ name }} (Jinja, Go templates), <name>, #{NAME} (Octopus)
-_PLACEHOLDER = re.compile(r"\$\{[^{}]*\}|\{\{[^{}]*\}\}|<[^<>\s]+>|#\{[^{}]*\}")
 
 Locate = Callable[[tuple], Location]
 
@@ -64,10 +62,6 @@ class Roles:
         if arn is None or arn == "":
             return Value(None, location), Value(None, location)
         arn = str(arn)
-        if placeholder_role(arn):
-            reason = f"role '{arn}' is a template placeholder, filled in when the task definition is deployed"
-            # the text is kept: the same placeholder twice is one role, whatever fills it in
-            return Value(arn, location, known=False, reason=reason, literal=False), Value.unknown(reason, location)
         # a name is looked up by name; an ARN only as itself (another account's role may have the same name)
         role = self._by_arn.get(arn) if arn.startswith("arn:") else self._by_name.get(arn)
         return Value(arn, location), self.sources.reference(role, ROLE_DATA, None, f"role {arn}", location)
@@ -200,16 +194,6 @@ class Roles:
         if arn in self.metadata_only:
             return f"the document of policy {arn} is not in the snapshot (iam get-policy has none)"
         return f"policy {arn} not in the snapshot"
-
-
-def placeholder_role(ref: str) -> bool:
-    """Whether a role reference names its role only through a template
-    placeholder (`${TASK_ROLE}`, `{{ exec_role }}`, `<task-role-arn>`,
-    `arn:aws:iam::123456789012:role/${ROLE}`), filled in by whatever deploys
-    the task definition file. A placeholder elsewhere in an ARN
-    (`arn:aws:iam::${ACCOUNT_ID}:role/app-task`) still names the role."""
-    name = ref.split(":role/", 1)[1] if ref.startswith("arn:") and ":role/" in ref else ref
-    return _PLACEHOLDER.search(name) is not None
 
 
 def is_aws_managed(arn: str) -> bool:
