@@ -6,8 +6,8 @@
 #
 #   .ci/validate_sarif.sh FILE.sarif [FILE.sarif ...]
 #
-# Installs @microsoft/sarif-multitool with npm into $SARIF_MULTITOOL_DIR
-# (default /tmp/sarifmt) when it is not there yet. Linux x64/arm64 only.
+# Installs @microsoft/sarif-multitool first when it is not there yet
+# (install_sarif_multitool.sh). Linux x64/arm64 only.
 set -euo pipefail
 
 if [ "$#" -eq 0 ]; then
@@ -15,13 +15,7 @@ if [ "$#" -eq 0 ]; then
     exit 2
 fi
 
-tool_dir="${SARIF_MULTITOOL_DIR:-/tmp/sarifmt}"
-multitool="$tool_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-if [ ! -e "$multitool" ]; then
-    echo "installing @microsoft/sarif-multitool into $tool_dir" >&2
-    npm install --prefix "$tool_dir" --no-audit --no-fund --loglevel=error "@microsoft/sarif-multitool@^5.7.0" >&2
-fi
-chmod u+x "$multitool"
+multitool=$(bash "$(dirname "$0")/install_sarif_multitool.sh")
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -26,6 +26,7 @@ import tempfile
 
 from ecs_guard import __version__
 from ecs_guard.fingerprint import fingerprints_by_identity
+from ecs_guard.results import Finding
 
 SCHEMA_VERSION = 1
 DEFAULT_FILE = ".ecs-guard-baseline.json"
@@ -109,7 +110,7 @@ def read_baseline(path: str) -> set[str]:
 def apply_baseline(report, fingerprints: set[str], path: str) -> None:
     """Move the reported findings that are in the baseline to ``report.baselined``."""
     prints = fingerprints_by_identity(report.all_findings)
-    kept = []
+    kept: list[Finding] = []
     for finding in report.findings:
         (report.baselined if prints[id(finding)] in fingerprints else kept).append(finding)
     report.findings[:] = kept

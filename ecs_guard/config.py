@@ -225,7 +225,7 @@ def _toml_settings(text: str, shown: str, pyproject: bool) -> tuple[Any, str]:
 
 def _tomllib(shown: str):
     try:
-        import tomllib
+        import tomllib  # type: ignore[import-not-found]  # not in the stdlib of mypy's target, Python 3.10
     except ModuleNotFoundError:  # Python 3.10
         try:
             import tomli as tomllib

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,10 @@ if TYPE_CHECKING:
     from ecs_guard.inputs.problems import InputProblem
     from ecs_guard.suppress import Notice, Suppressed
 
+# The kind of InputProblem that is a note about evaluation (ecs_guard.inputs.problems
+# names it too; the core does not import the adapters' package).
+EVALUATION_NOTE = "evaluation-note"
+
 
 @dataclass
 class Report:
@@ -30,6 +35,11 @@ class Report:
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
+    # Notes about how the input was evaluated (InputProblem kind
+    # "evaluation-note": count not known, a pinned provider version): kept
+    # apart from `problems`, so they are never "not understood", never a
+    # SARIF warning and never part of the exit code (listed with --verbose).
+    evaluation_notes: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
@@ -54,11 +64,12 @@ class Report:
     def count_by_severity(self) -> dict[Severity, int]:
         counts = dict.fromkeys(Severity, 0)
         for f in self.findings:
+            assert f.severity is not None  # the engine sets it on every reported finding
             counts[f.severity] += 1
         return counts
 
     def has_findings_at(self, threshold: Severity) -> bool:
-        return any(f.severity.rank >= threshold.rank for f in self.findings)
+        return any(f.severity.rank >= threshold.rank for f in self.findings if f.severity is not None)
 
     @property
     def unreadable(self) -> list[InputProblem]:
@@ -78,18 +89,22 @@ def targets(inventory: Inventory, target: type) -> list[tuple[Resource | None, R
             else:
                 pairs.append((None, td))
         return pairs
-    resources = {
+    resources: dict[type, Sequence[Resource]] = {
         Cluster: inventory.clusters,
         Service: inventory.services,
         TaskSet: inventory.task_sets,
         TaskDefinition: inventory.task_definitions,
-    }[target]
-    return [(resource, resource) for resource in resources]
+    }
+    return [(resource, resource) for resource in resources[target]]
 
 
 def run(inventory: Inventory, rules: list[Rule]) -> Report:
     report = Report(
-        rules=list(rules), files=list(inventory.files), problems=list(inventory.problems), inventory=inventory
+        rules=list(rules),
+        files=list(inventory.files),
+        problems=[p for p in inventory.problems if p.kind != EVALUATION_NOTE],
+        evaluation_notes=[p for p in inventory.problems if p.kind == EVALUATION_NOTE],
+        inventory=inventory,
     )
     subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:
@@ -107,6 +122,7 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
     check = rule.check
     for checked, owner in subjects:
         if checked is None:
+            assert isinstance(owner, TaskDefinition)  # targets() pairs None only with a task definition
             _add(
                 report,
                 rule,
@@ -123,7 +139,8 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
             report.errors.append(RuleError(rule.id, owner.address, checked.location, _describe(error)))
             continue
         if results:
-            container = checked.name.value if checked is not owner else None
+            # a container's results go to its task definition, with the container's name
+            container = checked.name.value if isinstance(checked, Container) else None
             _add(report, rule, owner, results, container)
 
 
@@ -158,6 +175,7 @@ def _add(report: Report, rule: Rule, owner: Resource, results: list, container: 
                     rule.id,
                     owner.address,
                     owner.location,
+                    root=owner.root,
                 )
             )
         else:

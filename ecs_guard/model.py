@@ -78,7 +78,7 @@ class Value(Generic[T]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Value) and self._key() == other._key()
 
-    __hash__ = None  # values may be lists and dicts
+    __hash__ = None  # type: ignore[assignment]  # values may be lists and dicts: unhashable on purpose
 
     def __repr__(self) -> str:
         state = "" if self.known else f", known=False, reason={self.reason!r}"
@@ -88,10 +88,17 @@ class Value(Generic[T]):
 
 @dataclass(slots=True)
 class Resource:
-    """Base of every model object: its logical name and where it is defined."""
+    """Base of every model object: its logical name and where it is defined.
+
+    ``root``: the Terraform root folder the resource was reached through,
+    when it is part of its identity (a module resource written outside that
+    root's folder; the address then starts with it, "envs/prod: module.app.
+    aws_ecs_service.this"); else "". See ecs_guard.inputs.terraform.root_identity.
+    """
 
     address: str
     location: Location
+    root: str = field(default="", kw_only=True)
 
     def finding(self, message: str, container: str | None = None, severity: Severity | None = None) -> Finding:
         return Finding(message, self.location, container, severity)
@@ -292,6 +299,8 @@ class Inventory:
     subnets: list[Subnet] = field(default_factory=list)
     files: list[str] = field(default_factory=list)  # inputs that were scanned
     problems: list[InputProblem] = field(default_factory=list)
+    # Texts Terraform marks sensitive (sensitive(), sensitive = true): masked in every report (ecs_guard.sensitive)
+    sensitive: list[str] = field(default_factory=list)
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

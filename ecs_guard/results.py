@@ -79,6 +79,10 @@ class Finding:
     # Where the resource is defined (HCL: its block's first and last line): an
     # inline suppression on the resource's line covers all its findings.
     resource_location: Location | None = None
+    # The Terraform root folder the resource was reached through, when it is
+    # part of the resource's identity (model.Resource.root): `resource` then
+    # starts with it, and a config `path:` glob matching the root matches.
+    root: str = ""
 
 
 @dataclass(slots=True)

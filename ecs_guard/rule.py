@@ -44,7 +44,7 @@ class Rule:
     name: str
     severity: Severity
     target: type | tuple[type, ...]
-    check: Callable[..., Iterable]
+    check: Callable[..., Iterable | None]  # a check that is not a generator may return None
     peers: dict[str, str] = field(default_factory=dict)
     enabled_by_default: bool = True
     doc: str = ""

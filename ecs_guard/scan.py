@@ -19,9 +19,12 @@ if TYPE_CHECKING:
 def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOptions | None = None) -> Report:
     """`options`: var files and a plan's source for Terraform inputs."""
     from ecs_guard.inputs import load  # adapters import their parsers lazily
+    from ecs_guard.sensitive import redact_sensitive
 
     inventory = load(paths, options)
-    return run(inventory, rules if rules is not None else select_rules())
+    report = run(inventory, rules if rules is not None else select_rules())
+    redact_sensitive(report, inventory.sensitive)
+    return report
 
 
 def configured_scan(paths: list[str], config: Config, options: TerraformOptions | None = None) -> Report:

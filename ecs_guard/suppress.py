@@ -14,7 +14,9 @@ Two sources, applied to a Report after the run:
   any other line, the findings located on that line. Codes are IDs or
   prefixes (EG2);
 - ``ignores`` in the config file (kind ``external``): rule, path glob and
-  resource glob, with a reason and an optional expiry date.
+  resource glob, with a reason and an optional expiry date. A module's
+  finding reached through a Terraform root (``envs/staging``) also matches
+  a path glob of that root (``envs/staging/**``).
 
 A suppressed finding moves from ``report.findings`` to ``report.suppressed``
 with its Suppression: every format still shows it, none counts it toward
@@ -259,15 +261,40 @@ def _inline(finding: Finding, by_line: dict[tuple[str, int], list[Comment]]) -> 
 def _configured(finding: Finding, ignores: list, directory: str, config_file: str) -> Suppression | None:
     if not ignores:
         return None
-    path = _relative_to(finding.location.path, directory)
+    paths = _paths(finding, directory)
+    addresses = _addresses(finding)
     for ignore in ignores:
         if (
             finding.rule_id.startswith(ignore.rule)
-            and (ignore.path is None or path_glob(ignore.path).match(path))
-            and (ignore.resource is None or resource_glob(ignore.resource).match(finding.resource))
+            and (ignore.path is None or any(path_glob(ignore.path).match(path) for path in paths))
+            and (ignore.resource is None or any(resource_glob(ignore.resource).match(a) for a in addresses))
         ):
             return Suppression(EXTERNAL, ignore.reason, config_file, None)
     return None
+
+
+def _paths(finding: Finding, directory: str) -> list[str]:
+    """The paths a `path` glob is matched against: the finding's file and, for
+    a module resource named with the root it was reached through
+    (model.Resource.root), the same file as seen through that root:
+    ``envs/staging/modules/app/main.tf`` for ``modules/app/main.tf`` reached
+    through ``envs/staging``, so that ``envs/staging/**`` matches it."""
+    path = _relative_to(finding.location.path, directory)
+    if not finding.root:
+        return [path]
+    root = _relative_to(finding.root, directory)
+    return [path, f"{root}/{path}"]
+
+
+def _addresses(finding: Finding) -> list[str]:
+    """The addresses a `resource` glob is matched against: the finding's
+    (with its root, ``envs/prod: module.app.aws_ecs_service.this``) and, for a
+    resource named with its root, the address as written in the module, so an
+    ignore written before roots were part of the name still applies."""
+    prefix = f"{finding.root}: "  # ecs_guard.inputs.terraform.root_identity.ROOT_SEPARATOR
+    if finding.root and finding.resource.startswith(prefix):
+        return [finding.resource, finding.resource[len(prefix) :]]
+    return [finding.resource]
 
 
 def _relative_to(path: str, directory: str) -> str:

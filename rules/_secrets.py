@@ -34,10 +34,13 @@ import functools
 import re
 from dataclasses import dataclass
 
+from ecs_guard.redact import marked_reason
+
 # Matched against the name with separators removed and upper-cased, so that
 # DB_PASSWORD, db-password, dbPassword and DBPASSWORD are all the same name.
 SECRET_NAME_PARTS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY", "ACCESS_KEY", "CREDENTIAL")
 ALWAYS_SECRET_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "ECS_ENGINE_AUTH_DATA")
+SECRET_LIKE_NAME = "secret-like name"
 # A name ending in one of these words names, locates or sizes a secret: SECRET_NAME, TOKEN_URL.
 DESCRIBING_LAST_WORDS = frozenset(
     {
@@ -117,12 +120,17 @@ class ValueVerdict:
 
 def secret_reason(name: str, value: str) -> str | None:
     """Why this literal environment entry holds a secret ("secret-like
-    name", "value looks like an AWS access key id", ...), or None."""
+    name", "value looks like an AWS access key id", ...), or None.
+    A value the live audit saved redacted carries the reason it was
+    judged with then (ecs_guard.redact), so a rescan gives the same finding."""
+    marked = marked_reason(value)
+    if marked in _REASONS:
+        return marked
     verdict = judge_value(value)
     if verdict.format:
         return f"value looks like {verdict.format}"
     if verdict.could_be_secret and is_secret_name(name):
-        return "secret-like name"
+        return SECRET_LIKE_NAME
     return None
 
 
@@ -255,3 +263,9 @@ _NOT_ALPHANUMERIC = re.compile(r"[^A-Z0-9]")
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 _COMPACT_PARTS = tuple(_compact(part) for part in SECRET_NAME_PARTS)
 _COMPACT_ALWAYS = frozenset(_compact(name) for name in ALWAYS_SECRET_NAMES)
+# Every reason secret_reason gives: the only ones a redaction marker may carry.
+_REASONS = frozenset(
+    [SECRET_LIKE_NAME]
+    + [f"value looks like {kind}" for kind, _ in KNOWN_FORMATS]
+    + [f"value looks like {kind}" for kind in (JWT, URL_WITH_PASSWORD, CREDENTIAL_PARAMETER)]
+)

@@ -69,11 +69,15 @@ def shared_task_execution_role(td: TaskDefinition):
     if (execution.known and execution.value is None) or (task.known and task.value is None):
         return  # one of the roles is not set: nothing is shared
     unknown = [ref for ref in (execution, task) if not ref.known]
-    if len(unknown) == 2:
-        yield task.not_evaluated(_both_unresolved(f"task role: {task.reason}", f"execution role: {execution.reason}"))
-    elif unknown:
-        yield unknown[0].not_evaluated()
-    elif same_role(execution.value, task.value):
+    if unknown:
+        yield (
+            task.not_evaluated(_both_unresolved(f"task role: {task.reason}", f"execution role: {execution.reason}"))
+            if len(unknown) == 2
+            else unknown[0].not_evaluated()
+        )
+        return
+    assert execution.value is not None and task.value is not None  # both known, and neither absent (above)
+    if same_role(execution.value, task.value):
         # the same text is the same role, even a template placeholder that is not filled in yet
         yield task.finding(f"task role and execution role are the same role '{task.value}'")
     elif placeholder_role(execution.value) or placeholder_role(task.value):

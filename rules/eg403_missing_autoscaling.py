@@ -98,6 +98,7 @@ def _target_problems(target: ScalableTarget):
         return
     low, high = target.min_capacity, target.max_capacity
     if low.is_set and high.is_set:
+        assert low.value is not None and high.value is not None  # is_set
         if high.value <= low.value:
             yield high.finding(
                 f"the service's scalable target cannot scale: max_capacity {high.value} "

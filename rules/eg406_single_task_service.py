@@ -70,8 +70,8 @@ def _too_few_tasks(s: Service):
     if count.known and count.value == 0:
         return  # a desired count of 0 is EG405's finding alone: one finding for one problem
     target = s.scalable_target
-    minimum = target.value.min_capacity if target.is_set else None
-    if minimum is not None and minimum.is_set and minimum.value >= 2:
+    minimum = target.value.min_capacity if target.is_set and target.value is not None else None
+    if minimum is not None and minimum.is_set and minimum.value is not None and minimum.value >= 2:
         return
     if not count.known:
         yield count.not_evaluated()

@@ -111,6 +111,7 @@ def outdated_fargate_platform(s: Service | TaskSet):
 def _known_not_fargate(s: Service | TaskSet) -> bool:
     """True only when the input says the tasks run on EC2 or external instances."""
     if s.launch_type.is_set:
+        assert s.launch_type.value is not None  # is_set
         return s.launch_type.value.upper() != "FARGATE"
     providers = s.capacity_providers
     if providers.is_set and providers.value:

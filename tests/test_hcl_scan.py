@@ -87,7 +87,8 @@ def test_a_folder_only_called_as_a_module_is_scanned_through_its_callers(tree):
         {"modules/service/main.tf": SERVICE_MODULE, "prod/main.tf": caller("api"), "staging/main.tf": caller("web")},
     )
     inventory = load(["."])
-    assert services(inventory) == ["module.api.aws_ecs_service.this", "module.web.aws_ecs_service.this"]
+    # written outside the roots' folders: named with their root (tests/test_root_identity.py)
+    assert services(inventory) == ["prod: module.api.aws_ecs_service.this", "staging: module.web.aws_ecs_service.this"]
     assert [s.assign_public_ip.value for s in inventory.services] == [True, True]
     assert inventory.problems == []
     assert sorted(inventory.files) == ["modules/service/main.tf", "prod/main.tf", "staging/main.tf"]
@@ -112,8 +113,8 @@ def test_a_tf_file_named_on_the_command_line_scans_its_folders_root(tree):
             "prod/outputs.tf": 'output "name" {\n  value = module.api\n}\n',
         },
     )
-    assert services(load(["prod/outputs.tf"])) == services(load(["prod"])) == ["module.api.aws_ecs_service.this"]
-    assert services(load(["prod/main.tf", "modules/service/main.tf"])) == ["module.api.aws_ecs_service.this"]
+    assert services(load(["prod/outputs.tf"])) == services(load(["prod"])) == ["prod: module.api.aws_ecs_service.this"]
+    assert services(load(["prod/main.tf", "modules/service/main.tf"])) == ["prod: module.api.aws_ecs_service.this"]
 
 
 def test_a_named_tf_file_that_is_missing_or_a_tfvars_file_without_a_root_is_reported(tree):
@@ -135,7 +136,7 @@ def test_modules_called_through_other_modules_are_not_roots(tree):
             "prod/main.tf": 'module "app" {\n  source = "../modules/app"\n}\n',
         },
     )
-    assert services(load(["."])) == ["module.app.module.inner.aws_ecs_service.this"]
+    assert services(load(["."])) == ["prod: module.app.module.inner.aws_ecs_service.this"]
 
 
 def test_a_problem_in_a_module_two_roots_call_is_reported_once(tree):
@@ -205,8 +206,9 @@ def test_an_unknown_count_is_reported_and_what_depends_on_it_is_not_evaluated(tr
         },
     )
     report = scan(["."], rules=[get_rule("EG404")])
-    (problem,) = report.problems
-    assert (problem.path, problem.line, problem.kind) == ("main.tf", 3, "not-understood")
+    assert report.problems == []  # an evaluation note, not an input not understood
+    (problem,) = report.evaluation_notes
+    assert (problem.path, problem.line, problem.kind) == ("main.tf", 3, "evaluation-note")
     assert problem.message.startswith("aws_subnet.private: count not known (data.aws_availability_zones.available")
     assert problem.message.endswith("its instances are checked as one, aws_subnet.private")
     assert report.findings == []

@@ -50,6 +50,7 @@ def test_header_and_summary():
         "rule_errors": 1,
         "inputs_unreadable": 1,
         "inputs_not_understood": 1,
+        "evaluation_notes": 0,
         "files_scanned": 1,
         "rules_run": 3,
     }
@@ -67,6 +68,7 @@ def test_findings_carry_rule_resource_container_file_and_line():
         "severity": "high",
         "message": "container 'web' runs privileged",
         "resource": "family:web",
+        "root": None,
         "container": "web",
         "file": "web.json",
         "line": 7,

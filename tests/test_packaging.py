@@ -33,3 +33,10 @@ def test_data_files_are_declared():
     for data in (ROOT / "ecs_guard").rglob("*.json"):
         relative = data.relative_to(ROOT / "ecs_guard").as_posix()
         assert any(Path(relative).match(p) for p in patterns), f"{relative} is not package data"
+
+
+def test_the_package_is_marked_typed():
+    """PEP 561: py.typed ships with the package, so a project that imports
+    ecs_guard (a custom rule pack, a CI script) gets its annotations checked."""
+    assert (ROOT / "ecs_guard" / "py.typed").is_file()
+    assert "py.typed" in _setuptools_config()["package-data"]["ecs_guard"]

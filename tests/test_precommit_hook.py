@@ -44,6 +44,7 @@ def _pre_commit() -> str | None:
 PRE_COMMIT = _pre_commit()
 GIT = shutil.which("git")
 pytestmark = [
+    pytest.mark.slow,  # end to end: real git and pre-commit (deselect with -m "not slow")
     pytest.mark.skipif(GIT is None, reason="git is not installed"),
     pytest.mark.skipif(PRE_COMMIT is None, reason="pre-commit is not installed (pip install pre-commit)"),
 ]
@@ -290,7 +291,7 @@ def test_a_bad_change_in_a_child_module_is_blocked_through_its_root(project):
     done = project.commit("privileged service module")
     text = output(done)
     assert done.returncode != 0, text
-    assert "modules/service/main.tf  module.web.aws_ecs_task_definition.this" in text
+    assert "modules/service/main.tf  envs/prod: module.web.aws_ecs_task_definition.this" in text
     assert "EG602" in text
     assert_readable(text)
 
@@ -302,4 +303,4 @@ def test_a_bad_value_passed_by_the_root_is_blocked(project):
     done = project.commit("latest")
     text = output(done)
     assert done.returncode != 0, text
-    assert "EG201" in text and "module.web.aws_ecs_task_definition.this" in text
+    assert "EG201" in text and "envs/prod: module.web.aws_ecs_task_definition.this" in text

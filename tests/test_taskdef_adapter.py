@@ -222,5 +222,5 @@ def test_a_malformed_task_definition_is_reported_without_its_values_and_the_rest
     assert [td.family.value for td in inventory.task_definitions] == ["nightly-export"]
     (problem,) = inventory.problems
     assert (problem.path, problem.kind, problem.line) == ("broken.json", "unreadable", 1)
-    assert problem.message == "environment is not a list"
+    assert problem.message == "containerDefinitions[0].environment: expected a list, found a string"
     assert "hunter2" not in str(problem)

@@ -27,6 +27,9 @@ class Failure:
     region: str
     error: str
     message: str
+    # The resources (ARNs) whose data the call would have brought: the snapshot
+    # input reports each of them "not evaluated" instead of leaving it out.
+    resources: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return f"{self.service}:{self.operation} failed in {self.region}: {self.error}"
@@ -49,9 +52,9 @@ class CallLog:
 
         client.meta.events.register("before-call", count)
 
-    def failed(self, client, region: str, operation: str, error: Exception) -> Failure:
+    def failed(self, client, region: str, operation: str, error: Exception, resources: tuple[str, ...] = ()) -> Failure:
         code, message = describe_error(error)
-        failure = Failure(client.meta.service_model.signing_name, operation, region, code, message)
+        failure = Failure(client.meta.service_model.signing_name, operation, region, code, message, resources)
         with self._lock:
             self._failures.append(failure)
         return failure
@@ -80,6 +83,8 @@ class CallLog:
 
 
 _XML_ERROR = re.compile(r"<Code>(.*?)</Code>.*?<Message>(.*?)</Message>", re.S)
+_MARKUP = re.compile(r"^\s*<|<(?:html|body|head|title|h1|!doctype)\b", re.I)
+MESSAGE_LIMIT = 200  # characters of a server's message kept for one line on stderr
 
 
 def describe_error(error: Exception) -> tuple[str, str]:
@@ -88,17 +93,49 @@ def describe_error(error: Exception) -> tuple[str, str]:
     Some endpoints answer a JSON-protocol client with an XML error document
     and no code (botocore then reports the HTTP status as the code and the
     whole XML as the message): the code and message are taken from the XML.
+    A proxy or load balancer in the way may answer with an HTML page: that
+    is reported as its HTTP status, never as the page. Either way the
+    message is one line, so the summary stays one line per failed call.
     """
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import ClientError, ReadTimeoutError
 
+    if isinstance(error, ReadTimeoutError):
+        return "ReadTimeout", one_line(str(error))
+    if is_connection_error(error):  # refused, timed out, closed, TLS
+        return "ConnectionError", one_line(str(error))
     if not isinstance(error, ClientError):
-        return type(error).__name__, str(error)
+        return type(error).__name__, one_line(str(error))
     details = error.response.get("Error") or {}
     code, message = str(details.get("Code") or ""), str(details.get("Message") or "")
     embedded = _XML_ERROR.search(message)
     if embedded:
         code, message = embedded.group(1), embedded.group(2)
-    if not code or code.isdigit():
+    if not code or code.isdigit() or _MARKUP.search(code):
         status = (error.response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
-        code = f"HTTP {status or code or 'error'}"
-    return code, message
+        code = http_status(status) if status else f"HTTP {code or 'error'}"
+    if _MARKUP.search(message):
+        message = ""  # an HTML error page: its status says all a person can act on
+    return code, one_line(message)
+
+
+def http_status(status: object) -> str:
+    """ "HTTP 502 (Bad Gateway)": the status and its standard phrase."""
+    from http import HTTPStatus
+
+    try:
+        return f"HTTP {status} ({HTTPStatus(int(str(status))).phrase})"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def is_connection_error(error: Exception) -> bool:
+    """The endpoint could not be reached or did not answer (not a refusal by AWS)."""
+    from botocore.exceptions import ConnectionError, HTTPClientError
+
+    return isinstance(error, (ConnectionError, HTTPClientError))
+
+
+def one_line(text: str) -> str:
+    """`text` on one line (whitespace runs collapsed), at most MESSAGE_LIMIT characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= MESSAGE_LIMIT else flat[: MESSAGE_LIMIT - 3] + "..."

@@ -8,6 +8,10 @@ after reading is all there is.
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 
 class Progress:
@@ -42,10 +46,10 @@ class RichProgress(Progress):
             console=Console(file=stream),
             transient=True,
         )
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
         self._lock = threading.Lock()
 
-    def _task(self, key: str) -> int:
+    def _task(self, key: str) -> TaskID:
         with self._lock:
             if key not in self._tasks:
                 self._tasks[key] = self._bars.add_task("", key=key, total=1)

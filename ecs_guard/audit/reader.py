@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TypeVar
 
 from ecs_guard.audit.calls import GLOBAL, CallLog
+from ecs_guard.audit.limits import Limits, run_parallel
 from ecs_guard.audit.progress import Progress
 from ecs_guard.audit.session import Aws
 
@@ -90,6 +90,7 @@ class AccountRead:
     iam: IamRead
     log: CallLog
     unmatched_clusters: list[str] = field(default_factory=list)  # --cluster values that matched nothing
+    retries_refused: int = 0  # failed calls not retried: the retry budget was spent
 
 
 def read_account(
@@ -100,8 +101,9 @@ def read_account(
     progress = progress or Progress()
     started = datetime.now(timezone.utc)
     account = aws.account_id()
-    with ThreadPoolExecutor(max_workers=min(REGION_WORKERS, max(1, len(regions)))) as pool:
-        reads = list(pool.map(lambda region: RegionReader(aws, region, clusters, progress).read(), regions))
+    reads = run_parallel(
+        lambda region: RegionReader(aws, region, clusters, progress).read(), regions, REGION_WORKERS, aws.limits
+    )
     role_refs = [
         ref
         for read in reads
@@ -116,7 +118,7 @@ def read_account(
         for key in ("clusterArn", "clusterName")
     }
     unmatched = [c for c in (clusters or []) if c not in found]
-    return AccountRead(account, list(regions), started, reads, iam, aws.log, unmatched)
+    return AccountRead(account, list(regions), started, reads, iam, aws.log, unmatched, aws.limits.refused)
 
 
 class Calls:
@@ -134,9 +136,12 @@ class Calls:
                 self._clients[service] = self.aws.client(service, self.region, self.label)
             return self._clients[service]
 
-    def call(self, service: str, method: str, /, absent: tuple[str, ...] = (), **params) -> dict | None:
+    def call(
+        self, service: str, method: str, /, absent: tuple[str, ...] = (), about: tuple[str, ...] = (), **params
+    ) -> dict | None:
         """One call's answer without ResponseMetadata; ABSENT when the error
-        code is one of `absent` (the resource does not exist)."""
+        code is one of `absent` (the resource does not exist). `about`: the
+        resources (ARNs) whose data the call brings, kept with a failure."""
         from botocore.exceptions import BotoCoreError, ClientError
 
         client = self.client(service)
@@ -144,16 +149,16 @@ class Calls:
             answer = getattr(client, method)(**params)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in absent:
-                return ABSENT
-            self._failed(client, method, error)
+                return ABSENT  # type: ignore[return-value]  # a sentinel: only callers passing absent= get it, and test it first
+            self._failed(client, method, error, about)
             return None
         except BotoCoreError as error:
-            self._failed(client, method, error)
+            self._failed(client, method, error, about)
             return None
         answer.pop("ResponseMetadata", None)
         return answer
 
-    def pages(self, service: str, method: str, key: str, /, **params) -> list | None:
+    def pages(self, service: str, method: str, key: str, /, about: tuple[str, ...] = (), **params) -> list | None:
         """Every item under `key` across all pages; None if any page failed."""
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -163,7 +168,7 @@ class Calls:
             for page in client.get_paginator(method).paginate(**params):
                 items.extend(page.get(key, []))
         except (BotoCoreError, ClientError) as error:
-            self._failed(client, method, error)
+            self._failed(client, method, error, about)
             return None
         return items
 
@@ -180,8 +185,8 @@ class Calls:
             items += page
         return items
 
-    def _failed(self, client, method: str, error: Exception) -> None:
-        self.aws.log.failed(client, self.label, client.meta.method_to_api_mapping[method], error)
+    def _failed(self, client, method: str, error: Exception, about: tuple[str, ...] = ()) -> None:
+        self.aws.log.failed(client, self.label, client.meta.method_to_api_mapping[method], error, about)
 
 
 class RegionReader:
@@ -235,7 +240,11 @@ class RegionReader:
         failures: list[dict] = []
         for batch in _batches(arns, DESCRIBE_CLUSTERS_BATCH):
             answer = self.calls.call(
-                "ecs", "describe_clusters", clusters=batch, include=["SETTINGS", "CONFIGURATIONS", "TAGS"]
+                "ecs",
+                "describe_clusters",
+                about=tuple(batch),
+                clusters=batch,
+                include=["SETTINGS", "CONFIGURATIONS", "TAGS"],
             )
             if answer is None:
                 return  # clusters not known: no file
@@ -244,9 +253,13 @@ class RegionReader:
         self.result.clusters = {"clusters": clusters, "failures": failures}
 
     def _read_services(self, cluster_arn: str) -> None:
-        arns = self.calls.pages("ecs", "list_services", "serviceArns", cluster=cluster_arn, PaginationConfig=ECS_PAGE)
+        arns = self.calls.pages(
+            "ecs", "list_services", "serviceArns", about=(cluster_arn,), cluster=cluster_arn, PaginationConfig=ECS_PAGE
+        )
         for batch in _batches(arns or [], DESCRIBE_SERVICES_BATCH):
-            answer = self.calls.call("ecs", "describe_services", cluster=cluster_arn, services=batch, include=["TAGS"])
+            answer = self.calls.call(
+                "ecs", "describe_services", about=tuple(batch), cluster=cluster_arn, services=batch, include=["TAGS"]
+            )
             if answer is not None:
                 self.result.service_pages.append(answer)
 
@@ -257,6 +270,7 @@ class RegionReader:
             answer = self.calls.call(
                 "ecs",
                 "describe_task_sets",
+                about=(service["serviceArn"],),
                 cluster=service["clusterArn"],
                 service=service["serviceArn"],
                 include=["TAGS"],
@@ -267,8 +281,8 @@ class RegionReader:
     def _read_task_definitions(self) -> None:
         """The revisions in use, plus the latest ACTIVE revision of each family
         (all families, or with --cluster only those in use), each described once."""
-        used = [s.get("taskDefinition") for s in self.result.services + self.result.all_task_sets]
-        used = [arn for arn in dict.fromkeys(used) if arn]
+        in_use = (s.get("taskDefinition") for s in self.result.services + self.result.all_task_sets)
+        used = [arn for arn in dict.fromkeys(in_use) if arn]
         if self.cluster_filter:
             families = list(dict.fromkeys(_family(arn) for arn in used))
         else:
@@ -280,11 +294,14 @@ class RegionReader:
                 or []
             )
         self.progress.update(self.region, f"latest revision of {len(families)} families")
-        latest = [arn for arn in _parallel(self._latest_active, families) if arn]
+        latest = [arn for arn in self._parallel(self._latest_active, families) if arn]
         wanted = list(dict.fromkeys(used + latest))
         self.progress.update(self.region, f"{len(wanted)} task definitions")
-        answers = _parallel(
-            lambda arn: self.calls.call("ecs", "describe_task_definition", taskDefinition=arn, include=["TAGS"]), wanted
+        answers = self._parallel(
+            lambda arn: self.calls.call(
+                "ecs", "describe_task_definition", about=(str(arn),), taskDefinition=arn, include=["TAGS"]
+            ),
+            wanted,
         )
         self.result.task_definitions = [a for a in answers if a is not None]
 
@@ -296,6 +313,9 @@ class RegionReader:
         # among what came back all the same (some endpoints ignore sort/maxResults).
         arns = [a for a in (answer or {}).get("taskDefinitionArns", []) if _family(a) == family]
         return max(arns, key=_revision, default=None)
+
+    def _parallel(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        return _parallel(fn, items, self.calls.aws.limits)
 
     # ------------------------------------------------------------- what services refer to
 
@@ -395,10 +415,10 @@ class IamReader:
     def read(self, role_refs: Iterable[str]) -> IamRead:
         names, foreign = self._role_names(role_refs)
         self.progress.update("iam", f"{len(names)} roles")
-        roles = [r for r in _parallel(self._role, names) if r is not None]
+        roles = [r for r in _parallel(self._role, names, self.calls.aws.limits) if r is not None]
         arns = list(dict.fromkeys(p["PolicyArn"] for r in roles for p in r["AttachedManagedPolicies"]))
         self.progress.update("iam", f"{len(arns)} managed policies")
-        policies = [p for p in _parallel(self._policy, arns) if p is not None]
+        policies = [p for p in _parallel(self._policy, arns, self.calls.aws.limits) if p is not None]
         self.progress.done("iam", f"{len(roles)} roles, {len(policies)} managed policies")
         failed = any(f.region == GLOBAL for f in self.calls.aws.log.failures)
         details = (
@@ -472,12 +492,9 @@ class IamReader:
 # ------------------------------------------------------------- helpers
 
 
-def _parallel(fn: Callable[[T], R], items: list[T]) -> list[R]:
-    """fn over items, a few at a time, results in the items' order."""
-    if len(items) <= 1:
-        return [fn(i) for i in items]
-    with ThreadPoolExecutor(max_workers=CALL_WORKERS) as pool:
-        return list(pool.map(fn, items))
+def _parallel(fn: Callable[[T], R], items: list[T], limits: Limits) -> list[R]:
+    """fn over items, a few at a time, results in the items' order; stops when the audit is cancelled."""
+    return run_parallel(fn, items, CALL_WORKERS, limits)
 
 
 def _batches(items: list[T], size: int) -> Iterable[list[T]]:

@@ -37,7 +37,9 @@ def checked_save_dir(save: str | None) -> Path | None:
 def snapshot_dir(save: Path | None) -> Iterator[Path]:
     """The folder the snapshot is written to: `save`, or a temporary one removed afterwards."""
     if save is not None:
-        save.mkdir(parents=True, exist_ok=True)
+        from ecs_guard.audit.writer import private_folder
+
+        private_folder(save)
         yield save
         return
     import tempfile
@@ -47,20 +49,31 @@ def snapshot_dir(save: Path | None) -> Iterator[Path]:
 
 
 def read_and_write(
-    profile: str | None, regions: Sequence[str], clusters: Sequence[str], folder: Path
+    profile: str | None,
+    regions: Sequence[str],
+    clusters: Sequence[str],
+    folder: Path,
+    retry_budget: float | None = None,
 ) -> tuple[AccountRead, float]:
-    """Read the account (with the live display on a terminal) and write the snapshot to `folder`."""
+    """Read the account (with the live display on a terminal) and write the snapshot to `folder`.
+    On Ctrl-C every thread stops making calls and KeyboardInterrupt goes on up at once."""
     from ecs_guard.audit.calls import CallLog
+    from ecs_guard.audit.limits import DEFAULT_RETRY_BUDGET, Limits
     from ecs_guard.audit.progress import progress_for
     from ecs_guard.audit.reader import read_account
     from ecs_guard.audit.session import Aws
     from ecs_guard.audit.writer import write_snapshot
 
     start = time.monotonic()
-    aws = Aws(profile, CallLog())
+    limits = Limits(DEFAULT_RETRY_BUDGET if retry_budget is None else retry_budget)
+    aws = Aws(profile, CallLog(), limits)
     chosen = aws.regions(list(regions))
-    with progress_for(sys.stderr) as progress:
-        read = read_account(aws, chosen, list(clusters) or None, progress)
+    try:
+        with progress_for(sys.stderr) as progress:
+            read = read_account(aws, chosen, list(clusters) or None, progress)
+    except KeyboardInterrupt:
+        limits.cancel()
+        raise
     write_snapshot(read, folder)
     return read, time.monotonic() - start
 

@@ -45,11 +45,16 @@ def summary_lines(read: AccountRead, seconds: float, save: Path | None) -> list[
             "  snapshot not kept: the report's file locations point into a temporary folder (use --save DIR to keep it)"
         )
     for cluster in read.unmatched_clusters:
-        lines.append(f"  --cluster {cluster}: no such cluster in the regions read")
+        lines.append(f"  --cluster {cluster}: no such cluster in the regions read (exit code 3)")
     for role in read.iam.missing_roles:
         lines.append(f"  role {role} is named by a task definition but does not exist")
     for role in read.iam.foreign_roles:
         lines.append(f"  role {role} belongs to another account: not read")
+    if read.retries_refused:
+        lines.append(
+            f"  the retry budget is spent: {_plural(read.retries_refused, 'failed call')} not retried "
+            "(--retry-budget SECONDS allows more)"
+        )
     failures = read.log.failures
     if failures:
         lines.append(

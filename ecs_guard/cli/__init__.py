@@ -28,7 +28,7 @@ from ecs_guard.cli.common import EXIT_OK, EXIT_USAGE, UsageError, silence_stdout
 class _Parser(argparse.ArgumentParser):
     """argparse prints usage and exits on its own; we want one line and a return code."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str):
         raise UsageError(message)
 
 

@@ -4,8 +4,9 @@ The report, its formats, --fail-on and the exit codes are the `scan`
 command's (common.py), so an audit and a scan of the saved snapshot
 cannot drift apart. What the audit adds is on stderr: a live display while
 it reads (on a terminal only) and a summary of what it read and which calls
-failed. A call that failed also makes the exit code 3 (the scan is
-incomplete), so a CI job with too few permissions does not pass quietly.
+failed. A call that failed, or a --cluster that does not exist, also
+makes the exit code 3 (the scan is incomplete), so a CI job with too few
+permissions or a typo in a cluster name does not pass quietly.
 The reading itself is library code: ecs_guard.audit.
 """
 
@@ -44,7 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME_OR_ARN",
-        help="read only this cluster, repeatable (default: every cluster)",
+        help="read only this cluster, repeatable (default: every cluster); one that does not exist makes exit code 3",
+    )
+    aws.add_argument(
+        "--retry-budget",
+        type=_seconds,
+        default=None,
+        metavar="SECONDS",
+        help="seconds the whole audit may spend retrying failed calls; once spent, a failed call "
+        "is not retried (default: 60)",
     )
     parser.add_argument(
         "--save",
@@ -66,13 +75,23 @@ def run(args: argparse.Namespace) -> int:
     try:
         save = checked_save_dir(args.save)
         with output_stream(args.output) as stream, snapshot_dir(save) as folder:
-            read, seconds = read_and_write(args.profile, args.region, args.cluster, folder)
+            read, seconds = read_and_write(args.profile, args.region, args.cluster, folder, args.retry_budget)
             report = configured_scan([str(folder)], config)
             summarise(read, seconds, save, sys.stderr)
             render(report, stream, verbose=args.verbose)
     except AuditError as error:
         raise UsageError(str(error)) from None
     code = exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
-    if read.log.failures and code in (EXIT_OK, EXIT_FINDINGS):
+    if (read.log.failures or read.unmatched_clusters) and code in (EXIT_OK, EXIT_FINDINGS):
         code = EXIT_INCOMPLETE
     return code
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}")
+    return value

@@ -49,6 +49,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"Wrote {written} finding{'' if written == 1 else 's'} to {target}{suppressed}.")
     for problem in report.unreadable:
         print(f"ecs-guard: warning: not read: {problem}", file=sys.stderr)
-    for error in report.errors:
-        print(f"ecs-guard: warning: rule {error.rule_id} failed on {error.resource}: {error.message}", file=sys.stderr)
+    for rule_error in report.errors:
+        print(
+            f"ecs-guard: warning: rule {rule_error.rule_id} failed on {rule_error.resource}: {rule_error.message}",
+            file=sys.stderr,
+        )
     return EXIT_INCOMPLETE if report.unreadable or report.errors else EXIT_OK

@@ -111,6 +111,11 @@ def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
         help="the Terraform root module the scanned plans were made from: plan findings are "
         "reported at its .tf lines (default: the root module a plan file lies in)",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not read or write the cache of parsed .tf files (also ECS_GUARD_NO_CACHE=1; docs/cache.md)",
+    )
 
 
 def terraform_options(args: argparse.Namespace):
@@ -119,7 +124,7 @@ def terraform_options(args: argparse.Namespace):
 
     if args.source is not None and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source}: no such folder")
-    return TerraformOptions(tuple(args.var_files), args.source)
+    return TerraformOptions(tuple(args.var_files), args.source, use_cache=not args.no_cache)
 
 
 def keep_until_exit(report) -> None:

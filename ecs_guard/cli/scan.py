@@ -50,6 +50,8 @@ def run(args: argparse.Namespace) -> int:
         if known is not None:
             from ecs_guard.baseline import apply_baseline
 
+            assert config.baseline is not None  # known was read from it
+
             apply_baseline(report, known, config.baseline)
         render(report, stream, verbose=args.verbose)
         keep_until_exit(report)

@@ -34,7 +34,9 @@ from __future__ import annotations
 import os
 
 from ecs_guard.inputs.adapters import Scan, adapter_for, walk_claims
+from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.snapshot.estate import load_estate
+from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.walk import SKIPPED_DIRECTORIES, candidates
 from ecs_guard.model import Inventory
@@ -45,15 +47,52 @@ __all__ = ["SKIPPED_DIRECTORIES", "load"]
 def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
     """Every input under `paths`, read and linked; problems are in ``.problems``.
     `options`: var files and a plan's source for Terraform (default: none)."""
+    from ecs_guard.inputs.cache_folder import cache_session
+
     scan = Scan(options if options is not None else TerraformOptions())
+    with cache_session(scan.options.use_cache):
+        _load(paths, scan)
+    return scan.inventory
+
+
+def _load(paths: list[str], scan: Scan) -> None:
     for path in paths:
         scan.documents = []
         scan.walked_from = path if os.path.isdir(path) else None
         for file_path, display, named in candidates(path, walk_claims, scan.problems):
             adapter = adapter_for(os.path.basename(file_path), named)
             if adapter is not None:
-                adapter.load(file_path, display, named, scan)
+                try:
+                    adapter.load(file_path, display, named, scan)
+                except Exception as error:  # one file must not stop the scan; the text may quote input
+                    scan.problems.append(_internal_error(display, error))
         if scan.documents:
-            scan.inventory.extend(load_estate(scan.documents))
+            scan.inventory.extend(_estate(scan.documents))
     scan.terraform.load(scan.inventory)
-    return scan.inventory
+
+
+def _estate(documents: list[Document]) -> Inventory:
+    """The snapshot estate of one path. A fault in reading it (a value of a
+    shape no check foresaw) is narrowed to the files that fail on their own,
+    each a problem; the others are read without them."""
+    try:
+        return load_estate(documents)
+    except Exception:
+        pass
+    inventory = Inventory()
+    readable = []
+    for document in documents:
+        try:
+            load_estate([document])
+            readable.append(document)
+        except Exception as error:
+            inventory.problems.append(_internal_error(document.text.path, error))
+    try:
+        inventory.extend(load_estate(readable))
+    except Exception as error:  # only together do they fail: every one is named
+        inventory.problems.extend(_internal_error(document.text.path, error) for document in readable)
+    return inventory
+
+
+def _internal_error(display: str, error: Exception) -> InputProblem:
+    return InputProblem(display, f"could not read this file (internal error {type(error).__name__} in ecs-guard)")

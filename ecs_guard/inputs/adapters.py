@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from ecs_guard.inputs.jsondocs.files import PLAN, JsonFile, not_understood, read_json_file
 from ecs_guard.inputs.jsondocs.lines import JsonText
+from ecs_guard.inputs.jsondocs.types import dotted, wrong_type
 from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.terraform.inputs import TerraformInputs
@@ -134,8 +135,23 @@ def _load_plan(path: str, display: str, scan: Scan) -> None:
 def _add_document(path: str, display: str, found: JsonFile, scan: Scan) -> None:
     """A snapshot or task definition file: resolved with the others of its path (snapshot/estate.py)."""
     assert found.shape is not None
-    scan.documents.append(Document(JsonText(display, found.text), found.data, found.shape))
+    text = JsonText(display, found.text)
+    wrong = wrong_type(found.data)
+    if wrong is not None:  # read no further: a wrong type deep in the model fails far from here
+        field_path, expected, got = wrong
+        scan.problems.append(
+            InputProblem(display, f"{dotted(field_path)}: expected {expected}, found {got}", _line_of(text, field_path))
+        )
+        return
+    scan.documents.append(Document(text, found.data, found.shape))
     scan.inventory.files.append(display)
+
+
+def _line_of(text: JsonText, path: tuple) -> int | None:
+    try:
+        return text.line_of(path)
+    except Exception:  # a line is a courtesy: the problem is reported without one
+        return None
 
 
 def _reordered_plan(path: str, display: str, found: JsonFile, scan: Scan) -> None:

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+UNREADABLE = "unreadable"
+NOT_UNDERSTOOD = "not-understood"
+EVALUATION_NOTE = "evaluation-note"
+
 
 class InputError(Exception):
     def __init__(self, message: str, line: int | None = None):
@@ -27,6 +31,12 @@ class InputProblem:
     kind "unreadable": the file could not be read or parsed (exit code 3);
     kind "not-understood": the file was read but is no input ecs-guard knows,
     or part of it was skipped; always reported, never silently dropped.
+    kind "evaluation-note": the input was read and understood, and something
+    about how it was evaluated is worth knowing (count not known, so the
+    instances were checked as one; an argument the pinned provider version
+    has but the carried schema does not). A quieter channel of its own
+    (Report.evaluation_notes): listed with --verbose and in JSON, never a
+    SARIF warning, never part of the exit code.
     """
 
     path: str

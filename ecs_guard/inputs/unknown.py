@@ -3,8 +3,8 @@
 Terraform source can know most of a ``jsonencode([...])`` and not all of
 it (one environment value is a resource's ARN). The HCL front end keeps
 such documents as plain data with ``Unknown(reason)`` where a part is not
-known, and ecs_json turns each marker into a Value that is not known. A
-module of its own so that ecs_json can recognise the marker without
+known, and jsondocs/ecs.py turns each marker into a Value that is not known. A
+module of its own so that jsondocs/ecs.py can recognise the marker without
 importing the HCL front end.
 """
 

@@ -7,7 +7,9 @@ rich, so 10,000 findings in a CI log cost only string joins.
 
 Rule errors and unreadable inputs are always listed, since they mean part
 of the scan is missing; not-evaluated results and not-understood inputs are
-counted always and listed with ``--verbose``.
+counted always and listed with ``--verbose``. Evaluation notes (count not
+known, a pinned provider version) are quieter still: with ``--verbose``
+only, listed and counted; without it, not a word.
 """
 
 from __future__ import annotations
@@ -90,6 +92,9 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines += [[("Inputs not read:", "bold red")]] + [[(f"  {p}", "")] for p in unreadable] + [[]]
     if verbose and not_understood:
         lines += [[("Inputs not understood:", "bold yellow")]] + [[(f"  {p}", "")] for p in not_understood] + [[]]
+    if verbose and report.evaluation_notes:
+        lines += [[("Evaluation notes (how the input was evaluated; not problems):", "bold")]]
+        lines += [[(f"  {n}", "")] for n in report.evaluation_notes] + [[]]
     if verbose and report.not_evaluated:
         lines += [[("Not evaluated (neither a pass nor a fail):", "bold")]]
         lines += [
@@ -172,6 +177,10 @@ def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
         (f"; {_count(len(report.errors), 'rule error')}", "bold red" if report.errors else ""),
         (f"; {_count(unreadable, 'input')} not read", "bold red" if unreadable else ""),
         (f", {not_understood} not understood", "yellow" if not_understood else ""),
+    ]
+    if verbose and report.evaluation_notes:  # quieter than problems: counted only where listed
+        line.append((f", {_count(len(report.evaluation_notes), 'evaluation note')}", ""))
+    line += [
         (f"; {_count(len(report.files), 'file')}, {_count(len(report.rules), 'rule')}.", "dim"),
     ]
     return line

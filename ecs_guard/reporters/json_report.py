@@ -3,7 +3,8 @@
 The shape is ecs_guard/schemas/report.schema.json (docs/json-output.md).
 ``schema_version`` changes only when a field is removed or changes meaning;
 new fields may appear in any release, so consumers ignore keys they do not
-know (``suppressed``, ``baseline`` and ``notices`` were added that way).
+know (``suppressed``, ``baseline``, ``notices``, ``evaluation_notes`` and a
+finding's ``root`` were added that way).
 JSON always carries everything (not-evaluated results and suppressed
 findings included), so ``verbose`` changes nothing here.
 """
@@ -33,7 +34,7 @@ def _entry_encoder():
     python_encoder = json.JSONEncoder(ensure_ascii=False)
     make = getattr(json.encoder, "c_make_encoder", None)
     try:
-        encode_entry = make(
+        encode_entry = make(  # type: ignore[misc]  # None (no C encoder) raises TypeError, handled below
             None, python_encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True
         )
     except TypeError:  # no C encoder, or one that takes other arguments
@@ -74,6 +75,7 @@ def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:
         "severity": f.severity.value,
         "message": f.message,
         "resource": f.resource,
+        "root": f.root or None,
         "container": f.container,
         "file": f.location.path,
         "line": line,
@@ -98,6 +100,7 @@ def document(report: Report) -> dict:
             "rule_errors": len(report.errors),
             "inputs_unreadable": sum(p.kind == "unreadable" for p in problems),
             "inputs_not_understood": sum(p.kind != "unreadable" for p in problems),
+            "evaluation_notes": len(report.evaluation_notes),
             "files_scanned": len(report.files),
             "rules_run": len(report.rules),
         },
@@ -146,4 +149,5 @@ def document(report: Report) -> dict:
             for e in report.errors
         ],
         "input_problems": [{"kind": p.kind, "file": p.path, "line": p.line, "message": p.message} for p in problems],
+        "evaluation_notes": [{"file": n.path, "line": n.line, "message": n.message} for n in report.evaluation_notes],
     }

@@ -12,7 +12,9 @@ comment, external for the config file), which GitHub shows as dismissed.
 Not-evaluated results, rule errors, input problems, suppression notices
 and the count of findings left out by a baseline are not results: they go
 to ``invocations[0].toolExecutionNotifications`` so nothing is dropped
-silently.
+silently. Evaluation notes go there too, at level "note" (as not-evaluated
+results): never a warning, so they never make GitHub's tool status page
+say the configuration "needs attention".
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ NOTIFICATIONS = {
     "rule-error": "A rule crashed on a resource; the rest of the scan went on.",
     "input-unreadable": "An input could not be read or parsed and was not scanned.",
     "input-not-understood": "An input was read but is no input ecs-guard knows, or part of it was skipped.",
+    "evaluation-note": "How an input was evaluated (a count not known, a pinned provider version); not a problem.",
     "results-dropped": "More results than GitHub accepts in one run; the most severe were kept.",
     "expired-ignore": "An ignore of the config file has expired and no longer applies.",
     "suppression-without-reason": "A suppression comment gives no reason; it still applies.",
@@ -133,6 +136,7 @@ def _rule(r: Rule) -> dict:
 def _result(entry: Finding | Suppressed, rule_index: dict[str, int], prints: dict[int, str]) -> dict:
     """A finding, or a suppressed finding with its ``suppressions``."""
     f = entry.finding if isinstance(entry, Suppressed) else entry
+    assert f.severity is not None  # the engine sets it on every reported finding
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index[f.rule_id],
@@ -195,6 +199,12 @@ def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
                 _location(p.path, p.line),
             )
         )
+    for remark in report.evaluation_notes:  # level note: GitHub's tool status page flags warnings and errors
+        notes.append(
+            _notification(
+                "evaluation-note", "note", f"{remark.path}: {remark.message}", _location(remark.path, remark.line)
+            )
+        )
     for notice in report.notices:
         notes.append(
             _notification(
@@ -202,6 +212,7 @@ def _notifications(report: Report, rule_index: dict[str, int]) -> list[dict]:
             )
         )
     if report.baselined:
+        assert report.baseline_file is not None  # apply_baseline sets both
         notes.append(
             _notification(
                 "baselined",
@@ -226,7 +237,7 @@ def _notification(
     rule_id: str | None = None,
     rule_index: dict[str, int] | None = None,
 ) -> dict:
-    note = {
+    note: dict[str, object] = {
         "descriptor": {"id": kind, "index": _NOTIFICATION_INDEX[kind]},
         "level": level,
         "message": {"text": _sentence(text)},

@@ -156,7 +156,7 @@ class _PythonComposer(Reader, Scanner, Parser, Composer):
     def _nested(self, compose: Any, anchor: Any) -> Any:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise _too_deep(self.peek_event().start_mark.line + 1)  # type: ignore[no-untyped-call]
+            raise _too_deep(self.peek_event().start_mark.line + 1)
         try:
             return compose(self, anchor)
         finally:
@@ -167,7 +167,7 @@ def _c_composer() -> type | None:
     """libyaml's parser and composer (it refuses nesting past 1000 levels
     itself, and Builder past MAX_DEPTH), or None without libyaml."""
     try:
-        from yaml.cyaml import CParser as parser  # type: ignore[attr-defined]
+        from yaml.cyaml import CParser as parser
     except ImportError:  # PyYAML built without libyaml
         return None
     return type(

@@ -190,7 +190,8 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     def get(key: str) -> Value:
         return attribute(td, key, locate, (), owner)
 
-    platform = td.get("runtimePlatform") if isinstance(td.get("runtimePlatform"), dict) else {}
+    platform = td.get("runtimePlatform")
+    platform = platform if isinstance(platform, dict) else {}
     os_family = attribute(platform, "operatingSystemFamily", locate, ("runtimePlatform",), owner)
     compat = td.get("requiresCompatibilities") or []
     execution_ref, execution_role = resolve_role(td.get("executionRoleArn"), get("executionRoleArn").location)
@@ -218,7 +219,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
 
 def under(locate: Locate, prefix: tuple) -> Locate:
     """`locate` for paths relative to `prefix`. A JSON Locator narrows itself
-    (jsonlines.Locator.under); any other callable is wrapped."""
+    (lines.Locator.under); any other callable is wrapped."""
     narrow = getattr(locate, "under", None)
     if narrow is not None:
         return narrow(prefix)

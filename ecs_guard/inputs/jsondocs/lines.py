@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # in CPython, not in typeshed
 
 from ecs_guard.location import Location
 from ecs_guard.model import Value
 
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # in CPython, not in typeshed
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SEPARATOR = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # between members (no comma before the first)
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
@@ -90,11 +90,11 @@ class JsonLocation(Location):
         self._line = 0  # 0: not found yet
 
     @property
-    def path(self) -> str:
+    def path(self) -> str:  # type: ignore[override]  # read-only: found through the Locator
         return self._locator.text.path
 
     @property
-    def address(self) -> str:
+    def address(self) -> str:  # type: ignore[override]  # read-only: found through the Locator
         return self._locator.address
 
     @property
@@ -147,12 +147,12 @@ class JsonValue(Value):
         self._relative = relative
 
     @property
-    def location(self) -> JsonLocation:
+    def location(self) -> JsonLocation:  # type: ignore[override]  # read-only, made when asked for
         return JsonLocation(self._locator, self._relative)
 
 
 def _skip(text: str, pos: int) -> int:
-    return _WHITESPACE.match(text, pos).end()
+    return _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]  # matches empty text too
 
 
 class _Members:
@@ -171,11 +171,11 @@ class _Members:
 
     def child(self, text: str, step) -> tuple[int, int] | None:
         """(offset to report, offset of the value) of `step`, or None."""
-        if self.opener == "{" and isinstance(step, str):
+        if isinstance(self.found, dict) and isinstance(step, str):  # an object ("{")
             while step not in self.found and self._next(text):
                 pass
             return self.found.get(step)
-        if self.opener == "[" and isinstance(step, int) and step >= 0:
+        if self.opener == "[" and isinstance(self.found, list) and isinstance(step, int) and step >= 0:
             while len(self.found) <= step and self._next(text):
                 pass
             return (self.found[step], self.found[step]) if step < len(self.found) else None
@@ -186,13 +186,13 @@ class _Members:
         if self.next_at is None:
             return False
         i = self.next_at if self.unskipped is None else _SCAN(text, self.unskipped)[1]
-        i = _SEPARATOR.match(text, i).end()
+        i = _SEPARATOR.match(text, i).end()  # type: ignore[union-attr]  # matches empty text too
         if text[i] in "}]":
             self.next_at = None
             return False
-        if self.opener == "{":
+        if isinstance(self.found, dict):  # an object ("{")
             key, after = scanstring(text, i + 1)
-            value_at = _COLON.match(text, after).end()
+            value_at = _COLON.match(text, after).end()  # type: ignore[union-attr]  # a key is followed by a colon
             self.found.setdefault(key, (i, value_at))
         else:
             value_at = i

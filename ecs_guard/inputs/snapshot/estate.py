@@ -29,8 +29,9 @@ from ecs_guard.inputs.snapshot.resources import (
 )
 from ecs_guard.inputs.snapshot.services import ServiceReader
 from ecs_guard.inputs.snapshot.shapes import Document
+from ecs_guard.inputs.snapshot.unread import unread_resources
 from ecs_guard.inputs.taskdef import read_task_definition
-from ecs_guard.model import Inventory
+from ecs_guard.model import Cluster, Inventory, Service, TaskDefinition
 
 
 def load_estate(documents: list[Document]) -> Inventory:
@@ -41,7 +42,7 @@ def load_estate(documents: list[Document]) -> Inventory:
 
     failures = []
     for found, reported in read_each(
-        records.get(shapes.AUDIT_MANIFEST, ()), lambda r: audit_failures(r.data, r.text.path), problems
+        records.get(shapes.AUDIT_MANIFEST, ()), lambda r: audit_failures(r.data, r.text.path, r.text.location), problems
     ):
         failures += found
         problems += reported
@@ -56,11 +57,13 @@ def load_estate(documents: list[Document]) -> Inventory:
             problems,
         )
     )
+    inventory.task_definitions += unread_resources(failures, TaskDefinition, inventory.task_definitions)
     cluster_records = records.get(shapes.CLUSTERS, [])
     with_configurations = configurations_included(cluster_records, shapes.AUDIT_MANIFEST.command in sources.commands)
     inventory.clusters = _unique(
         read_each(cluster_records, lambda r: read_cluster(r, r.text.path in with_configurations), problems)
     )
+    inventory.clusters += unread_resources(failures, Cluster, inventory.clusters)
     inventory.subnets = _unique(read_each(records.get(shapes.SUBNETS, ()), read_subnet, problems))
     inventory.target_groups = _unique(read_each(records.get(shapes.TARGET_GROUPS, ()), read_target_group, problems))
     scaling = Scaling(records, sources, problems)
@@ -71,6 +74,7 @@ def load_estate(documents: list[Document]) -> Inventory:
     )
     service_records = records.get(shapes.SERVICES, [])
     inventory.services = _unique(read_each(service_records, reader.service, problems))
+    inventory.services += unread_resources(failures, Service, inventory.services)
     inventory.task_sets = _unique(
         read_each(records.get(shapes.TASK_SETS, []) + _embedded_task_sets(service_records), reader.task_set, problems)
     )
@@ -96,7 +100,7 @@ def _records(documents: list[Document]) -> dict[shapes.Shape, list[Record]]:
 
 def _embedded_task_sets(service_records: list[Record]) -> list[Record]:
     """describe-services prints the task sets of EXTERNAL-deployment services too."""
-    found = []
+    found: list[Record] = []
     for record in service_records:
         task_sets = record.data.get("taskSets")
         if isinstance(task_sets, list):

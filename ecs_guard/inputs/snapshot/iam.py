@@ -58,7 +58,7 @@ class Roles:
         self._add(read_each(records.get(shapes.ROLE, ()), self._described_role, problems))
 
     def resolve(self, arn: Any, location: Location) -> tuple[Value, Value]:
-        """ecs_json's resolve_role: the role as written, and the Role."""
+        """jsondocs.ecs's resolve_role: the role as written, and the Role."""
         if arn is None or arn == "":
             return Value(None, location), Value(None, location)
         arn = str(arn)
@@ -73,6 +73,7 @@ class Roles:
             self.roles.append(role)
             self._by_arn[role.address] = role
             if role.name.is_set:
+                assert role.name.value is not None  # is_set
                 self._by_name.setdefault(role.name.value, role)
 
     # ------------------------------------------------------------ roles
@@ -107,7 +108,7 @@ class Roles:
         owner = locate(("Role", "Arn"))
         name = attribute(d, "RoleName", locate, ("Role",), owner)
         inline = []
-        for policy_record in self.role_policies.get(name.value, ()):
+        for policy_record in self.role_policies.get(name.value, ()) if name.value is not None else ():
             policy_locate = policy_record.locator(arn)
             inline.append(_inline_policy(policy_record.data, policy_locate, (), arn))
         reason = (

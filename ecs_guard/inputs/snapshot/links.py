@@ -17,8 +17,8 @@ reason says why, most specific first:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from ecs_guard.inputs.detect import TASKDEF
@@ -65,6 +65,10 @@ class AuditFailure:
     operation: str
     region: str
     error: str
+    # The resources (ARNs) whose data the call would have brought, and where
+    # the manifest lists them: they are reported not evaluated, never left out.
+    resources: tuple[str, ...] = ()
+    where: Location | None = field(default=None, compare=False)
 
     @property
     def command(self) -> str:
@@ -79,11 +83,15 @@ class AuditFailure:
         return f"{self.service}:{self.operation} failed in {self.region}: {self.error}"
 
 
-def audit_failures(manifest: dict, path: str) -> tuple[list[AuditFailure], list[InputProblem]]:
+def audit_failures(
+    manifest: dict, path: str, locate: Callable[[tuple], Location] | None = None
+) -> tuple[list[AuditFailure], list[InputProblem]]:
     """The failed calls of an `ecs-guard-audit.json` manifest. Each failure is
-    also reported as an input problem: the data it would have returned is
-    missing from the scan, and some of it (services, task sets) leaves no
-    value behind to carry the reason."""
+    also reported as an input problem that makes the scan incomplete (exit
+    code 3, as the audit itself had): the data it would have returned is
+    missing from the scan, and some of it (an unlisted cluster's services)
+    leaves no value behind to carry the reason. So are the clusters named
+    with --cluster that the audit did not find."""
     body = manifest["ecsGuardAudit"]
     entries = body.get("failures") or []
     if not isinstance(entries, list):
@@ -102,11 +110,20 @@ def audit_failures(manifest: dict, path: str) -> tuple[list[AuditFailure], list[
                 )
             )
             continue
-        failure = AuditFailure(*fields)
+        listed = entry.get("resources")
+        resources = tuple(r for r in listed if isinstance(r, str)) if isinstance(listed, list) else ()
+        where = locate(("ecsGuardAudit", "failures", index)) if locate else None
+        service, operation, region, error = (str(f) for f in fields)
+        failure = AuditFailure(service, operation, region, error, resources, where)
         failures.append(failure)
         problems.append(
-            InputProblem(path, f"the live audit could not read everything: {failure.reason}", kind="not-understood")
+            InputProblem(
+                path, f"the live audit could not read everything: {failure.reason}", where.line if where else None
+            )
         )
+    not_found = body.get("clustersNotFound") or []
+    for cluster in not_found if isinstance(not_found, list) else ():
+        problems.append(InputProblem(path, f"--cluster {cluster}: no such cluster in the regions the audit read"))
     return failures, problems
 
 

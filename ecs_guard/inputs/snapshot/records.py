@@ -23,6 +23,15 @@ class Record(NamedTuple):
         """Maps a JSON path relative to the record to its lazy Location."""
         return Locator(self.text, self.path, address)
 
+    def identity(self, *keys: str) -> str:
+        """The first of `keys` the record has a value for (its ARN, else its
+        name): the address of the resource. A record with none of them as text
+        names nothing a finding could be reported on, so it is not read."""
+        found = next((value for value in map(self.data.get, keys) if value), None)
+        if not isinstance(found, str):
+            raise InputError(f"the entry has no {' or '.join(keys)}")
+        return found
+
 
 def read_each(records: Iterable[Record], read: Callable[[Record], T | None], problems: list[InputProblem]) -> list[T]:
     """read(record) for every record, skipping (and reporting, with the

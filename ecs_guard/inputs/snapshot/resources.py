@@ -32,7 +32,7 @@ def read_cluster(record: Record, configurations: bool = True) -> Cluster:
     ``configurations_included``); when it is not, a cluster without a
     configuration has its ECS Exec logging not known."""
     d = record.data
-    address = d.get("clusterArn") or d.get("clusterName")
+    address = record.identity("clusterArn", "clusterName")
     locate = record.locator(address)
     owner = locate(("clusterArn",))
     settings = d.get("settings")
@@ -121,7 +121,7 @@ class Scaling:
         self.policies = _by_resource(read_each(records.get(shapes.SCALING_POLICIES, ()), _scaling_policy, problems))
         self.actions = _by_resource(read_each(records.get(shapes.SCHEDULED_ACTIONS, ()), _scheduled_action, problems))
         self.targets: list[ScalableTarget] = []
-        self._by_resource: dict[str, list[tuple[str | None, ScalableTarget]]] = {}
+        self._by_resource: dict[str | None, list[tuple[str | None, ScalableTarget]]] = {}
         for region, target in read_each(records.get(shapes.SCALABLE_TARGETS, ()), self._target, problems):
             self.targets.append(target)
             self._by_resource.setdefault(target.resource_id.value, []).append((region, target))
@@ -149,6 +149,8 @@ class Scaling:
         if d.get("ScalableDimension") != SERVICE_DIMENSION:
             return None  # another dimension or another service's target: not modelled
         resource_id = d["ResourceId"]
+        if not isinstance(resource_id, str) or not resource_id:
+            raise InputError("an Application Auto Scaling entry has no ResourceId")
         arn = d.get("ScalableTargetARN")
         region = region_of(arn)
         locate = record.locator(arn or resource_id)
@@ -183,7 +185,7 @@ def _scaling_entry(record: Record, model: type, arn_key: str, name_key: str):
     if not isinstance(d.get("ResourceId"), str):
         raise InputError("an Application Auto Scaling entry has no ResourceId")
     arn = d.get(arn_key)
-    address = arn or d.get(name_key)
+    address = record.identity(arn_key, name_key)
     locate = record.locator(address)
     owner = locate((arn_key,) if arn else (name_key,))
     return (d["ResourceId"], region_of(arn)), model(

@@ -50,7 +50,8 @@ class ServiceReader:
     def service(self, record: Record) -> Service:
         d = record.data
         arn = d.get("serviceArn")
-        locate = record.locator(arn or d.get("serviceName"))
+        address = record.identity("serviceArn", "serviceName")
+        locate = record.locator(address)
         owner = locate(("serviceArn",) if arn else ("serviceName",))
         region = region_of(arn) or region_of(d.get("clusterArn"))
 
@@ -63,7 +64,7 @@ class ServiceReader:
         cluster_name = name_in_arn(d["clusterArn"]) if isinstance(d.get("clusterArn"), str) else "default"
         service_name = d.get("serviceName") or name_in_arn(arn or "")
         return Service(
-            address=arn or d.get("serviceName"),
+            address=address,
             location=owner,
             name=get("serviceName"),
             cluster=self._reference(d, "clusterArn", self.clusters, CLUSTER_DATA, "cluster", locate, owner, region),
@@ -87,7 +88,7 @@ class ServiceReader:
 
     def task_set(self, record: Record) -> TaskSet:
         d = record.data
-        address = d.get("taskSetArn") or d.get("id")
+        address = record.identity("taskSetArn", "id")
         locate = record.locator(address)
         owner = locate(("taskSetArn",))
         region = region_of(d.get("taskSetArn")) or region_of(d.get("clusterArn"))

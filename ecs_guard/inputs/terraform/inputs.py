@@ -2,7 +2,7 @@
 
 The walk hands over every .tf file (and every .tf/.tfvars file named on the
 command line) as it finds it, and asks for the source of every plan. At
-the end, ``load`` reads each folder that is a root module (terraform_roots)
+the end, ``load`` reads each folder that is a root module (roots.py)
 and not already the source of a plan: a plan inside a root that is also
 walked is reported once, by the plan, at the source's lines.
 
@@ -16,12 +16,17 @@ from __future__ import annotations
 import gc
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.options import TerraformOptions
+from ecs_guard.inputs.terraform.root_identity import name_with_root
 from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
 from ecs_guard.location import display_path
 from ecs_guard.model import Inventory
+
+if TYPE_CHECKING:
+    from ecs_guard.inputs.terraform.source.root import HclRoot
 
 
 class TerraformInputs:
@@ -30,7 +35,7 @@ class TerraformInputs:
         self.folders: list[Path] = []  # folders with .tf files, as found
         self.sources: set[Path] = set()  # roots read as the source of a plan
         self.problems: list[InputProblem] = []  # sources that could not be evaluated
-        self._evaluated: dict[Path, object] = {}
+        self._evaluated: dict[Path, HclRoot] = {}
         self._parsed: dict = {}  # module folder -> ModuleSource, shared by the roots
 
     def add_file(self, path: str, display: str, named: bool, problems: list[InputProblem]) -> None:
@@ -52,7 +57,7 @@ class TerraformInputs:
         """The root module (hcl.HclRoot) a plan was made from: --source, else
         the root the plan file lies in; None when there is none."""
         if self.options.source is not None:
-            folder = Path(self.options.source).resolve()
+            folder: Path | None = Path(self.options.source).resolve()
         else:
             folder = root_of_plan(Path(plan), Path(walked_from) if walked_from is not None else None)
         if folder is None:
@@ -119,7 +124,7 @@ class TerraformInputs:
         from ecs_guard.inputs.terraform.source.adapter import load_root_module
 
         try:
-            return load_root_module(self._evaluate(folder))
+            inventory = load_root_module(self._evaluate(folder))
         except Exception as error:  # one root must not stop the scan; the message may quote input
             return Inventory(
                 problems=[
@@ -128,6 +133,8 @@ class TerraformInputs:
                     )
                 ]
             )
+        name_with_root(inventory, folder)
+        return inventory
 
 
 def _add(inventory: Inventory, found: Inventory) -> None:

@@ -14,6 +14,7 @@ customer policy defined elsewhere, a document unknown until apply) is kept
 with its statements not known, so the rules say "not evaluated" instead of
 passing it.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,8 +33,14 @@ ATTRIBUTES = {
     "aws_iam_role_policy_attachment": ("role", "policy_arn"),
     "aws_iam_policy": ("name", "arn", "policy"),
     "aws_iam_policy_attachment": ("name", "roles", "policy_arn"),
-    "data.aws_iam_policy_document": ("json", "statement", "source_policy_documents",
-                                     "override_policy_documents", "source_json", "override_json"),
+    "data.aws_iam_policy_document": (
+        "json",
+        "statement",
+        "source_policy_documents",
+        "override_policy_documents",
+        "source_json",
+        "override_json",
+    ),
 }
 
 _AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
@@ -55,12 +62,22 @@ class Iam:
         self._policy_by_arn = {p.arn.value: p for p in self.policies.values() if p.arn.is_set}
         attached: dict[str, list[Policy]] = {}
         unplaced: list[Policy] = []  # policies whose role is unknown until apply: they may be any role's
-        index.build_each(index.of_kind("aws_iam_role_policy"), lambda r: self._place(
-            [self._role_policy(r)], self._roles_of(r, ("role",)), attached, unplaced))
-        index.build_each(index.of_kind("aws_iam_role_policy_attachment"), lambda r: self._place(
-            self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("role",)), attached, unplaced))
-        index.build_each(index.of_kind("aws_iam_policy_attachment"), lambda r: self._place(
-            self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("roles",)), attached, unplaced))
+        index.build_each(
+            index.of_kind("aws_iam_role_policy"),
+            lambda r: self._place([self._role_policy(r)], self._roles_of(r, ("role",)), attached, unplaced),
+        )
+        index.build_each(
+            index.of_kind("aws_iam_role_policy_attachment"),
+            lambda r: self._place(
+                self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("role",)), attached, unplaced
+            ),
+        )
+        index.build_each(
+            index.of_kind("aws_iam_policy_attachment"),
+            lambda r: self._place(
+                self._policies_by_arn(r, ("policy_arn",)), self._roles_of(r, ("roles",)), attached, unplaced
+            ),
+        )
         self.roles = index.build_each(role_records, lambda r: self._role(r, attached.get(r.address, []) + unplaced))
 
     # ----------------------------------------------------------------- task definitions
@@ -70,10 +87,15 @@ class Iam:
         The ref names a role of the plan by its ARN when known, else by its
         address, so two refs are equal exactly when they name the same role."""
         written, role = self.index.link_one(
-            record, (attribute,), lambda text: self.roles.get(self._find_role(text)), self.roles,
-            lambda name: f"role {name} is not defined in {self.index.holder}")
+            record,
+            (attribute,),
+            lambda text: self.roles.get(self._find_role(text) or ""),
+            self.roles,
+            lambda name: f"role {name} is not defined in {self.index.holder}",
+        )
         if role.is_set:
             resolved = role.value
+            assert resolved is not None  # is_set
             return Value(resolved.arn.value if resolved.arn.is_set else resolved.address, written.location), role
         if written.is_set and not record.get(attribute).known and not _ROLE_SOURCE.search(str(written.value)):
             # a value unknown until apply taken from a resource that is not a role (a stack's or a
@@ -94,14 +116,25 @@ class Iam:
             empty = block.get("name") is None and block.get("policy") is None
             if empty and not record.is_unknown(("inline_policy", i)):
                 continue  # an empty inline_policy {} block: "no inline policies"
-            policies.append(Policy(address=record.address, location=where,
-                                   name=record.get("inline_policy", i, "name"), arn=record.absent,
-                                   statements=self._statements(record, ("inline_policy", i, "policy"))))
+            policies.append(
+                Policy(
+                    address=record.address,
+                    location=where,
+                    name=record.get("inline_policy", i, "name"),
+                    arn=record.absent,
+                    statements=self._statements(record, ("inline_policy", i, "policy")),
+                )
+            )
         policies.extend(self._policies_by_arn(record, ("managed_policy_arns",)))
         policies.extend(attached)
         unique = {(p.address, p.name.value): p for p in policies}
-        return Role(address=record.address, location=where, name=record.computed("name"),
-                    arn=record.computed("arn"), policies=Value(tuple(unique.values()), where))
+        return Role(
+            address=record.address,
+            location=where,
+            name=record.computed("name"),
+            arn=record.computed("arn"),
+            policies=Value(tuple(unique.values()), where),
+        )
 
     def _find_role(self, text: str) -> str | None:
         """The address of the plan's role with this ARN or name. A role ARN
@@ -129,17 +162,32 @@ class Iam:
     # ----------------------------------------------------------------- policies
 
     def _role_policy(self, record: PlanResource) -> Policy:
-        return Policy(address=record.address, location=record.location, name=record.get("name"),
-                      arn=record.absent, statements=self._statements(record, ("policy",)))
+        return Policy(
+            address=record.address,
+            location=record.location,
+            name=record.get("name"),
+            arn=record.absent,
+            statements=self._statements(record, ("policy",)),
+        )
 
     def _customer_policy(self, record: PlanResource) -> Policy:
-        return Policy(address=record.address, location=record.location, name=record.computed("name"),
-                      arn=record.computed("arn"), statements=self._statements(record, ("policy",)))
+        return Policy(
+            address=record.address,
+            location=record.location,
+            name=record.computed("name"),
+            arn=record.computed("arn"),
+            statements=self._statements(record, ("policy",)),
+        )
 
     def _policies_by_arn(self, record: PlanResource, path: tuple) -> list[Policy]:
         """The policies a policy_arn / managed_policy_arns names."""
-        linked = self.index.link_many(record, path, lambda arn: self._policy_for_arn(arn, record), self.policies,
-                                      lambda text, is_address: _policy_not_in_plan(text, record, self.index.holder))
+        linked = self.index.link_many(
+            record,
+            path,
+            lambda arn: self._policy_for_arn(arn, record),
+            self.policies,
+            lambda text, is_address: _policy_not_in_plan(text, record, self.index.holder),
+        )
         if not linked.known:
             return [_unknown_policy(record, linked.reason)]
         return list(linked.value or ())
@@ -149,8 +197,14 @@ class Iam:
         table shipped with ecs-guard); any other ARN is the plan's policy."""
         statements = aws_managed_statements(arn, arn, record.location) if _AWS_MANAGED.match(arn) else None
         if statements is not None:
-            return Policy(address=arn, location=record.location, name=Value(arn.rsplit("/", 1)[-1], record.location),
-                          arn=Value(arn, record.location), statements=statements, aws_managed=True)
+            return Policy(
+                address=arn,
+                location=record.location,
+                name=Value(arn.rsplit("/", 1)[-1], record.location),
+                arn=Value(arn, record.location),
+                statements=statements,
+                aws_managed=True,
+            )
         return self._policy_by_arn.get(arn)
 
     def _statements(self, record: PlanResource, path: tuple) -> Value:
@@ -159,8 +213,9 @@ class Iam:
         if document.known:
             if document.value is None:
                 return Value((), record.location)
-            return Value(statements(parse_json(document.value, dotted(path)), record.address, record.location),
-                         record.location)
+            return Value(
+                statements(parse_json(document.value, dotted(path)), record.address, record.location), record.location
+            )
         resolved = self.index.resolve(record, dotted(path))
         if len(resolved.addresses) == 1 and resolved.addresses[0] in self._documents and not resolved.blockers:
             return self._document_statements(self._documents[resolved.addresses[0]])
@@ -174,12 +229,14 @@ class Iam:
         unknown until apply, its statement blocks."""
         rendered = document.computed("json")
         if rendered.is_set:
-            return Value(statements(parse_json(rendered.value, "json"), document.address, document.location),
-                         document.location)
+            return Value(
+                statements(parse_json(rendered.value, "json"), document.address, document.location), document.location
+            )
         merged = [document.get(name) for name in _MERGED_DOCUMENTS]  # their statements are in json only
         blocks = document.blocks("statement")
         if not blocks.known or any(not m.known or m.value not in (None, []) for m in merged):
             return Value.unknown(f"json of {document.address} is unknown until apply", document.location)
+        assert blocks.value is not None  # known blocks are a list
         return Value(tuple(_block_statement(document, i) for i in range(len(blocks.value))), document.location)
 
 
@@ -195,12 +252,16 @@ def statements(document: Any, address: str, location) -> tuple[Statement, ...]:
         raw = [raw]
     if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
         raise InputError("policy Statement is not a list of objects")
-    return tuple(Statement(
-        address=address, location=location,
-        effect=_known(s.get("Effect"), location),
-        actions=_actions(s.get("Action"), location, ()),
-        not_actions=_actions(s.get("NotAction"), location, None),
-    ) for s in raw)
+    return tuple(
+        Statement(
+            address=address,
+            location=location,
+            effect=_known(s.get("Effect"), location),
+            actions=_actions(s.get("Action"), location, ()),
+            not_actions=_actions(s.get("NotAction"), location, None),
+        )
+        for s in raw
+    )
 
 
 def partial_statements(document: Any, address: str, location) -> Value:
@@ -248,8 +309,9 @@ def _block_statement(document: PlanResource, i: int) -> Statement:
     not_actions = document.get("statement", i, "not_actions")
     if not_actions.known:
         not_actions = Value(tuple(not_actions.value) if not_actions.value else None, document.location)
-    return Statement(address=document.address, location=document.location, effect=effect,
-                     actions=actions, not_actions=not_actions)
+    return Statement(
+        address=document.address, location=document.location, effect=effect, actions=actions, not_actions=not_actions
+    )
 
 
 def _unknown_policy(record: PlanResource, reason: str) -> Policy:
@@ -260,14 +322,23 @@ def _unknown_policy(record: PlanResource, reason: str) -> Policy:
 def _policy_not_in_plan(text: str, record: PlanResource, holder: str) -> Policy:
     where = record.location
     is_arn = text.startswith("arn:")
-    return Policy(address=text, location=where,
-                  name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown(f"not in {holder}", where),
-                  arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in {holder}", where),
-                  statements=Value.unknown(f"policy {text} is not defined in {holder}", where))
+    return Policy(
+        address=text,
+        location=where,
+        name=Value(text.rsplit("/", 1)[-1], where) if is_arn else Value.unknown(f"not in {holder}", where),
+        arn=Value(text, where) if is_arn else Value.unknown(f"arn of {text} is not in {holder}", where),
+        statements=Value.unknown(f"policy {text} is not defined in {holder}", where),
+    )
 
 
 def _with_reason(policy: Policy, why: str) -> Policy:
     """A policy that may apply to any role: its statements count as not known for every role."""
     unknown = Value.unknown(f"{policy.address}: {why}", policy.location)
-    return Policy(address=policy.address, location=policy.location, name=policy.name, arn=policy.arn,
-                  statements=unknown, aws_managed=policy.aws_managed)
+    return Policy(
+        address=policy.address,
+        location=policy.location,
+        name=policy.name,
+        arn=policy.arn,
+        statements=unknown,
+        aws_managed=policy.aws_managed,
+    )

@@ -9,7 +9,7 @@ goes through ``link_one`` or ``link_many`` so they all behave alike:
   resource that is not in the plan (an unknown Value with a reason, or a
   placeholder object whose facts are unknown);
 - its value is unknown until apply: the objects its configuration
-  expression refers to (plan_links); an expression that cannot be followed
+  expression refers to (links.py); an expression that cannot be followed
   (a local) leaves the link unknown, with the attribute named in the
   reason, unless the record is read from Terraform source, which knows
   what the value is derived from (``derived_from``).
@@ -17,22 +17,23 @@ goes through ``link_one`` or ``link_many`` so they all behave alike:
 Building a model object from a record is guarded: a resource whose shape is
 wrong becomes an InputProblem naming it, and the rest of the plan is scanned.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.model import Value
-from ecs_guard.inputs.problems import InputError
+from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.terraform.build.links import Links, Resolved
 from ecs_guard.inputs.terraform.build.records import PlanResource, dotted
+from ecs_guard.model import Value
 
 T = TypeVar("T")
 
 
 class PlanIndex:
-    def __init__(self, records: list[PlanResource], links: Links, holder: str = "the plan"):
+    def __init__(self, records: Sequence[PlanResource], links: Links, holder: str = "the plan"):
         self.links = links
         self.holder = holder  # what holds the resources, for reasons: "cluster x is not in the plan"
         self.by_address = {r.address: r for r in records}
@@ -73,11 +74,20 @@ class PlanIndex:
         return built
 
     def problem(self, record: PlanResource, message: str) -> None:
-        self.problems.append(InputProblem(record.location.path, f"{record.address}: {message}",
-                                          record.location.line, kind="not-understood"))
+        self.problems.append(
+            InputProblem(
+                record.location.path, f"{record.address}: {message}", record.location.line, kind="not-understood"
+            )
+        )
 
-    def link_one(self, record: PlanResource, path: tuple, find: Callable[[str], Any],
-                 built: dict[str, Any], missing: Callable[[str], str]) -> tuple[Value, Value]:
+    def link_one(
+        self,
+        record: PlanResource,
+        path: tuple,
+        find: Callable[[str], Any],
+        built: dict[str, Any],
+        missing: Callable[[str], str],
+    ) -> tuple[Value, Value]:
         """(as written, linked object) for a single-valued link such as a
         service's cluster. "As written" is the known value, or the address of
         the one resource the expression refers to."""
@@ -104,8 +114,14 @@ class PlanIndex:
             return f"{address} could not be read (see the input problems)"
         return missing(address)
 
-    def link_many(self, record: PlanResource, path: tuple, find: Callable[[str], Any],
-                  built: dict[str, Any], missing: Callable[[str, bool], Any]) -> Value:
+    def link_many(
+        self,
+        record: PlanResource,
+        path: tuple,
+        find: Callable[[str], Any],
+        built: dict[str, Any],
+        missing: Callable[[str, bool], Any],
+    ) -> Value:
         """Value[tuple] for a list of links such as a service's subnets.
         ``missing(text, is_address)`` makes the object for an id (or, when
         is_address, a resource address) that is not in the plan. A list that
@@ -132,8 +148,9 @@ def parse_json(text: Any, attribute: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as error:  # the message has no content of the document, only where it broke
-        raise InputError(f"{attribute} is not valid JSON ({error.__class__.__name__} at char "
-                         f"{getattr(error, 'pos', '?')})") from None
+        raise InputError(
+            f"{attribute} is not valid JSON ({error.__class__.__name__} at char {getattr(error, 'pos', '?')})"
+        ) from None
 
 
 def _strings(value: Any) -> list[str]:

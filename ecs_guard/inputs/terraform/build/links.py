@@ -17,15 +17,17 @@ instance addresses, across modules:
 ``local.*`` is opaque (the configuration does not show locals), so it
 blocks: the caller then reports the attribute as unknown until apply.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterable, NamedTuple
+from collections.abc import Iterable
+from typing import NamedTuple
 
 _KEY = r'\[(?:"(?:[^"\\]|\\.)*"|[^\]]*)\]'
 _MODULE_STEP = re.compile(r"module\.[A-Za-z0-9_-]+(?:" + _KEY + r")?\.")
 _KEYS = re.compile(_KEY)
-_REF_STEP = re.compile(r'\.?([^.\[]+)(' + _KEY + r')?')
+_REF_STEP = re.compile(r"\.?([^.\[]+)(" + _KEY + r")?")
 _META = ("each", "count", "path", "terraform", "self")
 _MAX_DEPTH = 32  # modules nest far less deeply; guards against a malformed configuration
 
@@ -43,7 +45,7 @@ def _module_steps(address: str) -> list[str]:
     text, steps, pos = address + ".", [], 0
     match = _MODULE_STEP.match(text, 0)
     while match:
-        steps.append(text[pos:match.end() - 1])
+        steps.append(text[pos : match.end() - 1])
         pos = match.end()
         match = _MODULE_STEP.match(text, pos)
     return steps
@@ -78,7 +80,7 @@ class Resolved(NamedTuple):
 
 class Instance(NamedTuple):
     address: str
-    index: object
+    index: object  # type: ignore[assignment]  # the count index or for_each key; shadows tuple.index on purpose
 
 
 def instances_of(records: Iterable) -> dict[tuple[str, str], list[Instance]]:
@@ -103,10 +105,13 @@ class Links:
     cannot be followed, since which and how many objects it means is not known.
     """
 
-    def __init__(self, instances: dict[tuple[str, str], list[Instance]],
-                 calls: dict[tuple[str, str], dict[str, list[str]]],
-                 outputs: dict[tuple[str, str], list[str]],
-                 unexpanded: frozenset[tuple[str, str]] = frozenset()):
+    def __init__(
+        self,
+        instances: dict[tuple[str, str], list[Instance]],
+        calls: dict[tuple[str, str], dict[str, list[str]]],
+        outputs: dict[tuple[str, str], list[str]],
+        unexpanded: frozenset[tuple[str, str]] = frozenset(),
+    ):
         self.instances = instances
         self.calls = calls
         self.outputs = outputs
@@ -200,7 +205,7 @@ _NO_KEY = object()
 def _split_module(module: str) -> tuple[str, str, object]:
     """('module.a', 'b', key) for 'module.a.module.b[key]'."""
     steps = _module_steps(module)
-    name_and_key = steps[-1][len("module."):]
+    name_and_key = steps[-1][len("module.") :]
     parent = ".".join(steps[:-1])
     bracket = name_and_key.find("[")
     if bracket < 0:

@@ -2,18 +2,23 @@
 
 Both Terraform adapters end in the same place: records that answer the
 PlanResource questions (a plan's, or ones read from HCL by
-source_records.py), indexed and linked by PlanIndex. This module names the
+source/records.py), indexed and linked by PlanIndex. This module names the
 resource kinds and attributes the builders read and runs the builders, so
 a plan and the same code read as HCL become the same model.
 """
+
 from __future__ import annotations
 
-from ecs_guard.model import Inventory
-from ecs_guard.inputs.terraform.build.ecs import ATTRIBUTES as ECS_ATTRIBUTES, Ecs
-from ecs_guard.inputs.terraform.build.iam import ATTRIBUTES as IAM_ATTRIBUTES, Iam
+from ecs_guard.inputs.terraform.build.ecs import ATTRIBUTES as ECS_ATTRIBUTES
+from ecs_guard.inputs.terraform.build.ecs import Ecs
+from ecs_guard.inputs.terraform.build.iam import ATTRIBUTES as IAM_ATTRIBUTES
+from ecs_guard.inputs.terraform.build.iam import Iam
 from ecs_guard.inputs.terraform.build.index import PlanIndex
-from ecs_guard.inputs.terraform.build.network import ATTRIBUTES as NETWORK_ATTRIBUTES, Network
-from ecs_guard.inputs.terraform.build.scaling import ATTRIBUTES as SCALING_ATTRIBUTES, Scaling
+from ecs_guard.inputs.terraform.build.network import ATTRIBUTES as NETWORK_ATTRIBUTES
+from ecs_guard.inputs.terraform.build.network import Network
+from ecs_guard.inputs.terraform.build.scaling import ATTRIBUTES as SCALING_ATTRIBUTES
+from ecs_guard.inputs.terraform.build.scaling import Scaling
+from ecs_guard.model import Inventory
 
 # The resource kinds the adapters read ("aws_ecs_service", "data.aws_iam_policy_document"),
 # and which of their attributes.

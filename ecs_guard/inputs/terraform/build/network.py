@@ -10,14 +10,15 @@ not known, never one placeholder subnet. A classic ELB (``elb_name``)
 is modelled as a target group whose health checking is on: ELB cannot turn
 it off.
 """
+
 from __future__ import annotations
 
 import re
 
-from ecs_guard.location import Location
-from ecs_guard.model import Subnet, TargetGroup, Value
 from ecs_guard.inputs.terraform.build.index import PlanIndex, unique_by_address
 from ecs_guard.inputs.terraform.build.records import PlanResource, dotted
+from ecs_guard.location import Location
+from ecs_guard.model import Subnet, TargetGroup, Value
 
 SUBNET_KINDS = ("aws_subnet", "aws_default_subnet")
 # an address of one subnet (a resource, or the data source that reads one), with module path and instance key
@@ -25,8 +26,8 @@ _ONE_SUBNET = re.compile(r"(?:^|\.)(?:aws_subnet|aws_default_subnet)\.[^.\[]+(?:
 TARGET_GROUP_KINDS = ("aws_lb_target_group", "aws_alb_target_group")
 _TARGET_GROUP_ATTRIBUTES = ("arn", "name", "target_type", "health_check")
 ATTRIBUTES = {
-    **{kind: ("id", "availability_zone") for kind in SUBNET_KINDS},
-    **{kind: _TARGET_GROUP_ATTRIBUTES for kind in TARGET_GROUP_KINDS},
+    **dict.fromkeys(SUBNET_KINDS, ("id", "availability_zone")),
+    **dict.fromkeys(TARGET_GROUP_KINDS, _TARGET_GROUP_ATTRIBUTES),
 }
 
 
@@ -49,11 +50,16 @@ class Network:
         where = record.locate(path)  # a subnet outside the input is located where the service names it
         lists = self._lists_of_unknown_length(record, path)
         if lists:
-            return Value.unknown(f"the service's subnets come from {', '.join(lists)}: how many there are "
-                                 "is unknown until apply", where)
+            return Value.unknown(
+                f"the service's subnets come from {', '.join(lists)}: how many there are is unknown until apply", where
+            )
         return self.index.link_many(
-            record, path, self._subnet_by_id.get, self.subnets,
-            lambda text, is_address: _subnet_not_in_plan(text, is_address, where, self.index.holder))
+            record,
+            path,
+            self._subnet_by_id.get,
+            self.subnets,
+            lambda text, is_address: _subnet_not_in_plan(text, is_address, where, self.index.holder),
+        )
 
     def _lists_of_unknown_length(self, record: PlanResource, path: tuple) -> list[str]:
         """The resources (other than subnets) an unknown subnet list is taken
@@ -77,22 +83,28 @@ class Network:
         groups: list[TargetGroup] = []
         unknown_arn: Value | None = None
         holder = self.index.holder
+        assert blocks.value is not None  # known blocks are a list
         for i in range(len(blocks.value)):
             elb_name = record.get("load_balancer", i, "elb_name")
             arn = record.get("load_balancer", i, "target_group_arn")
             if not elb_name.known or elb_name.value:
                 groups.append(_classic_elb(elb_name, record))
             elif arn.is_set:
-                groups.append(self._target_group_by_arn.get(arn.value)
-                              or _target_group_not_in_plan(arn.value, False, arn.location, holder))
+                assert arn.value is not None  # is_set
+                groups.append(
+                    self._target_group_by_arn.get(arn.value)
+                    or _target_group_not_in_plan(arn.value, False, arn.location, holder)
+                )
             else:  # unknown until apply (a block names a target group or an ELB: never neither)
                 unknown_arn = unknown_arn or record.unknown_value(("load_balancer", i, "target_group_arn"))
         if unknown_arn is not None:
             resolved = self.index.resolve(record, "load_balancer.target_group_arn")
             if resolved.blockers or not resolved.addresses:
                 return unknown_arn
-            groups += [self.target_groups.get(a) or _target_group_not_in_plan(a, True, unknown_arn.location, holder)
-                       for a in resolved.addresses]
+            groups += [
+                self.target_groups.get(a) or _target_group_not_in_plan(a, True, unknown_arn.location, holder)
+                for a in resolved.addresses
+            ]
         return Value(unique_by_address(groups), blocks.location)
 
 
@@ -100,20 +112,28 @@ def _subnet(record: PlanResource) -> Subnet:
     zone = record.computed("availability_zone")
     if not zone.known:
         zone = Value.unknown(f"availability_zone of {record.address} is unknown until apply", record.location)
-    return Subnet(address=record.address, location=record.location, subnet_id=record.computed("id"),
-                  availability_zone=zone)
+    return Subnet(
+        address=record.address, location=record.location, subnet_id=record.computed("id"), availability_zone=zone
+    )
 
 
 def _subnet_not_in_plan(text: str, is_address: bool, where: Location, holder: str) -> Subnet:
     reason = f"subnet {text} is not in {holder}"
-    return Subnet(address=text, location=where,
-                  subnet_id=Value.unknown(reason, where) if is_address else Value(text, where),
-                  availability_zone=Value.unknown(reason, where))
+    return Subnet(
+        address=text,
+        location=where,
+        subnet_id=Value.unknown(reason, where) if is_address else Value(text, where),
+        availability_zone=Value.unknown(reason, where),
+    )
 
 
 def _target_group(record: PlanResource) -> TargetGroup:
-    return TargetGroup(address=record.address, location=record.location, arn=record.computed("arn"),
-                       health_check_enabled=_health_check_enabled(record))
+    return TargetGroup(
+        address=record.address,
+        location=record.location,
+        arn=record.computed("arn"),
+        health_check_enabled=_health_check_enabled(record),
+    )
 
 
 def _health_check_enabled(record: PlanResource) -> Value:
@@ -134,13 +154,15 @@ def _health_check_enabled(record: PlanResource) -> Value:
 
 def _target_group_not_in_plan(text: str, is_address: bool, where: Location, holder: str) -> TargetGroup:
     reason = f"target group {text} is not in {holder}"
-    return TargetGroup(address=text, location=where,
-                       arn=Value.unknown(reason, where) if is_address else Value(text, where),
-                       health_check_enabled=Value.unknown(reason, where))
+    return TargetGroup(
+        address=text,
+        location=where,
+        arn=Value.unknown(reason, where) if is_address else Value(text, where),
+        health_check_enabled=Value.unknown(reason, where),
+    )
 
 
 def _classic_elb(name: Value, referrer: PlanResource) -> TargetGroup:
     label = f"elb:{name.value}" if name.known else f"{referrer.address}.load_balancer.elb_name"
     where = referrer.location
-    return TargetGroup(address=label, location=where, arn=referrer.absent,
-                       health_check_enabled=Value(True, where))
+    return TargetGroup(address=label, location=where, arn=referrer.absent, health_check_enabled=Value(True, where))

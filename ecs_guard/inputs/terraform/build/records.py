@@ -29,18 +29,19 @@ literally, why it is not known, what a JSON attribute holds when its string
 is not known, and which resources a value comes from through locals. A
 plan knows none of that beyond the resource's entry, so here they are the
 entry's location, "literal", "unknown until apply" and nothing.
-source_records.py overrides exactly those for records read from (or
+source/records.py overrides exactly those for records read from (or
 located in) Terraform source, so the same builders make the model from HCL.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-from ecs_guard.location import Location
-from ecs_guard.model import Value
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.links import Instance, config_path, instances_of, module_of
 from ecs_guard.inputs.terraform.plan.stream import PlanEntry
+from ecs_guard.location import Location
+from ecs_guard.model import Value
 
 Path = tuple  # of attribute names (str) and block indexes (int)
 
@@ -48,23 +49,35 @@ Path = tuple  # of attribute names (str) and block indexes (int)
 class PlanResource:
     """One resource instance of the plan (managed resource or data source)."""
 
-    __slots__ = ("address", "module", "local", "index", "kind", "values", "unknown",
-                 "expressions", "offset", "location", "absent")
+    __slots__ = (
+        "absent",
+        "address",
+        "expressions",
+        "index",
+        "kind",
+        "local",
+        "location",
+        "module",
+        "offset",
+        "unknown",
+        "values",
+    )
 
     def __init__(self, address: str, module: str, local: str, index, kind: str, values: dict, offset: int):
         self.address = address
-        self.module = module        # module instance: '' or 'module.api["x"]'
-        self.local = local          # 'aws_ecs_service.this' or 'data.aws_iam_policy_document.x'
-        self.index = index          # count index or for_each key, None for a single instance
-        self.kind = kind            # 'aws_ecs_service' or 'data.aws_iam_policy_document'
+        self.module = module  # module instance: '' or 'module.api["x"]'
+        self.local = local  # 'aws_ecs_service.this' or 'data.aws_iam_policy_document.x'
+        self.index = index  # count index or for_each key, None for a single instance
+        self.kind = kind  # 'aws_ecs_service' or 'data.aws_iam_policy_document'
         self.values = values
         self.unknown: dict = {}
         # {attribute (dotted for nested blocks, and each block on its own): references};
         # None when the plan has no configuration for this resource
         self.expressions: dict[str, list[str]] | None = None
         self.offset = offset
-        self.location: Location | None = None  # set by place() once lines are known
-        self.absent: Value | None = None
+        # set by place() once lines are known, before any Value is read
+        self.location: Location = None  # type: ignore[assignment]  # see place()
+        self.absent: Value = None  # type: ignore[assignment]  # see place()
 
     def place(self, location: Location) -> None:
         """Locate the resource (and so every Value read from it)."""
@@ -164,8 +177,8 @@ class PlanResource:
         only when the whole list is (a block with some unknown attributes is
         still there, and get() answers for those)."""
         if self.unknown.get(name) is True:
-            value = self.get(name)  # unknown, or absent when the configuration does not write it
-            return value if not value.known else Value([], self.location)
+            written = self.get(name)  # unknown, or absent when the configuration does not write it
+            return written if not written.known else Value([], self.location)
         value = self.values.get(name)
         if value is None:
             return Value([], self.location)
@@ -193,10 +206,10 @@ def unknown_paths(tree: Any, path: Path = ()):
         yield path
     elif isinstance(tree, dict):
         for key, inner in tree.items():
-            yield from unknown_paths(inner, path + (key,))
+            yield from unknown_paths(inner, (*path, key))
     elif isinstance(tree, list):
         for index, inner in enumerate(tree):
-            yield from unknown_paths(inner, path + (index,))
+            yield from unknown_paths(inner, (*path, index))
 
 
 def _has_unknown(node: Any) -> bool:
@@ -249,11 +262,13 @@ class PlanRecords:
                 path = paths[module] = config_path(module)
             expressions = self._expressions.get((path, record.local))
             record.expressions = expressions
-        self._unknown = self._changed_only = self._expressions = {}
+        self._unknown = {}
+        self._changed_only = {}
+        self._expressions = {}
         return list(self.resources.values())
 
     def instances(self) -> dict[tuple[str, str], list[Instance]]:
-        """(module instance, local address) -> its instances, for plan_links."""
+        """(module instance, local address) -> its instances, for links.py."""
         return instances_of(self.resources.values())
 
     # ----------------------------------------------------------------- entries
@@ -265,6 +280,8 @@ class PlanRecords:
             self.problems.append(("a resource entry is not an object", entry.offset))
             return None
         kind = data.get("type")
+        if not isinstance(kind, str):
+            return None  # not a resource of any kind the adapter reads
         if data.get("mode") == "data":
             kind = f"data.{kind}"
         wanted = self.attributes.get(kind)
@@ -314,8 +331,15 @@ class PlanRecords:
         elif values.__class__ is not dict:
             self.problems.append((f"{address}: values is not an object", entry.offset))
             return None
-        return PlanResource(address, module_of(address), f"{kind}.{name}", data.get("index"), kind,
-                            {k: values[k] for k in wanted if k in values}, entry.offset)
+        return PlanResource(
+            address,
+            module_of(address),
+            f"{kind}.{name}",
+            data.get("index"),
+            kind,
+            {k: values[k] for k in wanted if k in values},
+            entry.offset,
+        )
 
     def _config_resource(self, entry: PlanEntry) -> None:
         found = self._wanted(entry)
@@ -344,9 +368,16 @@ class PlanRecords:
         self.sections.add(entry.data)
 
 
-_HANDLERS = {"planned": PlanRecords._state_resource, "prior": PlanRecords._state_resource,
-             "change": PlanRecords._change, "config": PlanRecords._config_resource, "call": PlanRecords._call,
-             "outputs": PlanRecords._outputs, "header": PlanRecords._header, "section": PlanRecords._section}
+_HANDLERS = {
+    "planned": PlanRecords._state_resource,
+    "prior": PlanRecords._state_resource,
+    "change": PlanRecords._change,
+    "config": PlanRecords._config_resource,
+    "call": PlanRecords._call,
+    "outputs": PlanRecords._outputs,
+    "header": PlanRecords._header,
+    "section": PlanRecords._section,
+}
 
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:

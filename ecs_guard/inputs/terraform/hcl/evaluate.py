@@ -14,6 +14,7 @@ the module instance the expression belongs to (instances.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ecs_guard.inputs.terraform.hcl import typeconv
@@ -38,6 +39,48 @@ from ecs_guard.inputs.terraform.hcl.syntax import (
 )
 from ecs_guard.inputs.terraform.hcl.typeconv import type_name
 from ecs_guard.inputs.terraform.hcl.values import Val, number
+
+# Bounds on what one expression may make, far past real configurations, so
+# hostile input ends "not evaluated" with the reason instead of a hang or
+# gigabytes: iterations of the for expressions and template loops nested in
+# one another, characters of a template's result, bits of a whole number
+# (Terraform's numbers are 512-bit floats; a chain of squares must not make
+# a million-digit integer).
+MAX_ITERATIONS = 200_000
+MAX_TEMPLATE = 10 * 1024 * 1024
+MAX_INTEGER_BITS = 1000
+
+
+class _IterationBudget:
+    """Iterations spent by the outermost for expression (or template loop)
+    being evaluated and everything nested in it."""
+
+    depth = 0
+    used = 0
+
+    def enter(self) -> None:
+        if self.depth == 0:
+            self.used = 0
+        self.depth += 1
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    def spend(self, count: int) -> bool:
+        """False once more than MAX_ITERATIONS are spent."""
+        self.used += count
+        return self.used <= MAX_ITERATIONS
+
+
+_budget = _IterationBudget()
+
+
+def _too_many_iterations(node, scope: Scope) -> Val:
+    return Val.unknown(
+        f"{render(node)}: more than {MAX_ITERATIONS:,} iterations of nested for expressions: not evaluated",
+        scope.file,
+        node.line,
+    )
 
 
 def evaluate(node, scope: Scope) -> Val:
@@ -188,7 +231,11 @@ def _template(node: Template, scope: Scope) -> Val:
                 if not collection.known:
                     pieces.append(("", False, False, collection.reason, part.line))
                     continue
-                for key, value in iterate(collection):
+                pairs = iterate(collection)
+                if not _budget.spend(len(pairs)):
+                    pieces.append(("", False, False, _too_many_iterations(part, inner).reason, part.line))
+                    continue
+                for key, value in pairs:
                     line[0] = part.line
                     names = {part.value_var: value}
                     if part.key_var:
@@ -209,11 +256,24 @@ def _template(node: Template, scope: Scope) -> Val:
                 pieces.append((text.value, value.literal, True, "", part.line))
                 line[0] += text.value.count("\n")
 
-    emit(node.parts, scope)
+    _budget.enter()
+    try:
+        emit(node.parts, scope)
+    finally:
+        _budget.leave()
+    if sum(len(piece[0]) for piece in pieces) > MAX_TEMPLATE:
+        return Val.unknown(
+            f"{render(node)}: a string of more than {MAX_TEMPLATE:,} characters: not evaluated", scope.file, node.line
+        )
     text = "".join(piece[0] for piece in pieces)
     literal = all(piece[1] for piece in pieces)
     missing = next((piece for piece in pieces if not piece[2]), None)
-    common = {"literal": literal, "sources": tuple(sources), "pieces": tuple(pieces), "origin": (scope.file, node.line)}
+    common: dict[str, Any] = {
+        "literal": literal,
+        "sources": tuple(sources),
+        "pieces": tuple(pieces),
+        "origin": (scope.file, node.line),
+    }
     if missing is not None:
         return Val(None, scope.file, node.line, known=False, reason=missing[3], **common)
     return Val(text, scope.file, node.line, **common)
@@ -278,6 +338,10 @@ def _binary(node: Binary, scope: Scope) -> Val:
         value = x / y
     else:
         value = x - y * int(x / y)  # Go's remainder truncates toward zero
+    if isinstance(value, int) and value.bit_length() > MAX_INTEGER_BITS:
+        return Val.unknown(
+            f"{render(node)}: a number larger than 2^{MAX_INTEGER_BITS}: not evaluated", scope.file, node.line
+        )
     return result(number(value))
 
 
@@ -325,6 +389,14 @@ def iterate(collection: Val) -> list[tuple[Val, Val]]:
 
 
 def _for(node: ForExpr, scope: Scope) -> Val:
+    _budget.enter()
+    try:
+        return _for_in_budget(node, scope)
+    finally:
+        _budget.leave()
+
+
+def _for_in_budget(node: ForExpr, scope: Scope) -> Val:
     collection = evaluate(node.collection, scope)
     if not collection.known:
         return Val.unknown(collection.reason, scope.file, node.line, collection.all_sources())
@@ -334,7 +406,10 @@ def _for(node: ForExpr, scope: Scope) -> Val:
         )
     items: list[Val] = []
     entries: dict[str, Val] = {}
-    for key, value in iterate(collection):
+    pairs = iterate(collection)
+    if not _budget.spend(len(pairs)):
+        return _too_many_iterations(node, scope)
+    for key, value in pairs:
         names = {node.value_var: value}
         if node.key_var:
             names[node.key_var] = key
@@ -414,7 +489,9 @@ def _can(node, scope: Scope) -> Val:
     if value.error:
         return Val(False, scope.file, node.line)
     if not value.wholly_known:
-        return Val.unknown(value.first_unknown().reason, scope.file, node.line, value.all_sources())
+        unknown_part = value.first_unknown()
+        assert unknown_part is not None  # the value is not wholly known
+        return Val.unknown(unknown_part.reason, scope.file, node.line, value.all_sources())
     return Val(True, scope.file, node.line)
 
 
@@ -460,7 +537,7 @@ class _TemplateContext:
         raise OSError("templatefile() inside a template file is not evaluated")
 
 
-_HANDLERS = {
+_HANDLERS: dict[type, Callable[[Any, Scope], Val]] = {
     Literal: _literal,
     Template: _template,
     TupleExpr: _tuple,

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # in CPython, not in typeshed
 
 from ecs_guard.inputs.terraform.hcl.values import Val, number
 
@@ -36,7 +36,7 @@ def parse_document(source: Val) -> Val:
 
 
 def _skip(text: str, i: int) -> int:
-    return _WHITESPACE.match(text, i).end()
+    return _WHITESPACE.match(text, i).end()  # type: ignore[union-attr]  # matches empty text too
 
 
 class _Parser:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ecs_guard.inputs.terraform.hcl.cache import user_cache_dir
+from ecs_guard.inputs.terraform.hcl.cache import usable_directory
 from ecs_guard.inputs.terraform.hcl.parser_tables import install as install_parser_tables
 
 _MODULE = None
@@ -50,10 +50,10 @@ def hcl2_module():
                 "installed by checkov, which replaces it): install ecs-guard in its own virtual "
                 "environment, or reinstall python-hcl2>=8.1,<9"
             )
-        grammar_cache = user_cache_dir() / f"lark-hcl2-{_version(hcl2)}.bin"
-        grammar_cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        hcl2.parser.PARSER_FILE = grammar_cache
-        install_parser_tables(hcl2, user_cache_dir())  # the shipped tables; PARSER_FILE if not usable
+        folder = usable_directory()  # None: no cache (--no-cache, or a folder we cannot write, said once)
+        if folder is not None:
+            hcl2.parser.PARSER_FILE = folder / f"lark-hcl2-{_version(hcl2)}.bin"
+        install_parser_tables(hcl2, folder)  # the shipped tables; PARSER_FILE if not usable
         _MODULE = hcl2
     return _MODULE
 

@@ -14,8 +14,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ecs_guard.inputs.terraform.hcl.cache import ContentCache
+from ecs_guard.inputs.terraform.hcl.cache import ContentCache, EntryKey
 from ecs_guard.inputs.terraform.hcl.library import hcl2_module, hcl2_version
+from ecs_guard.inputs.terraform.hcl.nesting import MAX_NESTING, too_deep_line
 from ecs_guard.inputs.terraform.hcl.syntax import (
     Attribute,
     Binary,
@@ -77,7 +78,7 @@ def parse_cache() -> ContentCache:
     return ContentCache("parsed")
 
 
-def parse_cache_key(kind: str, text: str) -> str:
+def parse_cache_key(kind: str, text: str) -> EntryKey:
     """The parse cache's key for `text` ("hcl": a file, "template": a templatefile() template)."""
     return parse_cache().key(CACHE_FORMAT, hcl2_version(), kind, text)
 
@@ -127,6 +128,9 @@ def _cached(kind: str, text: str, build, expected, use_cache: bool):
 
 
 def parse_hcl(text: str) -> Body:
+    too_deep = too_deep_line(text)  # refused before the parser spends seconds on it
+    if too_deep is not None:
+        raise HclSyntaxError(f"nested more than {MAX_NESTING} levels deep: not parsed", too_deep)
     hcl2 = hcl2_module()
     try:
         tree = hcl2.parses(text, discard_comments=True)
@@ -158,7 +162,7 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     line = line if isinstance(line, int) and line > 0 else None
     kind = type(error).__name__
     if kind == "UnexpectedToken":
-        token = error.token
+        token = error.token  # type: ignore[attr-defined]  # lark's UnexpectedToken, matched by name
         lines = str(token.value).strip().splitlines()
         value = lines[0].strip() if lines else token.type
         if token.type == "$END":
@@ -169,7 +173,7 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
             what = repr(value if len(value) <= 30 else value[:27] + "...")
         return HclSyntaxError(f"syntax error: unexpected {what}", line)
     if kind == "UnexpectedCharacters":
-        char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"
+        char = error.char if error.char in "{}[]()=,:?!.<>*/+-%&|#'\\" else "character"  # type: ignore[attr-defined]  # lark's UnexpectedCharacters, matched by name
         return HclSyntaxError(
             f"syntax error: unexpected {char!r}" if char != "character" else "syntax error: unexpected character", line
         )
@@ -237,7 +241,8 @@ class _Converter:
         return self.expression(rule.expression)
 
     def _IntLitRule(self, rule):
-        return Literal(self.line(rule), int(str(rule.token.value)))
+        digits = str(rule.token.value)  # past ~300 digits a float (inf), as int() refuses 4,300
+        return Literal(self.line(rule), int(digits) if len(digits) <= 300 else _number(float(digits)))
 
     def _FloatLitRule(self, rule):
         return Literal(self.line(rule), _number(float(str(rule.token.value))))
@@ -303,12 +308,12 @@ class _Converter:
         return self.expression(rule.index_expression)
 
     def splat(self, rule, splat_rule):
-        steps = []
+        steps: list[GetAttr | Index] = []
         for step in splat_rule.get_attrs:
             if type(step).__name__ == "GetAttrRule":
-                steps.append(GetAttr(self.line(step), None, _name(step.identifier)))
+                steps.append(GetAttr(self.line(step), None, _name(step.identifier)))  # type: ignore[arg-type]  # no obj: see Splat
             else:
-                steps.append(Index(self.line(step), None, self.index_key(step)))
+                steps.append(Index(self.line(step), None, self.index_key(step)))  # type: ignore[arg-type]  # no obj: see Splat
         return Splat(self.line(splat_rule), self.expression(rule.expr_term), tuple(steps))
 
     def _AttrSplatExprTermRule(self, rule):

@@ -117,13 +117,15 @@ def cached_tables_path(cache_dir: Path, hcl2: ModuleType) -> Path:
     return cache_dir / f"hcl2-parser-{key}.bin"
 
 
-def hcl2_parser(hcl2: ModuleType, cache_dir: Path, shipped: Path = TABLES_FILE) -> Any:
+def hcl2_parser(hcl2: ModuleType, cache_dir: Path | None, shipped: Path = TABLES_FILE) -> Any:
     """The parser: the shipped tables if valid, else the user cache's, else
-    built now and saved there (a cache that cannot be written only costs
-    the next run the same build)."""
+    built now and saved there (a cache that cannot be written, or none at
+    all: `cache_dir` None, only costs the next run the same build)."""
     parser = load_tables(shipped, hcl2)
     if parser is not None:
         return parser
+    if cache_dir is None:
+        return build_parser(hcl2)
     cached = cached_tables_path(cache_dir, hcl2)
     parser = load_tables(cached, hcl2)
     if parser is not None:
@@ -134,7 +136,7 @@ def hcl2_parser(hcl2: ModuleType, cache_dir: Path, shipped: Path = TABLES_FILE) 
     return parser
 
 
-def install(hcl2: ModuleType, cache_dir: Path, shipped: Path = TABLES_FILE) -> bool:
+def install(hcl2: ModuleType, cache_dir: Path | None, shipped: Path = TABLES_FILE) -> bool:
     """Make ``hcl2.parses`` use the shipped (or once built) tables.
 
     python-hcl2 8.x's api module calls the lru-cached builder it imported as

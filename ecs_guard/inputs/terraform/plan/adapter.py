@@ -5,9 +5,9 @@ module has one job:
 
 - plan_stream: walks the text, one resource entry at a time (a plan can be
   tens of MB: it is never loaded whole);
-- plan_records: keeps what the adapter reads of each resource and answers
+- build/records.py: keeps what the adapter reads of each resource and answers
   known / unknown until apply / absent for any attribute;
-- plan_links, plan_index: follow references through the configuration and
+- build/links.py, build/index.py: follow references through the configuration and
   link resources by value or by reference;
 - plan_network, plan_iam, plan_scaling, plan_ecs: the model objects
   (terraform_model runs them; the HCL adapter shares them);
@@ -31,6 +31,7 @@ from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
 from ecs_guard.inputs.terraform.build.records import PlanRecords
 from ecs_guard.inputs.terraform.plan.source import locate_in_source
 from ecs_guard.inputs.terraform.plan.stream import iter_plan
+from ecs_guard.inputs.terraform.root_identity import name_with_root
 from ecs_guard.location import Location
 from ecs_guard.model import Inventory
 
@@ -69,6 +70,8 @@ def load_plan(path: str, display: str, source=None) -> Inventory:
         resources = locate_in_source(resources, source, display, inventory)
     index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs))
     build_model(index, inventory)
+    if source is not None:
+        name_with_root(inventory, source.directory)
     return inventory
 
 

@@ -6,7 +6,7 @@ DIR`, or a plan file inside a Terraform root), every resource of the plan
 that the source has (matched by address) is read through the source's
 record: its values are located at their attributes, literal flags come
 from the source, and values the plan has unknown but the source writes
-literally are taken from the source (source_records.with_source). The
+literally are taken from the source (source/records.py, with_source). The
 plan's own known values always win. Resources the source does not have
 (a remote module's) stay at the plan's lines.
 """

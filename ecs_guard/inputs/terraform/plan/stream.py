@@ -26,12 +26,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # in CPython, not in typeshed
 from typing import Any, NamedTuple
 
 from ecs_guard.inputs.problems import InputError
 
-_SCAN = json.JSONDecoder().scan_once
+_SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # in CPython, not in typeshed
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -125,7 +125,7 @@ class _Cursor:
 
     def __init__(self, text: str):
         self.text = text
-        self.pos = _WHITESPACE.match(text, 0).end()
+        self.pos = _WHITESPACE.match(text, 0).end()  # type: ignore[union-attr]  # matches empty text too
 
     def peek(self) -> str:
         return self.text[self.pos] if self.pos < len(self.text) else ""
@@ -140,7 +140,7 @@ class _Cursor:
             raise InputError(f"invalid JSON: {error.msg}", self.line_at(error.pos)) from None
         except RecursionError:
             raise InputError("invalid JSON: nested too deeply", self.line_at(self.pos)) from None
-        self.pos = _WHITESPACE.match(self.text, end).end()
+        self.pos = _WHITESPACE.match(self.text, end).end()  # type: ignore[union-attr]  # matches empty text too
         return value
 
     def entries(self, kind: str, module: str = "") -> Iterator[PlanEntry]:
@@ -151,7 +151,7 @@ class _Cursor:
             self.skip()
             return
         for _ in self.items():
-            first_key = _WHITESPACE.match(self.text, self.pos + 1).end()
+            first_key = _WHITESPACE.match(self.text, self.pos + 1).end()  # type: ignore[union-attr]  # matches empty text too
             yield PlanEntry(kind, module, self.value(), first_key)
 
     def skip(self) -> None:
@@ -189,7 +189,7 @@ class _Cursor:
                 key, end = scanstring(text, self.pos + 1)
             except json.JSONDecodeError as error:
                 raise InputError(f"invalid JSON: {error.msg}", self.line_at(error.pos)) from None
-            self.pos = _WHITESPACE.match(text, end).end()
+            self.pos = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]  # matches empty text too
             self.expect(":")
             yield key
             if self.peek() == ",":
@@ -234,4 +234,4 @@ class _Cursor:
         return self.text.count("\n", 0, max(0, min(pos, len(self.text)))) + 1
 
     def _advance(self, count: int) -> None:
-        self.pos = _WHITESPACE.match(self.text, self.pos + count).end()
+        self.pos = _WHITESPACE.match(self.text, self.pos + count).end()  # type: ignore[union-attr]  # matches empty text too

@@ -139,7 +139,7 @@ def normalise(tree: Val) -> Val:
     return tree.copy(value=containers)
 
 
-def _name_key(element: Val) -> str:
+def _name_key(element: Val | None) -> str:
     if element is None or not element.known or not isinstance(element.value, dict):
         return ""
     name = element.value.get("name")

@@ -168,6 +168,7 @@ def _principals(value: Val | None) -> Val | None:
     blocks = _blocks(value)
     if not isinstance(blocks, list):
         return blocks
+    assert value is not None  # blocks is its list
     pairs = []
     for block in blocks:
         get = _getter(block)
@@ -207,6 +208,7 @@ def _conditions(value: Val | None) -> Val | None:
     blocks = _blocks(value)
     if not isinstance(blocks, list):
         return blocks
+    assert value is not None  # blocks is its list
     raw: dict[str, dict[str, list[Val]]] = {}
     lines: dict[str, Val] = {}
     for block in blocks:
@@ -262,7 +264,7 @@ def _decoded_document(tree: Val) -> dict:
     """json.Unmarshal into IAMPolicyDoc (keys matched case-insensitively)."""
     fields = _fields(tree, ("Version", "Id", "Statement"))
     statements = fields.get("Statement")
-    decoded = []
+    decoded: list[Val] = []
     if statements is not None and statements.known and statements.value is not None:
         if not statements.is_list:
             raise PolicyDocumentError("Statement in a source or override document must be a list")
@@ -286,7 +288,7 @@ def _decoded_document(tree: Val) -> dict:
                 )
             )
     elif statements is not None and not statements.known:
-        decoded = statements
+        decoded = statements  # type: ignore[assignment]  # "Statement": the decoded list, or unknown as a whole
     return {
         "Version": fields.get("Version") or Val("", tree.file, tree.line),
         "Id": fields.get("Id") or Val("", tree.file, tree.line),

@@ -47,6 +47,26 @@ class BlockSchema:
     def block(self, name: str) -> tuple[str, BlockSchema] | None:
         return self.blocks.get(name)
 
+    def attribute_as_blocks(self, name: str) -> tuple[str, BlockSchema] | None:
+        """(nesting, schema of one element) when argument `name` may be written
+        as nested blocks, else None.
+
+        Terraform's "attributes as blocks" mode: an argument (not a block) of
+        type list or set of objects, like aws_security_group's ``ingress``
+        and ``egress``, may be written as repeated blocks named after it
+        (terraform's lang/blocktoattr); each block is one object. Arguments
+        the provider only computes cannot be written at all."""
+        entry = self.attributes.get(name)
+        if entry is None or not ("o" in entry[1] or "r" in entry[1]):
+            return None
+        kind = entry[0]
+        if not (isinstance(kind, list) and kind[0] in ("list", "set")):
+            return None
+        element = kind[1]
+        if not (isinstance(element, list) and element[0] == "object"):
+            return None
+        return kind[0], BlockSchema(attributes={key: (t, "o") for key, t in element[1].items()})
+
 
 _CACHE: dict[tuple[str, str], BlockSchema | None] = {}
 
@@ -62,7 +82,7 @@ def resource_schema(resource_type: str, mode: str = "managed") -> BlockSchema | 
             raw = RESOURCES.get(ALIASES.get(resource_type, resource_type))
         else:
             raw = DATA_SOURCES.get(resource_type)
-        _CACHE[key] = _block(raw) if raw is not None else None
+        _CACHE[key] = _block(raw) if isinstance(raw, dict) else None  # every schema is a dict
     return _CACHE[key]
 
 

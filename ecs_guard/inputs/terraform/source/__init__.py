@@ -3,8 +3,8 @@ hold, as far as the configuration alone decides them, with exact lines.
 
 For a pre-commit hook (no plan, no provider, no network). The records are
 shaped like a plan's, so the linking into the model (roles, subnets,
-target groups, scaling) is shared with the plan adapter: ../hcl_adapter.py
-reads them through ../source_records.py into the plan adapter's builders.
+target groups, scaling) is shared with the plan adapter: adapter.py
+reads them through records.py into the plan adapter's builders.
 
 API
 ---

@@ -23,7 +23,7 @@ from ecs_guard.model import Inventory
 
 def load_root_module(root) -> Inventory:
     """The model of an evaluated root module (an hcl.HclRoot), with its problems."""
-    inventory = Inventory(files=list(root.files), problems=list(root.problems))
+    inventory = Inventory(files=list(root.files), problems=list(root.problems), sensitive=list(root.sensitive))
     records = sourced_records(root)
     unexpanded = frozenset((r.module, r.local) for r in records if r.source.expansion_unknown)
     links = Links(instances_of(records), root.calls, root.outputs, unexpanded)

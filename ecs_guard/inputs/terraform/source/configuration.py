@@ -2,7 +2,7 @@
 outputs, read from the source: the references of each module call's
 arguments and of each output, keyed by module path (instance keys left
 out, as in a plan). With the records' own references, this is all that
-plan_links needs to follow a reference through modules, so the HCL adapter
+build/links.py needs to follow a reference through modules, so the HCL adapter
 links resources exactly as the plan adapter does.
 """
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 
-from ecs_guard.inputs.problems import InputProblem
+from ecs_guard.inputs.problems import EVALUATION_NOTE, InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, evaluate, iterate
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.values import Val
+
+# More instances than any real configuration has (AWS's own quotas stop far
+# below: 5,000 services per cluster); a count or for_each past it is not
+# expanded, so `count = 1e9` cannot make a billion resources in memory.
+MAX_INSTANCES = 10_000
 
 
 def instance_key_text(key) -> str:
@@ -35,6 +40,8 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
                 InputProblem(file, f"{owner}: count must be a whole number >= 0", count.line, "not-understood")
             )
             return "unknown", f"{owner}: count is not a whole number"
+        if value.value > MAX_INSTANCES:
+            return "unknown", f"{owner}: count is {too_many(value.value)}"
         return "count", [(index, None) for index in range(int(value.value))]
     if for_each is not None:
         value = evaluate(for_each.expr, scope)
@@ -42,6 +49,8 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
             return "unknown", f"{owner}: for_each not known ({value.reason})"
         if value.is_null:
             return "for_each", []
+        if isinstance(value.value, (list, dict)) and len(value.value) > MAX_INSTANCES:
+            return "unknown", f"{owner}: for_each has {too_many(len(value.value))}"
         if isinstance(value.value, list):
             if not value.is_set:
                 evaluation.problem(
@@ -70,10 +79,14 @@ def expand(owner: str, body, scope: Scope, evaluation, file: str):
     return "single", [(None, None)]
 
 
+def too_many(count: float) -> str:
+    return f"{count:,.0f} (more instances than ecs-guard expands: {MAX_INSTANCES:,})"
+
+
 def unknown_expansion_problem(reason: str, address: str, file: str, line: int) -> InputProblem:
     """What is said when count or for_each is not known: one stand-in instance
     is evaluated, without an instance key, for all of them."""
-    return InputProblem(file, f"{reason}: its instances are checked as one, {address}", line, "not-understood")
+    return InputProblem(file, f"{reason}: its instances are checked as one, {address}", line, EVALUATION_NOTE)
 
 
 def select_instance(instances: dict, key: Val, address: str, scope: Scope, node):

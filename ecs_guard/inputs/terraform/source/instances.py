@@ -22,6 +22,7 @@ from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl import typeconv
 from ecs_guard.inputs.terraform.hcl.evaluate import Scope, Step, evaluate
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_template_text
+from ecs_guard.inputs.terraform.hcl.references import references
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.syntax import Literal
 from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
@@ -50,18 +51,44 @@ class Evaluation:
         # are only read once parsed): a module two roots call is parsed once.
         self.modules = modules if modules is not None else {}
         self.problems: list[InputProblem] = []
+        self.schema_problems: list[InputProblem] = []
         self._problem_keys: set = set()
         self._sources: dict[Path, ModuleSource] = {}
         self._in_progress: set = set()
         self.parse_seconds: dict[str, float] = {}
         self.parse_cached: dict[str, bool] = {}
         self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
+        self.sensitive: dict[str, None] = {}  # texts Terraform marks sensitive, masked in reports
+
+    def mark_sensitive(self, value: Val) -> None:
+        """Note the texts of a value marked sensitive (every string in it)."""
+        stack = [value]
+        while stack:
+            current = stack.pop()
+            if isinstance(current.value, str):
+                self.sensitive.setdefault(current.value)
+            elif isinstance(current.value, list):
+                stack.extend(current.value)
+            elif isinstance(current.value, dict):
+                stack.extend(current.value.values())
 
     def problem(self, problem: InputProblem) -> None:
         key = (problem.path, problem.line, problem.message)
         if key not in self._problem_keys:
             self._problem_keys.add(key)
             self.problems.append(problem)
+
+    def schema_problem(self, problem: InputProblem) -> None:
+        """An argument or block the carried provider schema does not have;
+        what it is reported as is decided once the whole configuration (and
+        with it the provider version it pins) has been read."""
+        if problem not in self.schema_problems:
+            self.schema_problems.append(problem)
+
+    @property
+    def module_sources(self) -> list[ModuleSource]:
+        """The module directories this root's configuration is made of."""
+        return list(self._sources.values())
 
     def module_source(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()
@@ -179,6 +206,8 @@ class ModuleInstance:
             if declaration is None:
                 return self._undeclared(f'variable "{name}"', scope, node)
             self._variables[name] = self._variable_value(name, declaration)
+            if _declared_sensitive(declaration):
+                self.evaluation.mark_sensitive(self._variables[name])
         return self._variables[name]
 
     def _variable_value(self, name: str, declaration: Declaration) -> Val:
@@ -210,14 +239,50 @@ class ModuleInstance:
         local = self.source.locals.get(name)
         if local is None:
             return self._undeclared(f'local value "{name}"', scope, node)
+        if name not in self._locals:
+            self._locals_needed_first(name)
         return self._once(self._locals, name, f"local.{name}", local.attribute.expr, local.file, scope, node)
+
+    def _locals_needed_first(self, name: str) -> None:
+        """Evaluate the locals `name` refers to, and theirs, deepest first,
+        walking them with a list instead of recursion: each then finds what
+        it needs already evaluated, so a chain of a thousand locals (which
+        Terraform evaluates) costs one level of Python's stack, not a
+        thousand. A cycle is left for _once to report."""
+        order: list[str] = []
+        seen = {name}
+        stack = [(name, False)]
+        while stack:
+            current, dependencies_done = stack.pop()
+            if dependencies_done:
+                order.append(current)
+                continue
+            stack.append((current, True))
+            for dependency in _local_references(self.source.locals[current].attribute.expr):
+                if dependency not in seen and dependency not in self._locals and dependency in self.source.locals:
+                    seen.add(dependency)
+                    stack.append((dependency, False))
+        for dependency in order[:-1]:  # the last is `name`, which the caller evaluates
+            local = self.source.locals[dependency]
+            self._once(
+                self._locals,
+                dependency,
+                f"local.{dependency}",
+                local.attribute.expr,
+                local.file,
+                self.scope(local.file),
+                local.attribute.expr,
+            )
 
     def output(self, name: str, scope: Scope, node) -> Val:
         declaration = self.source.outputs.get(name)
         attribute = declaration.block.body.attribute("value") if declaration else None
-        if attribute is None:
+        if attribute is None or declaration is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        return self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        value = self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        if _declared_sensitive(declaration):
+            self.evaluation.mark_sensitive(value)
+        return value
 
     def _once(self, table: dict, name: str, what: str, expr, file: str, scope: Scope, node) -> Val:
         """Evaluate a named value of this instance once; a value that needs
@@ -276,30 +341,32 @@ class ModuleInstance:
         for mode, table in (("managed", self.source.resources), ("data", self.source.data)):
             for resource_type, name in table:
                 group = self.resource_group(mode, resource_type, name)
+                assert group is not None  # declared: it is in the table
                 with self._contained(group.address, group.declaration):
                     for instance in group.instances():
                         result.append(instance.record())
         for name in self.source.module_calls:
-            group = self.module_group(name)
-            with self._contained(group.address, group.declaration):
-                for child in group.instances():
+            call = self.module_group(name)
+            assert call is not None  # declared: it is in the table
+            with self._contained(call.address, call.declaration):
+                for child in call.instances():
                     result.extend(child.records())
         return result
 
     @contextmanager
     def _contained(self, address: str, declaration: Declaration):
         """A fault of the evaluator on one resource must not stop the scan: it
-        becomes a problem naming the resource (the exception's text is left
-        out, it could hold a value from the input)."""
+        becomes a problem naming the resource, and the scan is incomplete
+        (exit code 3: the resource's checks did not run). The exception's
+        text is left out: it could hold a value from the input."""
         try:
             yield
         except RecursionError:
             self.evaluation.problem(
                 InputProblem(
                     declaration.file,
-                    f"{address}: too deeply nested to evaluate",
+                    f"{address}: not evaluated: nested too deeply for ecs-guard to evaluate",
                     declaration.block.line,
-                    "not-understood",
                 )
             )
         except Exception as error:
@@ -308,9 +375,24 @@ class ModuleInstance:
                     declaration.file,
                     f"{address}: not evaluated (internal error {type(error).__name__} in ecs-guard)",
                     declaration.block.line,
-                    "not-understood",
                 )
             )
+
+
+def _local_references(expr) -> list[str]:
+    """The names of the locals an expression refers to (local.NAME...)."""
+    names = []
+    for reference in references(expr):
+        if reference.startswith("local."):
+            name = reference[len("local.") :].split(".", 1)[0].split("[", 1)[0]
+            names.append(name)
+    return list(dict.fromkeys(names))
+
+
+def _declared_sensitive(declaration: Declaration) -> bool:
+    """`sensitive = true` in a variable or output block."""
+    attribute = declaration.block.body.attribute("sensitive")
+    return attribute is not None and isinstance(attribute.expr, Literal) and attribute.expr.value is True
 
 
 def _nullable(declaration: Declaration) -> bool:

@@ -100,6 +100,7 @@ class ModuleGroup:
                 (self.address,),
             ), len(steps)
         instances = self.instances()
+        assert self._instances is not None  # made by instances()
         keyed = len(instances) != 1 or instances[0].address != self.address
         rest = steps[consumed:]
         if keyed:

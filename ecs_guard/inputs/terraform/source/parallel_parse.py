@@ -29,6 +29,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ecs_guard.inputs.terraform.hcl.cache import EntryKey, usable_directory
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_cache_key, parse_file
 from ecs_guard.inputs.terraform.source.module import read_text
 
@@ -94,7 +95,7 @@ def _uncached_files(folders: Iterable[Path]) -> list[tuple[Path, int]]:
     not hold; one file of each text (copies are parsed once)."""
     cache = parse_cache()
     missing = []
-    seen: set[str] = set()
+    seen: set[EntryKey] = set()
     for folder in dict.fromkeys(folders):
         try:
             paths = sorted(folder.glob("*.tf"))
@@ -113,6 +114,8 @@ def _uncached_files(folders: Iterable[Path]) -> list[tuple[Path, int]]:
 
 
 def _cache_writable() -> bool:
+    if usable_directory() is None:  # --no-cache, or a folder that cannot be used
+        return False
     directory = parse_cache().directory
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)

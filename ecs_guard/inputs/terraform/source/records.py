@@ -1,7 +1,7 @@
 """Terraform resource records located in their .tf source.
 
 The plan builders read every resource through PlanResource's questions
-(plan_records.py). A ``SourcedResource`` answers them the same way, from
+(build/records.py). A ``SourcedResource`` answers them the same way, from
 the same kind of data (values, an after_unknown tree, the configuration's
 references), and adds what only the source knows: each value's own
 location (the attribute's line, the key inside jsonencode, in whatever
@@ -26,7 +26,7 @@ Two ways to make one:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_guard.inputs.terraform.build.records import Path, PlanResource, dotted, unknown_paths
 from ecs_guard.inputs.terraform.source.set_positions import Positions, set_positions, source_path
@@ -34,9 +34,15 @@ from ecs_guard.inputs.unknown import Unknown
 from ecs_guard.location import Location
 from ecs_guard.model import Value
 
+if TYPE_CHECKING:
+    from ecs_guard.inputs.terraform.source.resource import HclResource
+
 
 class SourcedResource(PlanResource):
     __slots__ = ("from_plan", "positions", "source")
+    from_plan: bool  # a plan's record located in its source (with_source), not one read from HCL alone
+    positions: Positions
+    source: HclResource
 
     def value(self, value: Any, path: Path) -> Value:
         """A known value; one the source does not write (a default the plan
@@ -136,7 +142,7 @@ def _new(hcl, kind: str, values: dict) -> SourcedResource:
 
 
 def configured(hcl) -> dict[str, list[str]]:
-    """The source's references as plan_records.flatten() gives a plan's
+    """The source's references as build.records.flatten() gives a plan's
     configuration: {dotted attribute: references}, each block (and each
     attribute written, even without references) a key of its own."""
     found: dict[str, list[str]] = {}

@@ -35,6 +35,10 @@ class BodyResult:
     lines: dict = field(default_factory=dict)  # path -> (file, line) of attributes and blocks
     computed: list = field(default_factory=list)  # paths the provider computes (left out)
     problems: list = field(default_factory=list)
+    # Arguments and blocks the carried provider schema does not have: not
+    # understood, or an evaluation note when the root pins another provider
+    # major version (source/provider_version.py decides, once per root).
+    schema_problems: list = field(default_factory=list)
 
 
 class _Walker:
@@ -44,6 +48,9 @@ class _Walker:
 
     def problem(self, file: str, line: int, message: str) -> None:
         self.result.problems.append(InputProblem(file, message, line, "not-understood"))
+
+    def schema_problem(self, file: str, line: int, message: str) -> None:
+        self.result.schema_problems.append(InputProblem(file, message, line, "not-understood"))
 
     def body(
         self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple, line: int, bound: frozenset
@@ -81,7 +88,9 @@ class _Walker:
         value = evaluate(attribute.expr, scope)
         if schema is not None:
             if attribute.name not in schema.attributes:
-                self.problem(scope.file, attribute.line, f'{self.resource_type} has no argument "{attribute.name}"')
+                self.schema_problem(
+                    scope.file, attribute.line, f'{self.resource_type} has no argument "{attribute.name}"'
+                )
             else:
                 converted = typeconv.convert(value, schema.attribute_type(attribute.name))
                 if converted.error and not value.error:
@@ -102,14 +111,18 @@ class _Walker:
     ) -> dict[str, Val]:
         groups: dict[str, list[Val]] = {}
         unknown: dict[str, Val] = {}
+        as_attributes: set[str] = set()  # arguments written as blocks (schema.attribute_as_blocks)
         for block in body.blocks:
             if not path and block.type in META_BLOCKS:
                 continue
             block_type = block.labels[0] if block.type == "dynamic" and block.labels else block.type
             nested = schema.block(block_type) if schema is not None else None
             if schema is not None and nested is None:
-                self.problem(scope.file, block.line, f'{self.resource_type} has no block "{block_type}"')
-                continue
+                nested = schema.attribute_as_blocks(block_type)
+                if nested is None:
+                    self.schema_problem(scope.file, block.line, f'{self.resource_type} has no block "{block_type}"')
+                    continue
+                as_attributes.add(block_type)
             inner_schema = nested[1] if nested else None
             elements = groups.setdefault(block_type, [])
             if block.type != "dynamic":
@@ -128,15 +141,29 @@ class _Walker:
             if block_type in unknown:
                 result[block_type] = unknown[block_type]
                 continue
+            first = self.result.lines.get((*path, block_type), (scope.file, 0))
+            if block_type in as_attributes and schema is not None:
+                result[block_type] = _as_attribute(Val(elements, first[0], first[1]), schema, block_type)
+                self.references_as_attribute((*path, block_type))
+                continue
             nested = schema.block(block_type) if schema is not None else None
             nesting = nested[0] if nested else "list"
-            first = self.result.lines.get((*path, block_type), (scope.file, 0))
             if nesting in ("single", "group"):
                 if elements:
                     result[block_type] = elements[-1]
             else:
                 result[block_type] = Val(elements, first[0], first[1])
         return result
+
+    def references_as_attribute(self, here: tuple) -> None:
+        """An argument written as blocks is one expression to Terraform: a
+        plan's configuration lists the references of all its blocks (not of
+        its dynamic blocks) under the argument itself."""
+        found: dict[str, None] = {}
+        for path, names in self.result.references.items():
+            if len(path) > len(here) and path[: len(here)] == here:
+                found.update(dict.fromkeys(names))
+        self.result.references[here] = list(found)
 
     def dynamic(
         self,
@@ -175,6 +202,48 @@ class _Walker:
             inner = scope.child({name: iteration})
             elements.append(self.body(content[0].body, inner, schema, here, content[0].line, bound | {name}))
         return elements
+
+
+def _as_attribute(elements: Val, schema: BlockSchema, name: str) -> Val:
+    """Blocks written for an argument of type list or set of objects, as the
+    plan holds that argument: each object converted to the element type and,
+    what its block leaves out, set to the type's zero value ("", 0, false,
+    empty), as the provider (SDKv2) plans it. A set of such objects stays
+    known when only parts of an object are (a plan's ingress with
+    ``security_groups = [aws_security_group.lb.id]``); equal objects count once."""
+    kind, element_type = schema.attribute_type(name)
+    element_types = element_type[1]
+    items = []
+    for element in elements.value:
+        converted = typeconv.convert(element, element_type)
+        if converted.error:
+            return converted
+        if converted.known and isinstance(converted.value, dict):
+            filled = {
+                key: _zero(element_types[key], value) if value.is_null else value
+                for key, value in converted.value.items()
+            }
+            converted = converted.copy(value=filled)
+        items.append(converted)
+    if kind == "set":
+        unique: dict[str, Val] = {}
+        for item in items:
+            unique.setdefault(repr(item.to_python()), item)
+        items = list(unique.values())
+    return elements.copy(value=items, is_set=kind == "set")
+
+
+def _zero(type_spec, missing: Val) -> Val:
+    """The zero value of a type, located where the value is missing; null for
+    types without one (objects, dynamic)."""
+    zeros = {"string": "", "number": 0, "bool": False}
+    if isinstance(type_spec, str):
+        return missing.copy(value=zeros.get(type_spec))
+    if type_spec[0] in ("list", "set"):
+        return missing.copy(value=[], is_set=type_spec[0] == "set")
+    if type_spec[0] == "map":
+        return missing.copy(value={})
+    return missing
 
 
 def evaluate_body(body: Body, scope: Scope, schema: BlockSchema | None, resource_type: str, line: int) -> BodyResult:

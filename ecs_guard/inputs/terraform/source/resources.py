@@ -71,6 +71,7 @@ class ResourceGroup:
         if kind == "unknown":
             return Val.unknown(detail, scope.file, node.line, (self.address,)), len(steps)
         self.instances()
+        assert self._instances is not None  # made by instances()
         rest = steps[consumed:]
         if kind in ("count", "for_each"):
             if not rest or rest[0].kind != "index":
@@ -91,6 +92,7 @@ class ResourceGroup:
 
     def object(self, scope: Scope, node) -> Val:
         """The whole resource: a list (count) or map (for_each) of instances."""
+        assert self._instances is not None  # made by instances(), which reference() calls first
         kind, _ = self.expansion()
         if kind == "count":
             return Val([instance.object(scope, node) for instance in self._instances.values()], scope.file, node.line)
@@ -125,6 +127,8 @@ class ResourceInstance:
                 self._add_policy_document(result, file, block.line)
         for problem in result.problems:
             group.module.evaluation.problem(problem)
+        for problem in result.schema_problems:
+            group.module.evaluation.schema_problem(problem)
         self._result = result
         return result
 

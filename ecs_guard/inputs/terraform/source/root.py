@@ -3,6 +3,7 @@ instances, with their modules, plus every problem met on the way)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
 from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs, module_references
 from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
+from ecs_guard.inputs.terraform.source.provider_version import schema_problems
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.variables import load_var_files, var_file_paths
 from ecs_guard.location import display_path
@@ -25,16 +27,17 @@ class HclRoot:
     parse_seconds: dict = field(default_factory=dict)  # .tf file -> seconds to parse (or load from cache)
     parse_cached: dict = field(default_factory=dict)  # .tf file -> True when it came from the cache
     # The references of module call arguments and outputs, as a plan's
-    # configuration lists them (configuration.py): for plan_links.
+    # configuration lists them (configuration.py): for build/links.py.
     calls: Calls = field(default_factory=dict)
     outputs: Outputs = field(default_factory=dict)
+    sensitive: list[str] = field(default_factory=list)  # texts marked sensitive (ecs_guard.sensitive)
 
     def resource(self, address: str) -> HclResource | None:
         return next((r for r in self.resources if r.address == address), None)
 
 
 def load_root(
-    directory: str | Path, var_files: list[str | Path] = (), use_cache: bool = True, modules: dict | None = None
+    directory: str | Path, var_files: Sequence[str | Path] = (), use_cache: bool = True, modules: dict | None = None
 ) -> HclRoot:
     """Evaluate the root module in `directory` (its .tf files, terraform.tfvars,
     *.auto.tfvars, then `var_files` in order) and every local module it calls.
@@ -53,9 +56,12 @@ def load_root(
     except HclLibraryError as error:
         result.problems.append(InputProblem(result.directory, str(error)))
         return result
+    for problem in schema_problems(evaluation.schema_problems, evaluation.module_sources):
+        evaluation.problem(problem)
     result.problems = sorted(evaluation.problems, key=lambda p: (p.path, p.line or 0))
     result.parse_seconds = dict(evaluation.parse_seconds)
     result.parse_cached = dict(evaluation.parse_cached)
     result.read_files = list(evaluation.read_files)
+    result.sensitive = list(evaluation.sensitive)
     result.files = list(evaluation.parse_seconds) + read + [f for f in result.read_files if f not in read]
     return result

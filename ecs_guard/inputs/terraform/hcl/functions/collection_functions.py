@@ -83,7 +83,18 @@ def _tobool(args, node, scope):
     return typeconv.to_bool(args[0])
 
 
-@structural("sensitive", "nonsensitive")
+@structural("sensitive")
+def _sensitive(args, node, scope):
+    """The value, its texts noted so that no report prints them (ecs_guard.sensitive)."""
+    if len(args) != 1:
+        raise FunctionError("takes one argument")
+    evaluation = getattr(scope.context, "evaluation", None)
+    if evaluation is not None:
+        evaluation.mark_sensitive(args[0])
+    return args[0]
+
+
+@structural("nonsensitive")
 def _identity(args, node, scope):
     return args[0]
 
@@ -179,7 +190,9 @@ def _distinct(args, node, scope):
     seen: dict[str, Val] = {}
     for item in list_of(value, "the argument"):
         if not item.wholly_known:
-            return item.first_unknown().at(scope.file, node.line)
+            unknown_part = item.first_unknown()
+            assert unknown_part is not None  # the item is not wholly known
+            return unknown_part.at(scope.file, node.line)
         seen.setdefault(repr(item.to_python()), item)
     return new_value(list(seen.values()), node, scope, args)
 

@@ -32,6 +32,27 @@ class FunctionError(Exception):
     pass
 
 
+class LimitExceeded(FunctionError):
+    """The result would be larger than ecs-guard computes (a format width of
+    a billion): not evaluated, with the reason, rather than gigabytes."""
+
+
+# A string result longer than this is not computed: far past any real
+# attribute (AWS caps a whole task definition at 64 KiB).
+MAX_STRING = 10 * 1024 * 1024
+# A collection a function makes with more elements than this is not kept
+# (concat(local.a, local.a) doubling through a chain of locals).
+MAX_ELEMENTS = 1_000_000
+
+
+def check_size(result: Any) -> None:
+    """Raise LimitExceeded for a string or collection past the bounds above."""
+    if isinstance(result, str) and len(result) > MAX_STRING:
+        raise LimitExceeded(f"a string of {len(result):,} characters (more than {MAX_STRING:,})")
+    if isinstance(result, (list, dict)) and len(result) > MAX_ELEMENTS:
+        raise LimitExceeded(f"{len(result):,} elements (more than {MAX_ELEMENTS:,})")
+
+
 Handler = Callable[[list, Any, Scope], Val]
 _FUNCTIONS: dict[str, Handler] = {}
 
@@ -47,6 +68,8 @@ def call_function(node, args: list[Val], scope: Scope) -> Val:
         )
     try:
         return handler(args, node, scope)
+    except LimitExceeded as error:
+        return Val.unknown(f"{render(node)}: {error}: not evaluated", scope.file, node.line, all_sources(args))
     except FunctionError as error:
         return Val.failure(f"{render(node)}: {error}", scope.file, node.line)
 
@@ -86,6 +109,7 @@ def computing(*names: str, arity: tuple[int, int | None] = (0, None)):
                         return missing
                     return Val.unknown(missing.reason, scope.file, node.line, sources, literal)
             result = function(*[arg.to_python() for arg in args])
+            check_size(result)
             return from_python(result, scope.file, node.line, literal, sources)
 
         for name in names:
@@ -101,6 +125,7 @@ def structural(*names: str):
     def register(function):
         def handler(args: list[Val], node, scope: Scope) -> Val:
             result = function(args, node, scope)
+            check_size(result.value)
             if result.file == "" and result.line == 0:
                 return result.at(scope.file, node.line)
             return result

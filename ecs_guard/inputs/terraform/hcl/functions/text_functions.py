@@ -10,7 +10,11 @@ import posixpath
 import re
 
 from ecs_guard.inputs.terraform.hcl import typeconv
-from ecs_guard.inputs.terraform.hcl.functions.registry import FunctionError, computing
+from ecs_guard.inputs.terraform.hcl.functions.registry import MAX_STRING, FunctionError, LimitExceeded, computing
+
+# A format() width or precision larger than this is not evaluated: real
+# code pads to a few characters; "%999999999d" would be a gigabyte.
+MAX_FORMAT_WIDTH = 10_000
 
 
 @computing("format", arity=(1, None))
@@ -20,7 +24,7 @@ def _format(template, *values):
 
 @computing("join", arity=(2, None))
 def _join(separator, *lists):
-    parts = []
+    parts: list[str] = []
     for items in lists:
         parts.extend(_text(item) for item in items)
     return separator.join(parts)
@@ -78,10 +82,19 @@ def _replace(text, search, replacement):
     text = _text(text)
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
         try:
-            return re.sub(search[1:-1], re.sub(r"\$(\d+)", r"\\\1", replacement), text)
+            result = re.sub(search[1:-1], re.sub(r"\$(\d+)", r"\\\1", replacement), text)
+            _bounded(len(result))
+            return result
         except re.error as error:
             raise FunctionError(f"invalid pattern ({error})") from None
+    if replacement and len(replacement) > len(search):
+        _bounded(len(text) + (text.count(search) if search else len(text) + 1) * (len(replacement) - len(search)))
     return text.replace(search, replacement)
+
+
+def _bounded(size: int) -> None:
+    if size > MAX_STRING:
+        raise LimitExceeded(f"the result would be {size:,} characters, more than {MAX_STRING:,}")
 
 
 @computing("substr", arity=(3, 3))
@@ -120,6 +133,8 @@ def _range(*bounds):
         step = bounds[2] if len(bounds) == 3 else (1 if stop >= start else -1)
     if step == 0:
         raise FunctionError("step must not be 0")
+    if (stop - start) / step > 1024:  # counted before a list of a billion numbers is made
+        raise FunctionError("more than 1024 elements")
     result, current = [], start
     while (step > 0 and current < stop) or (step < 0 and current > stop):
         result.append(current)
@@ -223,7 +238,7 @@ def go_format(template: str, values: tuple) -> str:
         if verb == "%":
             result.append("%")
             continue
-        index = int(explicit) - 1 if explicit else next_argument
+        index = int(explicit[:9]) - 1 if explicit else next_argument
         next_argument = index + 1
         if index >= len(values):
             raise FunctionError("not enough arguments for the format string")
@@ -233,6 +248,9 @@ def go_format(template: str, values: tuple) -> str:
 
 
 def _format_one(value, flags: str, width: str | None, precision: str | None, verb: str) -> str:
+    for bound in (width, precision):
+        if bound is not None and (len(bound) > 9 or int(bound) > MAX_FORMAT_WIDTH):
+            raise LimitExceeded(f"a format width or precision of {bound[:12]} (more than {MAX_FORMAT_WIDTH:,})")
     if verb in ("s", "v"):
         text = json.dumps(value, separators=(",", ":")) if isinstance(value, (list, dict)) else _text(value)
         if precision is not None:
