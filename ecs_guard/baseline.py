@@ -11,6 +11,16 @@ the next ``:n`` and is new.
 Suppressed findings are not written: when a suppression is removed or its
 ignore expires, the finding comes back instead of hiding in the baseline.
 
+Paths in a baseline are relative to the baseline file's own folder, so the
+same file works from any directory (``cd infra && ecs-guard scan .
+--baseline ../.ecs-guard-baseline.json``). Baselines written before that
+held paths relative to wherever `ecs-guard baseline` ran; a finding also
+matches when its fingerprint, with paths relative to the working directory
+or to the repository root (the folder holding .git above the baseline),
+is in the file, so those keep working. A baseline none of whose entries
+match is reported (``unmatched_warning``): paths that no longer line up
+would otherwise bring back every old finding without a word.
+
 The file is JSON, sorted, one entry per finding, so it diffs well in review::
 
     {"schema_version": 1, "tool": {"name": "ecs-guard", "version": "0.1.0"},
@@ -25,7 +35,7 @@ import os
 import tempfile
 
 from ecs_guard import __version__
-from ecs_guard.fingerprint import fingerprints_by_identity
+from ecs_guard.fingerprint import fingerprints_by_identity, relative_path
 from ecs_guard.results import Finding
 
 SCHEMA_VERSION = 1
@@ -36,11 +46,17 @@ class BaselineError(Exception):
     """The baseline file cannot be read or is not one: one line naming the file."""
 
 
-def baseline_document(report) -> dict:
-    """The baseline of a report: its reported findings' fingerprints."""
-    prints = fingerprints_by_identity(report.all_findings)
+def baseline_document(report, root: str | None = None) -> dict:
+    """The baseline of a report: its reported findings' fingerprints, with
+    paths relative to `root` (the baseline's folder; None: the working directory)."""
+    prints = fingerprints_by_identity(report.all_findings, root)
     entries = [
-        {"fingerprint": prints[id(f)], "rule_id": f.rule_id, "resource": f.resource, "file": f.location.path}
+        {
+            "fingerprint": prints[id(f)],
+            "rule_id": f.rule_id,
+            "resource": f.resource,
+            "file": f.location.path if root is None else relative_path(f.location.path, root),
+        }
         for f in report.findings
     ]
     entries.sort(key=lambda e: (e["file"], e["resource"], e["rule_id"], e["fingerprint"]))
@@ -54,9 +70,9 @@ def baseline_document(report) -> dict:
 def write_baseline(report, path: str) -> int:
     """Write the baseline atomically (a failed write leaves the old file
     whole); returns the number of findings written. OSError on failure."""
-    document = baseline_document(report)
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     folder = os.path.dirname(os.path.abspath(path))
+    document = baseline_document(report, folder)
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     handle, temporary = tempfile.mkstemp(prefix=".ecs-guard-baseline-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
@@ -107,11 +123,40 @@ def read_baseline(path: str) -> set[str]:
     return fingerprints
 
 
-def apply_baseline(report, fingerprints: set[str], path: str) -> None:
-    """Move the reported findings that are in the baseline to ``report.baselined``."""
-    prints = fingerprints_by_identity(report.all_findings)
+def apply_baseline(report, fingerprints: set[str], path: str) -> int:
+    """Move the reported findings that are in the baseline to ``report.baselined``;
+    returns how many matched. A finding matches with its paths relative to
+    the baseline's folder (how baselines are written), to the working
+    directory or to the repository root (how older ones were)."""
+    roots = dict.fromkeys([os.path.dirname(os.path.abspath(path)), None, _repository_root(path)])
+    matching = [fingerprints_by_identity(report.all_findings, root) for root in roots if root != ""]
     kept: list[Finding] = []
     for finding in report.findings:
-        (report.baselined if prints[id(finding)] in fingerprints else kept).append(finding)
+        known = any(prints[id(finding)] in fingerprints for prints in matching)
+        (report.baselined if known else kept).append(finding)
     report.findings[:] = kept
     report.baseline_file = path
+    return len(report.baselined)
+
+
+def unmatched_warning(report, fingerprints: set[str], path: str) -> str | None:
+    """The warning for a baseline of which no entry matched a finding of this scan."""
+    if not fingerprints or report.baselined:
+        return None
+    entries = f"{len(fingerprints)} entr{'y' if len(fingerprints) == 1 else 'ies'}"
+    return (
+        f"none of the {entries} of baseline {path} matched a finding of this scan: unless they were "
+        "all fixed, the baseline does not line up with these files (are they the ones it was written for?)"
+    )
+
+
+def _repository_root(path: str) -> str:
+    """The folder holding .git at or above the baseline's folder; "" when there is none."""
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            return folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return ""
+        folder = parent

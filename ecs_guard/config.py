@@ -84,18 +84,36 @@ class Config:
     fail_on: str | None = None
     ignores: list[Ignore] = field(default_factory=list)
     baseline: str | None = None  # relative to the working directory (or absolute)
+    exclude: list[str] = field(default_factory=list)  # globs, relative to exclude_base
+    exclude_base: str = field(default_factory=os.getcwd)  # the config's folder, or the working directory for flags
 
     def with_flags(
-        self, *, select: list[str], ignore: list[str], fail_on: str | None, baseline: str | None = None
+        self,
+        *,
+        select: list[str],
+        ignore: list[str],
+        fail_on: str | None,
+        baseline: str | None = None,
+        exclude: list[str] | None = None,
     ) -> Config:
-        """The settings of a run: each flag given on the command line replaces the config's value."""
+        """The settings of a run: each flag given on the command line replaces the config's value
+        (``--exclude`` globs are relative to the working directory, the config's to its folder)."""
         return dataclasses.replace(
             self,
             select=select or self.select,
             ignore=ignore or self.ignore,
             fail_on=fail_on or self.fail_on,
             baseline=baseline or self.baseline,
+            exclude=exclude or self.exclude,
+            exclude_base=os.getcwd() if exclude else self.exclude_base,
         )
+
+    def exclusions(self, written: tuple[str, ...] = ()):
+        """What walks leave out besides the default folders (ecs_guard.inputs.exclude);
+        `written`: the report files of this run."""
+        from ecs_guard.inputs.exclude import Exclude, Exclusions
+
+        return Exclusions((Exclude(glob, self.exclude_base) for glob in self.exclude), written)
 
     def fail_on_severity(self, default: str) -> Severity | None:
         """The --fail-on threshold; None never fails on findings."""
@@ -274,6 +292,8 @@ def _config(data: Any, shown: str, prefix: str, directory: str) -> Config:
         fail_on=data.get("fail-on"),
         ignores=ignores,
         baseline=display_path(os.path.join(directory, baseline)) if baseline else None,
+        exclude=list(data.get("exclude", [])),
+        exclude_base=directory,
     )
 
 

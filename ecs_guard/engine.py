@@ -42,6 +42,7 @@ class Report:
     evaluation_notes: list[InputProblem] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files the walk left out
     # Findings taken out of `findings` after the run (ecs_guard.suppress,
     # ecs_guard.baseline): shown as such, never counted toward the exit code.
     suppressed: list[Suppressed] = field(default_factory=list)
@@ -104,6 +105,7 @@ def run(inventory: Inventory, rules: list[Rule]) -> Report:
         files=list(inventory.files),
         problems=[p for p in inventory.problems if p.kind != EVALUATION_NOTE],
         evaluation_notes=[p for p in inventory.problems if p.kind == EVALUATION_NOTE],
+        skipped=list(inventory.skipped),
         inventory=inventory,
     )
     subjects: dict[type, list] = {}  # made once per target type, not once per rule

@@ -22,8 +22,10 @@ one finding must not renumber its twins.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
+from pathlib import PurePath
 
 from ecs_guard.engine import document_order
 from ecs_guard.results import Finding
@@ -31,27 +33,43 @@ from ecs_guard.results import Finding
 _DIGITS = re.compile(r"\d+")
 
 
-def fingerprinted(findings: Iterable[Finding]) -> list[tuple[Finding, str]]:
+def fingerprinted(findings: Iterable[Finding], root: str | None = None) -> list[tuple[Finding, str]]:
     """Each finding with its fingerprint, in document order (file, line,
     rule, resource, container, then message so that the order, and with it
-    ``:n``, does not depend on the order the findings were given in)."""
+    ``:n``, does not depend on the order the findings were given in).
+    `root`: hash file paths relative to this folder instead of the working
+    directory (a baseline's own folder, so it matches from any directory)."""
     seen: dict[str, int] = {}
     result = []
+    rebased: dict[str, str] = {}
     for f in sorted(findings, key=lambda f: (*document_order(f), f.message)):
-        digest = _digest(f)
+        path = f.location.path
+        if root is not None:
+            if path not in rebased:
+                rebased[path] = relative_path(path, root)
+            path = rebased[path]
+        digest = _digest(f, path)
         seen[digest] = seen.get(digest, 0) + 1
         result.append((f, f"{digest}:{seen[digest]}"))
     return result
 
 
-def fingerprints_by_identity(findings: Iterable[Finding]) -> dict[int, str]:
+def fingerprints_by_identity(findings: Iterable[Finding], root: str | None = None) -> dict[int, str]:
     """``{id(finding): fingerprint}``: findings are compared by identity, since
     two findings may be equal in every field and still be two findings
     (``:1`` and ``:2``). Valid only while the findings are alive."""
-    return {id(f): fingerprint for f, fingerprint in fingerprinted(findings)}
+    return {id(f): fingerprint for f, fingerprint in fingerprinted(findings, root)}
 
 
-def _digest(f: Finding) -> str:
+def relative_path(path: str, root: str) -> str:
+    """A report path (relative to the working directory, or absolute) as seen from `root`, with '/'."""
+    try:
+        return PurePath(os.path.relpath(os.path.abspath(path), os.path.abspath(root))).as_posix()
+    except ValueError:  # another drive on Windows
+        return PurePath(os.path.abspath(path)).as_posix()
+
+
+def _digest(f: Finding, path: str) -> str:
     message_key = " ".join(_DIGITS.sub("", f.message).split())
-    identity = "|".join((f.rule_id, f.location.path, f.resource, f.container or "", message_key))
+    identity = "|".join((f.rule_id, path, f.resource, f.container or "", message_key))
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()

@@ -5,6 +5,8 @@ line: a finding simply takes the location of the value it is built on.
 Paths are relative POSIX paths (what SARIF and GitHub want); the address is
 the resource's logical location (Terraform address, CloudFormation logical
 id, ARN, or ``family:<family>`` for a task definition file without an ARN).
+``related`` lists where the value is used when that is not where it is
+written (SARIF relatedLocations).
 
 The line may be found lazily (``find_line``): an adapter creates a location
 for every value it reads, but only the few that end up in a report need
@@ -19,7 +21,7 @@ from pathlib import PurePath
 
 
 class Location:
-    __slots__ = ("_find_line", "_line", "address", "end_line", "path")
+    __slots__ = ("_find_line", "_line", "address", "end_line", "path", "related")
 
     def __init__(
         self,
@@ -28,12 +30,17 @@ class Location:
         end_line: int | None = None,
         address: str = "",
         find_line: Callable[[], int] | None = None,
+        related: tuple[Location, ...] = (),
     ):
         self.path = path
         self._line = line
         self.end_line = end_line
         self.address = address
         self._find_line = find_line
+        # Where the value is used, when it is located where it was written
+        # (RULES.md "Where a finding points"): the attribute that uses a
+        # literal passed through a variable, a local or a module argument.
+        self.related = related
 
     @property
     def line(self) -> int:

@@ -48,18 +48,30 @@ class Value(Generic[T]):
     immutable all the same: nothing in ecs-guard assigns to a Value.
     """
 
-    __slots__ = ("known", "literal", "location", "reason", "value")
+    __slots__ = ("known", "literal", "location", "reason", "tail", "value")
 
-    def __init__(self, value: T | None, location: Location, known: bool = True, reason: str = "", literal: bool = True):
+    def __init__(
+        self,
+        value: T | None,
+        location: Location,
+        known: bool = True,
+        reason: str = "",
+        literal: bool = True,
+        tail: str | None = None,
+    ):
         self.value = value
         self.location = location
         self.known = known
         self.reason = reason  # why the value is not known
         self.literal = literal  # False when written as a reference/expression (var.x, Ref, ${...})
+        # For a string not known as a whole, its known end: ":latest" of
+        # "${aws_ecr_repository.app.repository_url}:latest" (HCL) or of
+        # !Sub "${Repo}:latest"; None when its end is not known either.
+        self.tail = tail
 
     @classmethod
-    def unknown(cls, reason: str, location: Location) -> Value:
-        return cls(None, location, known=False, reason=reason)
+    def unknown(cls, reason: str, location: Location, tail: str | None = None) -> Value:
+        return cls(None, location, known=False, reason=reason, tail=tail)
 
     @property
     def is_set(self) -> bool:
@@ -73,7 +85,7 @@ class Value(Generic[T]):
         return NotEvaluated(reason or self.reason or "value not known", self.location, container)
 
     def _key(self) -> tuple:
-        return (self.value, self.location, self.known, self.reason, self.literal)
+        return (self.value, self.location, self.known, self.reason, self.literal, self.tail)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Value) and self._key() == other._key()
@@ -82,6 +94,8 @@ class Value(Generic[T]):
 
     def __repr__(self) -> str:
         state = "" if self.known else f", known=False, reason={self.reason!r}"
+        if self.tail is not None:
+            state += f", tail={self.tail!r}"
         literal = "" if self.literal else ", literal=False"
         return f"Value({self.value!r}, {self.location!r}{state}{literal})"
 
@@ -301,6 +315,7 @@ class Inventory:
     problems: list[InputProblem] = field(default_factory=list)
     # Texts Terraform marks sensitive (sensitive(), sensitive = true): masked in every report (ecs_guard.sensitive)
     sensitive: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files a walk left out
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

@@ -13,27 +13,36 @@ from ecs_guard.rule import Rule, select_rules
 
 if TYPE_CHECKING:
     from ecs_guard.config import Config
+    from ecs_guard.inputs.exclude import Exclusions
     from ecs_guard.inputs.terraform.options import TerraformOptions
 
 
-def scan(paths: list[str], rules: list[Rule] | None = None, options: TerraformOptions | None = None) -> Report:
-    """`options`: var files and a plan's source for Terraform inputs."""
+def scan(
+    paths: list[str],
+    rules: list[Rule] | None = None,
+    options: TerraformOptions | None = None,
+    exclusions: Exclusions | None = None,
+) -> Report:
+    """`options`: var files and a plan's source for Terraform inputs; `exclusions`: what walks leave out."""
     from ecs_guard.inputs import load  # adapters import their parsers lazily
     from ecs_guard.sensitive import redact_sensitive
 
-    inventory = load(paths, options)
+    inventory = load(paths, options, exclusions)
     report = run(inventory, rules if rules is not None else select_rules())
     redact_sensitive(report, inventory.sensitive)
     return report
 
 
-def configured_scan(paths: list[str], config: Config, options: TerraformOptions | None = None) -> Report:
+def configured_scan(
+    paths: list[str], config: Config, options: TerraformOptions | None = None, written: tuple[str, ...] = ()
+) -> Report:
     """Scan with the configured rules and severities, then apply the suppressions.
-    Used by `scan`, `baseline` and `audit`, so all three report alike."""
+    Used by `scan`, `baseline` and `audit`, so all three report alike. `written`:
+    the files this run writes its reports to, which a walk must not read back."""
     from ecs_guard.suppress import apply_suppressions
 
     with collector_paused():
-        report = scan(paths, config.rules(), options)
+        report = scan(paths, config.rules(), options, config.exclusions(written))
     config.apply_severities(report)
     apply_suppressions(report, config)
     return report

@@ -231,9 +231,17 @@ def _source_text(path: str) -> str | None:
 
 
 def _files_to_read(report) -> set[str]:
-    files = {f.location.path for f in report.findings}
-    files |= {f.resource_location.path for f in report.findings if f.resource_location is not None}
-    return files
+    return {place.path for f in report.findings for place in _places(f)}
+
+
+def _places(finding: Finding) -> list:
+    """Where a finding is, in order: its own location, where the value it is
+    about is used (related locations: a literal written in a root and used
+    in a module), and its resource's first line."""
+    places = [finding.location, *getattr(finding.location, "related", ())]
+    if finding.resource_location is not None:
+        places.append(finding.resource_location)
+    return places
 
 
 def _known_rule_ids(report) -> set[str]:
@@ -243,13 +251,11 @@ def _known_rule_ids(report) -> set[str]:
 
 
 def _inline(finding: Finding, by_line: dict[tuple[str, int], list[Comment]]) -> Suppression | None:
-    """The comment on the finding's line, else on its resource's first line."""
-    places = [(finding.location.path, finding.location.line)]
-    resource = finding.resource_location
-    if resource is not None:
-        places.append((resource.path, resource.line))
-    for place in places:
-        for comment in by_line.get(place, ()):
+    """The comment on the finding's line, else on a line where its value is
+    used (so a suppression written in a module applies to every caller), else
+    on its resource's first line."""
+    for place in _places(finding):
+        for comment in by_line.get((place.path, place.line), ()):
             if comment.covers(finding.rule_id):
                 return Suppression(IN_SOURCE, comment.reason, comment.path, comment.line)
     return None
@@ -274,16 +280,17 @@ def _configured(finding: Finding, ignores: list, directory: str, config_file: st
 
 
 def _paths(finding: Finding, directory: str) -> list[str]:
-    """The paths a `path` glob is matched against: the finding's file and, for
-    a module resource named with the root it was reached through
-    (model.Resource.root), the same file as seen through that root:
+    """The paths a `path` glob is matched against: the finding's file, the
+    files where its value is used and its resource is written and, for a
+    module resource named with the root it was reached through
+    (model.Resource.root), the module files as seen through that root:
     ``envs/staging/modules/app/main.tf`` for ``modules/app/main.tf`` reached
     through ``envs/staging``, so that ``envs/staging/**`` matches it."""
-    path = _relative_to(finding.location.path, directory)
+    paths = list(dict.fromkeys(_relative_to(place.path, directory) for place in _places(finding)))
     if not finding.root:
-        return [path]
+        return paths
     root = _relative_to(finding.root, directory)
-    return [path, f"{root}/{path}"]
+    return paths + [f"{root}/{path}" for path in paths if not path.startswith(root + "/")]
 
 
 def _addresses(finding: Finding) -> list[str]:

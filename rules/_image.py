@@ -24,6 +24,26 @@ class ImageReference:
         return self.digest is None and self.tag in (None, "latest")
 
 
+def tail_is_latest(tail: str) -> bool | None:
+    """Whether an image reference whose beginning is not known (only its
+    end, `tail`, is: ":latest" of "${aws_ecr_repository.app.repository_url}:latest")
+    runs `latest`: True, False, or None when the known end cannot tell (it
+    holds no "/", ":" or "@", so the unknown part may still hold the tag).
+
+    A digest in the tail pins the image. A "/" in the tail means the whole
+    last path segment is known, tag or no tag. Otherwise the text after the
+    last ":" is the tag (a registry port is always followed by a "/")."""
+    if "@" in tail:
+        return False
+    slash = tail.rfind("/")
+    if slash >= 0:
+        return parse_image("x" + tail[slash:]).is_latest
+    if ":" in tail:
+        tag = tail.rsplit(":", 1)[1]
+        return tag == "latest" if tag else None
+    return None
+
+
 def parse_image(reference: str) -> ImageReference:
     name, _, digest = reference.strip().partition("@")
     last_slash = name.rfind("/")

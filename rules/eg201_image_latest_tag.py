@@ -5,7 +5,7 @@ from __future__ import annotations
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
-from ecs_guard.rules._image import parse_image
+from ecs_guard.rules._image import parse_image, tail_is_latest
 
 
 @rule(id="EG201", name="image-latest-tag", severity=Severity.HIGH, target=Container, peers={})
@@ -23,6 +23,15 @@ def image_latest_tag(c: Container):
     (`registry.local:5000/web`) is not a tag; a digest
     (`web:latest@sha256:...`) pins the image whatever its tag says, so that
     is not flagged.
+
+    The tag is judged whenever the end of the reference is known, even if
+    the registry part is not: `"${aws_ecr_repository.app.repository_url}:latest"`
+    is flagged; `"${var.repo}:${var.tag}"` with a tag not known until apply
+    is not evaluated. In a Terraform plan the whole `container_definitions`
+    string is unknown as soon as any part of it is, and the plan's
+    configuration shows only the references of that expression, not its
+    text: the same image is not evaluated there (scan the Terraform source,
+    or the plan with `--source`, to judge it).
 
     ## Example
     ```hcl
@@ -49,6 +58,10 @@ def image_latest_tag(c: Container):
     """
     image = c.image
     if not image.known:
-        yield image.not_evaluated()
+        latest = tail_is_latest(image.tail) if image.tail else None
+        if latest:
+            yield image.finding(f"image ending in '{image.tail}' runs whatever 'latest' points to")
+        elif latest is None:
+            yield image.not_evaluated()
     elif image.value and parse_image(image.value).is_latest:
         yield image.finding(f"image '{image.value}' runs whatever 'latest' points to")

@@ -45,7 +45,13 @@ def plaintext_secret_in_environment(c: Container):
     References are not flagged: `secrets`/`valueFrom` entries, ARNs, SSM
     parameter paths, `${...}`, `{{resolve:...}}`, placeholders such as
     `{{DB_PASSWORD}}` or `<password>` (also where a password would be:
-    `password=${DB_PASSWORD}`), and variables. Nor are values that cannot be
+    `password=${DB_PASSWORD}`), and variables that have no value in the
+    scanned code (set at apply time, by `TF_VAR_...` or a CI secret). A
+    literal that reaches `environment` through a variable (its `default`, a
+    `.tfvars` value), a local or a module argument is still a literal and
+    fires, as the plan of the same code does: the finding is located where
+    the literal is written, with the `environment` entry as its related
+    location. Nor are values that cannot be
     a secret: boolean-like switches (`yes`, `no`, `true`, `false`, `on`,
     `off`, `0`, `1`: `MYSQL_ALLOW_EMPTY_PASSWORD=yes`), numbers
     (`MAX_TOKENS=4096`), durations (`TOKEN_TTL=15m`), and URLs or paths with
@@ -105,8 +111,8 @@ def plaintext_secret_in_environment(c: Container):
         text = "" if value.value is None else str(value.value)
         name = str(env.name.value or "") if env.name.known else ""  # unknown: judged by the value alone
         reason = secret_reason(name, text)
-        if reason:
-            yield env.name.finding(
+        if reason:  # located at the value: where it is written, when it came through a variable
+            yield value.finding(
                 f"environment variable '{name or '?'}' holds a literal secret ({reason}): value {redact(text)}"
             )
         elif not env.name.known:

@@ -244,3 +244,20 @@ def test_inputs_cannot_inject_shell_code(runner):
     assert not list(runner.workspace.glob("pwned*"))
     assert done.returncode == 2  # an unknown format, named
     assert "github$(touch pwned3)" in done.stderr
+
+
+def test_one_scan_writes_the_sarif_file_and_the_log(runner, tmp_path):
+    """The scan step runs ecs-guard once (no second scan for the SARIF file)."""
+    calls = tmp_path / "calls"
+    wrapped = Runner(runner.workspace, tmp_path)
+    binary = tmp_path / "ecs-guard-venv" / "bin" / "ecs-guard"
+    binary.parent.mkdir(parents=True)
+    real = runner.temp / "ecs-guard-venv" / "bin" / "ecs-guard"
+    binary.write_text(f'#!/bin/bash\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n')
+    binary.chmod(0o755)
+    done, outputs = wrapped.run_action(paths="insecure-fargate/taskdef", sarif_file="out/one.sarif")
+    assert done.returncode == 1, done.stderr
+    assert outputs == {"sarif-file": "out/one.sarif", "exit-code": "1"}
+    assert len(calls.read_text().splitlines()) == 1
+    assert json.loads((runner.workspace / "out" / "one.sarif").read_text())["runs"][0]["results"]
+    assert log_lines(done.stdout)[-1].startswith("ecs-guard: ")  # the github format's summary

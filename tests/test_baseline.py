@@ -59,7 +59,8 @@ def test_the_document_holds_the_reported_findings_sorted_with_sarifs_fingerprint
     assert {e["fingerprint"] for e in doc["findings"]} == sarif_prints(report)
 
 
-def test_write_and_read_round_trip(tmp_path):
+def test_write_and_read_round_trip(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # paths are written relative to the baseline's folder: here, the working directory
     path = tmp_path / "baseline.json"
     assert write_baseline(sample_report(), str(path)) == 2
     assert read_baseline(str(path)) == sarif_prints(sample_report())

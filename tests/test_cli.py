@@ -90,10 +90,12 @@ def test_the_command_exits_without_freeing_but_with_all_its_output(capsys, tmp_p
     assert written == expected and json.loads(written)["summary"]["findings"] > 20
 
 
-def test_no_command_is_a_usage_error(capsys):
-    code, _, err = ecs_guard(capsys)
-    assert code == 2
-    assert_one_line_error(err, "COMMAND")
+def test_no_command_prints_the_usage_and_exits_2(capsys):
+    code, out, err = ecs_guard(capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("usage: ecs-guard ") and "Traceback" not in err
+    for command in ("scan", "baseline", "audit", "rules", "explain"):
+        assert f"\n    {command} " in err, command
 
 
 def test_unknown_option_is_one_line_and_exit_2(capsys):

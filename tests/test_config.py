@@ -231,7 +231,7 @@ def test_an_ignore_expires_on_its_date():
         ("ignores:\n  - {rule: EG999, reason: x}\n", "ignores[0].rule: unknown rule code EG999"),
         (
             "selct: [EG1]\n",
-            "selct: unknown key (expected one of: baseline, fail-on, ignore, ignores, select, severity)",
+            "selct: unknown key (expected one of: baseline, exclude, fail-on, ignore, ignores, select, severity)",
         ),
         ("select: EG1\n", "select: expected a list, got text"),
         ("select: [EG1, EG998]\n", "select[1]: unknown rule code EG998"),

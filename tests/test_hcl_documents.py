@@ -162,3 +162,67 @@ def test_a_container_built_by_a_module_from_filtered_objects():
     root_file = "fixtures/hcl/container_module/main.tf"
     assert task.position(("container_definitions", 0, "portMappings", 0, "containerPort")) == (root_file, 6)
     assert not task.is_literal(("container_definitions", 0, "image"))  # came in through a module variable
+
+
+def test_source_json_and_override_json_are_merged_as_the_aws_provider_3_merges_them(tmp_path):
+    """source_json is the document to start from, override_json is merged
+    last (a statement with the same Sid is replaced), as provider 3.x does;
+    provider 5 rejects both, so no plan can show this."""
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
+        data "aws_iam_policy_document" "d" {
+          source_json = jsonencode({
+            Version   = "2012-10-17"
+            Statement = [{ Sid = "Pull", Effect = "Allow", Action = "ecr:*", Resource = "*" }]
+          })
+          statement {
+            sid       = "Logs"
+            actions   = ["logs:PutLogEvents"]
+            resources = ["*"]
+          }
+          override_json = jsonencode({
+            Statement = [{ Sid = "Logs", Effect = "Allow", Action = "logs:*", Resource = "*" }]
+          })
+        }
+        resource "aws_iam_role_policy" "p" {
+          name   = "p"
+          role   = "r"
+          policy = data.aws_iam_policy_document.d.json
+        }
+    """
+        },
+    )
+    policy = record(load_root(tmp_path), "aws_iam_role_policy.p")
+    statements = policy.documents[("policy",)]["Statement"]
+    assert [(s["Sid"], s["Action"]) for s in statements] == [("Pull", "ecr:*"), ("Logs", "logs:*")]
+    assert policy.position(("policy", "Statement", 0, "Action"))[1] == 4  # the source_json statement
+
+
+def test_an_unknown_source_json_makes_the_policy_document_unknown_not_empty(tmp_path):
+    write_module(
+        tmp_path,
+        {
+            "main.tf": """
+        variable "base" {
+          type = string
+        }
+        data "aws_iam_policy_document" "d" {
+          source_json = var.base
+          statement {
+            actions   = ["logs:PutLogEvents"]
+            resources = ["*"]
+          }
+        }
+        resource "aws_iam_role_policy" "p" {
+          name   = "p"
+          role   = "r"
+          policy = data.aws_iam_policy_document.d.json
+        }
+    """
+        },
+    )
+    policy = record(load_root(tmp_path), "aws_iam_role_policy.p")
+    assert "policy" not in policy.values
+    assert policy.unknown[("policy",)].startswith("var.base: no value")

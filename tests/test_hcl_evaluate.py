@@ -4,6 +4,7 @@ leaves unknown (and why), and which values it calls literal."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from test_hcl_root import record, write_module
@@ -213,15 +214,40 @@ def test_unknown_propagates_through_functions_but_not_through_structure(probe):
 
 
 def test_literal_flags_follow_where_the_value_came_from(probe):
+    # RULES.md v1.2: a literal that reaches its use through a variable (its
+    # default here) or a local is still a literal; a variable with no value,
+    # or a resource's attribute, is a reference
     extra = """
         variable "secret" { default = "from-variable" }
+        variable "unset" {}
+        resource "aws_iam_role" "r" {
+          name               = "r"
+          assume_role_policy = "{}"
+        }
         locals {
           written = "in-a-local"
           derived = var.secret
         }
     """
-    got = probe('[ "literal", var.secret, local.written, local.derived, "x-${var.secret}", upper("lit") ]', extra)
-    assert [got.is_literal(("input", index)) for index in range(6)] == [True, False, True, False, False, True]
+    got = probe(
+        '[ "literal", var.secret, local.written, local.derived, "x-${var.secret}", upper("lit"), var.unset,'
+        " aws_iam_role.r.arn ]",
+        extra,
+    )
+    assert [got.is_literal(("input", index)) for index in range(8)] == [True] * 6 + [False, False]
+
+
+def test_a_literal_through_a_variable_or_a_local_is_located_where_it_is_written(probe):
+    extra = 'variable "secret" {\n  default = "from-variable"\n}\nlocals {\n  derived = var.secret\n}\n'
+    got = probe("[ var.secret, local.derived ]", extra)
+    text = Path(got.file).read_text().splitlines()
+    default_line = next(n for n, line in enumerate(text, 1) if "default" in line)
+    input_line = next(n for n, line in enumerate(text, 1) if "input" in line)
+    for index in range(2):  # through the local too: at the default
+        where = got.location(("input", index))
+        assert (where.path, where.line) == (got.file, default_line)
+        assert [(r.path, r.line) for r in where.related] == [(got.file, input_line)]
+    assert not got.location(("input",)).related  # the list itself is written where it is used
 
 
 def test_literal_flags_inside_jsonencode_are_per_value(probe):
@@ -231,5 +257,6 @@ def test_literal_flags_inside_jsonencode_are_per_value(probe):
         extra,
     )
     assert got.is_literal(("input", 0, "environment", 0, "value"))
-    assert not got.is_literal(("input", 0, "environment", 1, "value"))
+    assert got.is_literal(("input", 0, "environment", 1, "value"))  # v1.2: the default is a literal
+    assert got.written[("input", 0, "environment", 1, "value")][0] == got.file  # located at the default
     assert got.is_literal(("input", 0, "environment", 1, "name"))

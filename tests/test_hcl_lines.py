@@ -139,19 +139,24 @@ def test_environment_values_literal_or_reference(stack):
     }
     env = ("container_definitions", 1, "environment")
     assert web.is_literal((*env, names["API_TOKEN"], "value"))
-    assert not web.is_literal((*env, names["DB_PASSWORD"], "value"))  # var.db_password
+    # RULES.md v1.2: a variable given a value in the code is a literal, located where it is written
+    password = (*env, names["DB_PASSWORD"], "value")
+    assert web.is_literal(password)  # var.db_password, set in terraform.tfvars
+    where = web.location(password)
+    assert (where.path, where.line) == (STACK + "terraform.tfvars", 1)
+    assert [r.path for r in where.related] == [STACK + "locals.tf"]
     assert web.is_literal((*env, names["REGION"], "value"))  # local.region = "ap-northeast-2"
-    assert not web.is_literal((*env, names["APP_NAME"], "value"))  # var.name through a local
+    assert web.is_literal((*env, names["APP_NAME"], "value"))  # var.name (its default) through a local
     batch = record(stack, "aws_ecs_task_definition.batch")
     batch_env = ("container_definitions", 0, "environment")
-    assert [batch.is_literal((*batch_env, index, "value")) for index in range(3)] == [False, True, True]
+    assert [batch.is_literal((*batch_env, index, "value")) for index in range(3)] == [True, True, True]
     worker = record(stack, "aws_ecs_task_definition.worker")
     assert worker.is_literal(("container_definitions", 0, "environment", 0, "value"))
 
 
-def test_a_template_value_with_an_interpolated_reference_is_not_literal():
+def test_a_template_value_with_an_interpolated_variable_is_as_literal_as_the_variable():
     task = record(load_root(FIXTURES / "expressions"), "aws_ecs_task_definition.heredoc")
     env = ("container_definitions", 0, "environment")
     assert task.value_at((*env, 0, "value")) == "hunter2-billing"
-    assert not task.is_literal((*env, 0, "value"))  # "hunter2-${var.app}"
+    assert task.is_literal((*env, 0, "value"))  # "hunter2-${var.app}", var.app's default is "billing"
     assert task.is_literal((*env, 1, "value"))

@@ -15,7 +15,14 @@ import pytest
 
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache
 from ecs_guard.inputs.terraform.hcl.library import hcl2_version
-from ecs_guard.inputs.terraform.hcl.parse import CACHE_FORMAT, HclSyntaxError, parse_cache, parse_file, parse_hcl
+from ecs_guard.inputs.terraform.hcl.parse import (
+    CACHE_FORMAT,
+    HclSyntaxError,
+    parse_cache,
+    parse_file,
+    parse_hcl,
+    trim_heredoc_markers,
+)
 from ecs_guard.inputs.terraform.hcl.syntax import Call, Literal, ObjectExpr, Template, TemplateFor, TupleExpr
 from ecs_guard.inputs.terraform.source.root import load_root
 
@@ -87,7 +94,7 @@ def test_a_string_without_interpolation_is_a_literal_with_escapes_resolved():
 def test_bad_hcl_raises_one_line_with_the_line():
     with pytest.raises(HclSyntaxError) as caught:
         parse_hcl('resource "a" "b" {\n  x = \n}\n')
-    assert (caught.value.line, caught.value.message) == (2, "syntax error: unexpected '}'")
+    assert (caught.value.line, caught.value.message) == (3, "syntax error: unexpected '}'")  # where the '}' is
     with pytest.raises(HclSyntaxError) as caught:
         parse_hcl('locals {\n  a = "${unterminated"\n}\n')
     assert caught.value.line == 2
@@ -233,3 +240,18 @@ def test_cache_entries_are_private_to_the_user(tmp_path):
     entries = [p for p in parse_cache().directory.rglob("*") if p.is_file()]
     assert entries and all(entry.stat().st_mode & 0o077 == 0 for entry in entries)
     assert all(folder.stat().st_mode & 0o077 == 0 for folder in parse_cache().directory.rglob("*") if folder.is_dir())
+
+
+def test_a_heredoc_closed_by_its_marker_with_spaces_around_it_is_read_as_terraform_reads_it():
+    body = parse_hcl('a = <<EOF\n  hello\n  EOF  \nb = <<-EOT\n    x\n   EOT\t\nc = "after"\n')
+    assert [attribute.name for attribute in body.attributes] == ["a", "b", "c"]
+    assert body.attribute("a").expr.value == "  hello\n"
+    assert body.attribute("b").expr.value == "x\n"
+    assert body.attribute("c").line == 7
+
+
+def test_a_heredoc_marker_line_with_trailing_spaces_inside_another_heredoc_ends_it_as_in_terraform():
+    assert trim_heredoc_markers("a = <<EOF\nx\nEOF \n") == "a = <<EOF\nx\nEOF\n"
+    assert trim_heredoc_markers('a = "no heredoc"  \n') == 'a = "no heredoc"  \n'
+    # only the first closing line of each heredoc is touched
+    assert trim_heredoc_markers("a = <<EOF\nEOF \nEOF \n") == "a = <<EOF\nEOF\nEOF \n"

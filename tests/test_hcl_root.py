@@ -233,7 +233,7 @@ def test_bad_hcl_is_one_line_with_file_and_line_and_the_rest_is_evaluated():
     root = load_root(FIXTURES / "bad_hcl")
     problems = [str(p) for p in root.problems]
     assert problems == [
-        "fixtures/hcl/bad_hcl/broken.tf:9: syntax error: unexpected '}'",
+        "fixtures/hcl/bad_hcl/broken.tf:10: syntax error: unexpected '}'",
         'fixtures/hcl/bad_hcl/dup.tf:3: attribute "name" is defined twice (first on line 2)',
     ]
     assert all("\n" not in problem for problem in problems)

@@ -258,10 +258,14 @@ def test_var_files_apply_in_order_after_tfvars(tree, capsys):
         assert code in (0, 1)
         return [(f["rule_id"], f["file"], f["line"]) for f in report["findings"]]
 
-    public = [("EG101", "app/main.tf", number_of_line("app/main.tf", "assign_public_ip = var.public"))]
-    assert public_ip_findings() == public
+    # RULES.md "Where a finding points": located where the value is written (the
+    # default, then the .tfvars line), not at the attribute that uses it
+    default = [("EG101", "app/main.tf", number_of_line("app/main.tf", "default = true"))]
+    assert public_ip_findings() == default
     assert public_ip_findings("--var-file", "private.tfvars") == []
-    assert public_ip_findings("--var-file", "private.tfvars", "--var-file", "public.tfvars") == public
+    assert public_ip_findings("--var-file", "private.tfvars", "--var-file", "public.tfvars") == [
+        ("EG101", "public.tfvars", 1)
+    ]
 
 
 def test_a_missing_var_file_is_an_input_not_read(tree, capsys):
@@ -346,7 +350,8 @@ def test_values_the_plan_has_unknown_are_taken_from_literals_in_the_source(tree)
 def test_values_the_source_takes_from_a_reference_are_left_to_the_plan(tree):
     case = CASES["EG501-plan-container-definitions-unknown-until-apply"]
     referenced = case.tf.replace('value = "Tr0ub4dor&3"', "value = var.db_password")
-    referenced = 'variable "db_password" {\n  default = "Tr0ub4dor&3"\n}\n' + referenced
+    # a variable with no value in the code (v1.2: one with a default is a literal)
+    referenced = 'variable "db_password" {\n  type = string\n}\n' + referenced
     source, plan = _case_layout(tree, case.id, referenced)
     inventory = load([str(plan)], TerraformOptions(source=str(source)))
     report = run(inventory, [get_rule("EG501")])

@@ -52,6 +52,7 @@ def test_header_and_summary():
         "inputs_not_understood": 1,
         "evaluation_notes": 0,
         "files_scanned": 1,
+        "paths_skipped": 0,
         "rules_run": 3,
     }
     assert [r["id"] for r in doc["rules"]] == ["EG602", "EG991", "EG992"]
@@ -74,6 +75,7 @@ def test_findings_carry_rule_resource_container_file_and_line():
         "line": 7,
         "end_line": None,
         "docs_url": "https://github.com/ORG/ecs-guard/blob/main/docs/rules/EG602.md",
+        "related": [],
     }
     flagged = next(f for f in doc["findings"] if f["rule_id"] == "EG991")
     assert flagged["container"] is None and flagged["line"] == 2

@@ -87,9 +87,13 @@ def rendered(reporter, report) -> str:
 
 def test_a_module_called_by_two_roots_gives_two_resources_named_with_their_root(tree):
     report = configured_scan(["."], eg201())
-    assert sorted((f.resource, f.root, f.location.path) for f in report.findings) == [
-        (PROD, "envs/prod", "modules/app/main.tf"),
-        (STAGING, "envs/staging", "modules/app/main.tf"),
+    # located where each root writes the image (RULES.md "Where a finding
+    # points"), with the module's line that uses it as the related location
+    assert sorted(
+        (f.resource, f.root, f.location.path, [r.path for r in f.location.related]) for f in report.findings
+    ) == [
+        (PROD, "envs/prod", "envs/prod/main.tf", ["modules/app/main.tf"]),
+        (STAGING, "envs/staging", "envs/staging/main.tf", ["modules/app/main.tf"]),
     ]
 
 
@@ -113,7 +117,7 @@ def test_every_output_names_the_root_and_the_fingerprints_differ(tree, capsys):
 
     assert cli.main(["scan", ".", "--select", "EG201"]) == 1
     out = capsys.readouterr().out
-    assert f"modules/app/main.tf  {PROD}" in out and f"modules/app/main.tf  {STAGING}" in out
+    assert f"envs/prod/main.tf  {PROD}" in out and f"envs/staging/main.tf  {STAGING}" in out
 
 
 def test_a_root_scanned_alone_names_its_resources_as_the_whole_repository_does(tree):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from ecs_guard import __version__
 from ecs_guard.cli import audit, baseline, common, rules, scan
 from ecs_guard.cli.common import EXIT_OK, EXIT_USAGE, UsageError, silence_stdout
+from ecs_guard.reporters.terminal import set_color
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,7 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        arguments = sys.argv[1:] if argv is None else argv
+        if not arguments:  # a bare `ecs-guard`: what it can do, not a one-line complaint
+            build_parser().print_help(sys.stderr)
+            return EXIT_USAGE
+        args = build_parser().parse_args(arguments)
+        set_color(getattr(args, "color", None))
         return args.run(args)
     except UsageError as error:
         return _fail(str(error), EXIT_USAGE)
@@ -82,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     except Exception as error:  # a bug in ecs-guard: still one line, no traceback
         return _fail(f"internal error: {type(error).__name__}: {error}", EXIT_USAGE)
+    finally:
+        set_color(None)  # --color is this call's: main() called again from Python starts afresh
 
 
 def entry() -> None:

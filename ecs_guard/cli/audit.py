@@ -23,7 +23,6 @@ from ecs_guard.cli.common import (
     UsageError,
     add_report_arguments,
     exit_code,
-    output_stream,
     scan_config,
 )
 
@@ -67,18 +66,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ecs_guard.audit.run import checked_save_dir, read_and_write, snapshot_dir, summarise
     from ecs_guard.audit.session import AuditError
-    from ecs_guard.reporters import renderer
+    from ecs_guard.cli.outputs import opened, render_all, report_outputs
     from ecs_guard.scan import configured_scan
 
     config = scan_config(args)
-    render = renderer(args.format)
+    outputs = report_outputs(args.format, args.output)
     try:
         save = checked_save_dir(args.save)
-        with output_stream(args.output) as stream, snapshot_dir(save) as folder:
+        with opened(outputs) as streams, snapshot_dir(save) as folder:
             read, seconds = read_and_write(args.profile, args.region, args.cluster, folder, args.retry_budget)
             report = configured_scan([str(folder)], config)
             summarise(read, seconds, save, sys.stderr)
-            render(report, stream, verbose=args.verbose)
+            render_all(report, streams, verbose=args.verbose)
     except AuditError as error:
         raise UsageError(str(error)) from None
     code = exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from ecs_guard.baseline import DEFAULT_FILE, write_baseline
     from ecs_guard.scan import configured_scan
 
-    config = scan_config(args)
+    config = scan_config(args, paths=args.paths)
     target = args.output or config.baseline or DEFAULT_FILE
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, TextIO
 
 from ecs_guard.config import FAIL_ON_NONE
+from ecs_guard.location import display_path
 from ecs_guard.reporters import FORMATS
 from ecs_guard.results import Severity
 
@@ -46,7 +47,20 @@ class UsageError(Exception):
 
 def add_paths_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "paths", nargs="*", default=["."], metavar="PATH", help="files or folders to scan (default: the current folder)"
+        "paths",
+        nargs="*",
+        default=["."],
+        metavar="PATH",
+        help="files or folders to scan, or - for one JSON document on standard input (default: the current folder)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="do not scan folders or files matching GLOB (a name at any depth, or a path with '/' relative "
+        "to the current folder); repeatable; replaces the config's exclude. Always skipped: "
+        ".git, .terraform, .terragrunt-cache, node_modules, .venv, venv, site-packages, __pycache__",
     )
 
 
@@ -70,14 +84,27 @@ def add_rule_arguments(parser: argparse.ArgumentParser) -> None:
         "--config",
         metavar="FILE",
         help="the config file (default: the nearest .ecs-guard.yaml, .ecs-guard.yml or "
-        "pyproject.toml with [tool.ecs-guard], from the current folder up to the git root)",
+        "pyproject.toml with [tool.ecs-guard], from the scanned folder up to its git root; "
+        "--verbose names the file used)",
     )
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:
     """The report's options, shared by `scan` and `audit`."""
-    parser.add_argument("--format", choices=list(FORMATS), default="console", help="output format (default: console)")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT[:FILE]",
+        help=f"report format: {', '.join(FORMATS)} (default: console); repeatable, each with its own "
+        "FILE, e.g. --format sarif:results.sarif --format console",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report of the --format without a FILE to FILE instead of standard output",
+    )
+    add_color_argument(parser)
     parser.add_argument(
         "--fail-on",
         metavar="SEVERITY",
@@ -93,6 +120,15 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         help="list not-evaluated checks with their reasons, inputs not understood, suppressed findings and notices",
     )
     add_rule_arguments(parser)
+
+
+def add_color_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--color",
+        choices=["auto", "always", "never"],
+        help="style the output: auto (on a terminal; the default), always or never; "
+        "FORCE_COLOR and NO_COLOR are honoured when this is not given",
+    )
 
 
 def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
@@ -148,16 +184,46 @@ def read_known_findings(path: str):
         raise UsageError(str(error)) from None
 
 
-def scan_config(args: argparse.Namespace, baseline: str | None = None) -> Config:
-    """The config file's settings with the command line's flags on top (a flag replaces the key)."""
+def scan_config(args: argparse.Namespace, baseline: str | None = None, paths: list[str] | None = None) -> Config:
+    """The config file's settings with the command line's flags on top (a flag replaces the key).
+    Without --config, the file is looked for from the scanned `paths` (their common folder)
+    up to the git root, not from the working directory: `cd /tmp && ecs-guard scan REPO/infra`
+    uses REPO's config. --verbose says which file applied."""
     from ecs_guard.config import ConfigError, load_config
 
     select, ignore = rule_codes(args.select), rule_codes(args.ignore)
+    start = config_start(paths or [])
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, start=start)
     except ConfigError as error:
         raise UsageError(str(error)) from None
-    return config.with_flags(select=select, ignore=ignore, baseline=baseline, fail_on=getattr(args, "fail_on", None))
+    if paths is not None and getattr(args, "verbose", False):  # scan and baseline: where the search started
+        where = display_path(start) if start is not None else "the current folder"
+        found = f"config: {config.file}" if config.file else f"config: none found from {where} up to the git root"
+        print(f"ecs-guard: {found}", file=sys.stderr)
+    return config.with_flags(
+        select=select,
+        ignore=ignore,
+        baseline=baseline,
+        fail_on=getattr(args, "fail_on", None),
+        exclude=getattr(args, "exclude", None),
+    )
+
+
+def config_start(paths: list[str]) -> str | None:
+    """Where the config file is looked for: the folder the scanned paths have in common
+    (a file's own folder); None (the working directory) when only standard input is scanned."""
+    folders = [
+        os.path.abspath(path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path)))
+        for path in paths
+        if path != "-"
+    ]
+    if not folders:
+        return None
+    try:
+        return os.path.commonpath(folders)
+    except ValueError:  # different drives on Windows
+        return folders[0]
 
 
 def rule_codes(values: list[str]) -> list[str]:

@@ -7,12 +7,12 @@ import sys
 
 from ecs_guard.cli.common import (
     DEFAULT_FAIL_ON,
+    UsageError,
     add_paths_argument,
     add_report_arguments,
     add_terraform_arguments,
     exit_code,
     keep_until_exit,
-    output_stream,
     read_known_findings,
     scan_config,
     terraform_options,
@@ -20,7 +20,7 @@ from ecs_guard.cli.common import (
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    add_paths_argument(parser)
+    add_paths_argument(parser)  # `-`: one JSON document from standard input
     parser.set_defaults(paths=None)  # no PATH gives []: the current folder, but nothing with --changed
     add_report_arguments(parser)
     parser.add_argument(
@@ -38,22 +38,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ecs_guard.reporters import renderer
+    from ecs_guard.cli.outputs import opened, render_all, report_outputs
     from ecs_guard.scan import collector_paused, configured_scan
 
-    config = scan_config(args, baseline=args.baseline)
+    paths = scan_paths(args)
+    config = scan_config(args, baseline=args.baseline, paths=paths)
     options = terraform_options(args)
     known = read_known_findings(config.baseline) if config.baseline else None
-    render = renderer(args.format)
-    with output_stream(args.output) as stream, collector_paused():  # rendering too: the same objects
-        report = configured_scan(scan_paths(args), config, options=options)
+    outputs = report_outputs(args.format, args.output)
+    with opened(outputs) as streams, collector_paused():  # rendering too: the same objects
+        written = tuple(o.path for o in outputs if o.path and not o.to_stdout)
+        report = configured_scan(paths, config, options=options, written=written)
         if known is not None:
-            from ecs_guard.baseline import apply_baseline
+            from ecs_guard.baseline import apply_baseline, unmatched_warning
 
             assert config.baseline is not None  # known was read from it
 
             apply_baseline(report, known, config.baseline)
-        render(report, stream, verbose=args.verbose)
+            warning = unmatched_warning(report, known, config.baseline)
+            if warning:
+                print(f"ecs-guard: warning: {warning}", file=sys.stderr)
+        render_all(report, streams, verbose=args.verbose)
         keep_until_exit(report)
     return exit_code(report, config.fail_on_severity(DEFAULT_FAIL_ON))
 
@@ -62,7 +67,10 @@ def scan_paths(args: argparse.Namespace) -> list[str]:
     """The PATHs (default: the current folder); with --changed, what the
     changed files belong to (ecs_guard.precommit), listed with --verbose."""
     if not args.changed:
-        return args.paths or ["."]
+        paths = args.paths or ["."]
+        if paths.count("-") > 1:
+            raise UsageError("standard input (-) can be scanned once per run")
+        return paths
     from ecs_guard.precommit import plan_scan
 
     plan = plan_scan(args.paths)

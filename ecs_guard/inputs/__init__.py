@@ -19,7 +19,8 @@ One folder (or module) per input kind, sharing only documented interfaces:
   problems.py   InputProblem and InputError, which every adapter reports
   unknown.py    the marker for a value not known before apply
   detect.py     what a JSON file is, by its content
-  walk.py       the files under a path; adapters.py: the table
+  walk.py       the files under a path (exclude.py: what it leaves out);
+                adapters.py: the table; stdin.py: `scan -`
   jsondocs/     JSON with lines on demand (lines.py), ECS camelCase shapes
                 (ecs.py) shared by every JSON input, one .json file read and
                 recognised (files.py). Not named json/: a subpackage of that
@@ -33,10 +34,12 @@ from __future__ import annotations
 
 import os
 
-from ecs_guard.inputs.adapters import Scan, adapter_for, walk_claims
+from ecs_guard.inputs.adapters import DEFAULT_ADAPTER, Scan, adapter_for, walk_claims
+from ecs_guard.inputs.exclude import Exclusions
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.snapshot.estate import load_estate
 from ecs_guard.inputs.snapshot.shapes import Document
+from ecs_guard.inputs.stdin import STDIN, STDIN_DISPLAY, stdin_copy
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.walk import SKIPPED_DIRECTORIES, candidates
 from ecs_guard.model import Inventory
@@ -44,22 +47,30 @@ from ecs_guard.model import Inventory
 __all__ = ["SKIPPED_DIRECTORIES", "load"]
 
 
-def load(paths: list[str], options: TerraformOptions | None = None) -> Inventory:
-    """Every input under `paths`, read and linked; problems are in ``.problems``.
-    `options`: var files and a plan's source for Terraform (default: none)."""
+def load(paths: list[str], options: TerraformOptions | None = None, exclusions: Exclusions | None = None) -> Inventory:
+    """Every input under `paths`, read and linked; problems are in ``.problems``,
+    the folders and files left out in ``.skipped``. `options`: var files and a
+    plan's source for Terraform (default: none); `exclusions`: what walks skip
+    besides SKIPPED_DIRECTORIES."""
     from ecs_guard.inputs.cache_folder import cache_session
 
     scan = Scan(options if options is not None else TerraformOptions())
     with cache_session(scan.options.use_cache):
-        _load(paths, scan)
+        _load(paths, scan, exclusions)
     return scan.inventory
 
 
-def _load(paths: list[str], scan: Scan) -> None:
+def _load(paths: list[str], scan: Scan, exclusions: Exclusions | None) -> None:
     for path in paths:
         scan.documents = []
         scan.walked_from = path if os.path.isdir(path) else None
-        for file_path, display, named in candidates(path, walk_claims, scan.problems):
+        if path == STDIN:  # one JSON document from standard input (stdin.py)
+            with stdin_copy() as copy:
+                DEFAULT_ADAPTER.load(copy, STDIN_DISPLAY, True, scan)
+        found = (
+            [] if path == STDIN else candidates(path, walk_claims, scan.problems, exclusions, scan.inventory.skipped)
+        )
+        for file_path, display, named in found:
             adapter = adapter_for(os.path.basename(file_path), named)
             if adapter is not None:
                 try:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 
 class Unknown:
-    """Marks an unknown part in plain Python data."""
+    """Marks an unknown part in plain Python data. ``tail`` is the known end
+    of a string that is not known as a whole (``:latest`` of
+    ``"${aws_ecr_repository.app.repository_url}:latest"``), None when its end
+    is not known either."""
 
-    __slots__ = ("reason",)
+    __slots__ = ("reason", "tail")
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, tail: str | None = None):
         self.reason = reason
+        self.tail = tail
 
     def __repr__(self) -> str:
         return f"Unknown({self.reason!r})"

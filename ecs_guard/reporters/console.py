@@ -2,7 +2,8 @@
 
 Every line is built once as styled segments and then written either plain
 (not a terminal: a pipe, a CI log, ``--output FILE``) or through rich (a
-terminal, where rich also honours NO_COLOR). The plain path never imports
+terminal); ``--color``, FORCE_COLOR and NO_COLOR change that choice
+(reporters/terminal.py). The plain path never imports
 rich, so 10,000 findings in a CI log cost only string joins.
 
 Rule errors and unreadable inputs are always listed, since they mean part
@@ -18,7 +19,9 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from ecs_guard.engine import Report, document_order
+from ecs_guard.links import rule_docs_url
 from ecs_guard.reporters import start_line, subject
+from ecs_guard.reporters.terminal import rich_console, styled
 from ecs_guard.results import Severity
 from ecs_guard.rule import Rule
 from ecs_guard.suppress import IN_SOURCE
@@ -72,24 +75,19 @@ def render_markdown(text: str, stream: TextIO) -> None:
 # ----------------------------------------------------------------- the report's lines
 
 
+def render_summary(report: Report, stream: TextIO) -> None:
+    """What a CI log must show when the report itself goes elsewhere (a file, or
+    JSON/SARIF/JUnit on standard output): the rule errors and inputs not read
+    that make exit code 3, and the one-line summary, prefixed ``ecs-guard:``."""
+    not_understood = sum(p.kind != "unreadable" for p in report.problems)
+    write_lines([*_problem_lines(report), [("ecs-guard: ", ""), *_summary(report, False, not_understood)]], stream)
+
+
 def report_lines(report: Report, verbose: bool) -> list[Line]:
     lines: list[Line] = []
     lines += _finding_lines(report)
-    if report.errors:
-        lines += [[("Rule errors (internal errors, the rest of the scan went on):", "bold red")]]
-        lines += [
-            [
-                (f"  {e.location.path}:{start_line(e.location)}  ", "dim"),
-                (e.rule_id, "bold"),
-                (f"  {e.resource}: {e.message}", ""),
-            ]
-            for e in report.errors
-        ]
-        lines.append([])
-    unreadable = report.unreadable
+    lines += _problem_lines(report)
     not_understood = [p for p in report.problems if p.kind != "unreadable"]
-    if unreadable:
-        lines += [[("Inputs not read:", "bold red")]] + [[(f"  {p}", "")] for p in unreadable] + [[]]
     if verbose and not_understood:
         lines += [[("Inputs not understood:", "bold yellow")]] + [[(f"  {p}", "")] for p in not_understood] + [[]]
     if verbose and report.evaluation_notes:
@@ -112,7 +110,45 @@ def report_lines(report: Report, verbose: bool) -> list[Line]:
         lines.append([])
     if verbose and report.notices:
         lines += [[("Notices:", "bold yellow")]] + [[(f"  {n.message}", "")] for n in report.notices] + [[]]
+    if verbose and report.skipped:
+        lines += [[("Skipped (not scanned: default folders and --exclude/exclude):", "bold")]]
+        lines += [[(f"  {path}", "")] for path in report.skipped] + [[]]
+    lines += _docs_lines(report)
     lines.append(_summary(report, verbose, len(not_understood)))
+    return lines
+
+
+def _docs_lines(report: Report) -> list[Line]:
+    """Where to read about each rule that has findings: its page, and `ecs-guard explain`."""
+    found = sorted({f.rule_id for f in report.findings})
+    if not found:
+        return []
+    names = {r.id: r.name for r in report.rules}
+    width = max(len(names.get(rule_id, "")) for rule_id in found)
+    lines: list[Line] = [[("Rule docs (or `ecs-guard explain RULE`):", "bold")]]
+    lines += [
+        [(f"  {rule_id} ", "bold"), (f"{names.get(rule_id, ''):<{width}}  ", ""), (rule_docs_url(rule_id), "dim")]
+        for rule_id in found
+    ]
+    return [*lines, []]
+
+
+def _problem_lines(report: Report) -> list[Line]:
+    """Rule errors and inputs not read: what makes the scan incomplete (exit code 3)."""
+    lines: list[Line] = []
+    if report.errors:
+        lines += [[("Rule errors (internal errors, the rest of the scan went on):", "bold red")]]
+        lines += [
+            [
+                (f"  {e.location.path}:{start_line(e.location)}  ", "dim"),
+                (e.rule_id, "bold"),
+                (f"  {e.resource}: {e.message}", ""),
+            ]
+            for e in report.errors
+        ]
+        lines.append([])
+    if report.unreadable:
+        lines += [[("Inputs not read:", "bold red")]] + [[(f"  {p}", "")] for p in report.unreadable] + [[]]
     return lines
 
 
@@ -136,6 +172,8 @@ def _finding_lines(report: Report) -> list[Line]:
             if f.container and f"'{f.container}'" not in f.message:  # most messages name it already
                 line.append((f"  (container {f.container})", "dim"))
             lines.append(line)
+            for used in f.location.related:  # the value is written here, used there
+                lines.append([(f"  {'':>{width}}  ", ""), (f"used at {used.path}:{start_line(used)}", "dim")])
         lines.append([])
     return lines
 
@@ -168,7 +206,9 @@ def _summary(report: Report, verbose: bool, not_understood: int) -> Line:
         listed.append((f"; {len(report.suppressed)} suppressed", ""))
     if report.notices:
         listed.append((f"; {_count(len(report.notices), 'notice')}", "yellow"))
-    if not verbose and (report.not_evaluated or report.suppressed or report.notices):
+    if report.skipped:
+        listed.append((f"; {len(report.skipped)} skipped", ""))
+    if not verbose and (report.not_evaluated or report.suppressed or report.notices or report.skipped):
         listed[-1] = (listed[-1][0] + " (--verbose lists them)", listed[-1][1])
     line += listed
     if report.baselined:
@@ -223,11 +263,9 @@ def _clean(text: str) -> str:
 
 
 def _is_terminal(stream: TextIO) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    """Whether to style `stream`: a terminal, unless --color, FORCE_COLOR or NO_COLOR say otherwise."""
+    return styled(stream)
 
 
 def _rich_console(stream: TextIO):
-    from rich.console import Console
-
-    return Console(file=stream, force_terminal=None, highlight=False, soft_wrap=True)
+    return rich_console(stream)

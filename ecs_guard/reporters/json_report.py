@@ -82,6 +82,8 @@ def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:
         "end_line": end_line if end_line and end_line >= line else None,
         "fingerprint": prints[id(f)],
         "docs_url": rule_docs_url(f.rule_id),
+        # where the value is used, when the finding is located where it was written
+        "related": [{"file": r.path, "line": start_line(r)} for r in f.location.related],
     }
 
 
@@ -102,6 +104,7 @@ def document(report: Report) -> dict:
             "inputs_not_understood": sum(p.kind != "unreadable" for p in problems),
             "evaluation_notes": len(report.evaluation_notes),
             "files_scanned": len(report.files),
+            "paths_skipped": len(report.skipped),
             "rules_run": len(report.rules),
         },
         "rules": [
@@ -109,6 +112,7 @@ def document(report: Report) -> dict:
             for r in report.rules
         ],
         "files": list(report.files),
+        "skipped": list(report.skipped),
         "findings": [_finding(f, names, prints) for f in report.findings],
         "suppressed": [
             {

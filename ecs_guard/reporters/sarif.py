@@ -145,6 +145,15 @@ def _result(entry: Finding | Suppressed, rule_index: dict[str, int], prints: dic
         "locations": [_location(f.location.path, start_line(f.location), f.resource, f.location.end_line)],
         "partialFingerprints": {FINGERPRINT: prints[id(f)]},
     }
+    if f.location.related:  # where the value is used, when it is located where it was written
+        result["relatedLocations"] = [
+            {
+                "id": index,
+                **_location(r.path, start_line(r), r.address),
+                "message": {"text": "the value is used here"},
+            }
+            for index, r in enumerate(f.location.related, start=1)
+        ]
     if isinstance(entry, Suppressed):
         result["suppressions"] = [_suppression(entry.suppression)]
     if f.container:

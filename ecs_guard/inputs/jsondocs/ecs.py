@@ -49,7 +49,7 @@ def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -
     """A value of the document: not known where it is an Unknown marker."""
     written = literal is None or literal(path)
     if found.__class__ is Unknown:
-        return Value(None, where, known=False, reason=found.reason, literal=written)
+        return Value(None, where, known=False, reason=found.reason, literal=written, tail=found.tail)
     return Value(found, where, literal=written)
 
 
@@ -137,12 +137,18 @@ def _environment(
         value = entry.get("value")
         if value is not None and value.__class__ is not Unknown:
             value = str(value)
+        value_path = (*path, "environment", index, "value")
+        value_where = where
+        if literal is not None:  # Terraform source: a value passed through a variable is located where written
+            written = locate(value_path)
+            if written.related:
+                value_where = written
         result.append(
             EnvVar(
                 address=address,
                 location=where,
                 name=_read(entry.get("name"), where, (*path, "environment", index, "name"), literal),
-                value=_read(value, where, (*path, "environment", index, "value"), literal),
+                value=_read(value, value_where, value_path, literal),
             )
         )
     return Value(tuple(result), locate((*path, "environment")))

@@ -51,7 +51,8 @@ class PlanIndex:
         if references is None:
             return Resolved((), ("the plan has no configuration section",))
         resolved = self.links.resolve(references, record.module, record.index)
-        if resolved.blockers:  # a local, say: the source may know what it comes from
+        if resolved.blockers or not resolved.addresses:
+            # a local, or each.value over a for_each of role ARNs: the source may know what it comes from
             derived = record.derived_from(attribute)
             if derived and all(address in self.by_address for address in derived):
                 return Resolved(derived, ())

@@ -138,6 +138,8 @@ class Links:
         if depth > _MAX_DEPTH:
             return Resolved((), references)
         for reference in references:
+            if reference.startswith("module.") and _has_longer(reference, references):
+                continue  # Terraform lists each prefix of module.m.out.attr too; the longest one says it all
             steps = _steps(reference)
             head = steps[0][0] if steps else ""
             if head in _META:
@@ -147,9 +149,15 @@ class Links:
             elif head == "module" and len(steps) > 2:
                 self._output(steps, module, depth, addresses, blockers, reference)
             elif head == "data" and len(steps) > 2:
+                if is_list_attribute(steps[1][0], "data", steps[3:]):
+                    blockers.append(reference)  # how many elements it holds is not known
+                    continue
                 local = f"data.{steps[1][0]}.{steps[2][0]}"
                 by_resource.setdefault(local, set()).add(_parse_key(steps[2][1]))
             elif len(steps) > 1 and head not in ("local", "module", "data", "var"):
+                if is_list_attribute(head, "managed", steps[2:]):
+                    blockers.append(reference)
+                    continue
                 by_resource.setdefault(f"{head}.{steps[1][0]}", set()).add(_parse_key(steps[1][1]))
             else:
                 blockers.append(reference)
@@ -218,6 +226,34 @@ def _steps(reference: str) -> list[tuple[str, str | None]]:
     if "[" not in reference:
         return [(name, None) for name in reference.split(".")]
     return [(m.group(1), m.group(2)) for m in _REF_STEP.finditer(reference)]
+
+
+# Attributes that hold a list of other objects' ids, for types whose schema
+# ecs-guard does not carry: the AWS provider's list data sources
+# (aws_subnets.ids, aws_subnet_ids.ids, aws_security_groups.ids,
+# aws_iam_roles.arns, aws_availability_zones.names).
+_LIST_ATTRIBUTE_NAMES = frozenset({"ids", "arns", "names", "zone_ids"})
+
+
+def is_list_attribute(resource_type: str, mode: str, rest: list[tuple[str, str | None]]) -> bool:
+    """Whether a reference's attribute steps (`rest`, after the resource's
+    name) name a whole list or set attribute: ``data.aws_subnets.x.ids``. A
+    link through it is to an unknown number of objects, not to the resource
+    itself: the caller must not take it for one element."""
+    if not rest or rest[0][1] is not None or len(rest) > 1:
+        return False  # the resource itself, an element (ids[0]) or something inside
+    from ecs_guard.inputs.terraform.provider.schema import resource_schema  # only for such references
+
+    schema = resource_schema(resource_type, mode)
+    kind = schema.attribute_type(rest[0][0]) if schema is not None else None
+    if kind is not None:
+        return isinstance(kind, list) and kind[0] in ("list", "set", "tuple")
+    return rest[0][0] in _LIST_ATTRIBUTE_NAMES
+
+
+def _has_longer(reference: str, references: tuple) -> bool:
+    """Whether another reference continues this one (module.m -> module.m.out)."""
+    return any(other.startswith((reference + ".", reference + "[")) for other in references if other != reference)
 
 
 def _parse_key(raw: str | None):

@@ -147,7 +147,19 @@ def _traversal(node, scope: Scope) -> Val:
         value, consumed = evaluate(current, scope), 0
     for step in steps[consumed:]:
         value = apply_step(value, step, node, scope)
+    if isinstance(current, Variable) and current.name in ("var", "local"):
+        value = keep_where_written(value)
     return value.at(scope.file, node.line)
+
+
+def keep_where_written(value: Val) -> Val:
+    """A literal scalar reached through a variable or a local, remembering
+    where it was written before it is located where it is used."""
+    if value.written is not None or not value.known or not value.literal or not value.file:
+        return value
+    if value.value is None or isinstance(value.value, (list, dict)):
+        return value  # a collection's elements keep their own lines already
+    return value.copy(written=(value.file, value.line))
 
 
 def apply_step(value: Val, step: Step, node, scope: Scope) -> Val:

@@ -127,11 +127,46 @@ def _cached(kind: str, text: str, build, expected, use_cache: bool):
     return node, False
 
 
+_HEREDOC_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+
+
+def trim_heredoc_markers(text: str) -> str:
+    """The text with spaces after each heredoc's closing marker removed.
+
+    Terraform ends a heredoc at the first line that is its marker once
+    trimmed of spaces on both sides (``  EOF  ``); python-hcl2's grammar
+    allows them only before the marker, and would reject the whole file.
+    Only trailing blanks on closing lines change, so every line and column
+    stays where it was.
+    """
+    if "<<" not in text:
+        return text
+    out: list[str] = []
+    position = 0
+    for opener in _HEREDOC_OPENER.finditer(text):
+        if opener.start() < position:
+            continue  # inside a heredoc already closed below
+        marker = re.escape(opener.group(1))
+        closing = re.compile(r"^[ \t]*" + marker + r"([ \t]+)(?=\r?$)|^[ \t]*" + marker + r"(?=\r?$)", re.M)
+        found = closing.search(text, opener.end())
+        if found is None:
+            continue
+        if found.group(1):
+            out.append(text[position : found.start(1)])
+            position = found.end(1)
+        else:
+            out.append(text[position : found.end()])
+            position = found.end()
+    out.append(text[position:])
+    return "".join(out)
+
+
 def parse_hcl(text: str) -> Body:
     too_deep = too_deep_line(text)  # refused before the parser spends seconds on it
     if too_deep is not None:
         raise HclSyntaxError(f"nested more than {MAX_NESTING} levels deep: not parsed", too_deep)
     hcl2 = hcl2_module()
+    text = trim_heredoc_markers(text)
     try:
         tree = hcl2.parses(text, discard_comments=True)
     except RecursionError:
@@ -163,7 +198,10 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     kind = type(error).__name__
     if kind == "UnexpectedToken":
         token = error.token  # type: ignore[attr-defined]  # lark's UnexpectedToken, matched by name
-        lines = str(token.value).strip().splitlines()
+        raw = str(token.value)
+        if line is not None:  # the token may start with the newlines before it: the line of what is unexpected
+            line += raw[: len(raw) - len(raw.lstrip())].count("\n")
+        lines = raw.strip().splitlines()
         value = lines[0].strip() if lines else token.type
         if token.type == "$END":
             what = "end of file"

@@ -25,6 +25,10 @@ A Val is a primitive (str, int, float, bool, None = null), a list of Vals
   string find which leaves are references and on which template line each
   part was written.
 - ``error``: not known because Terraform would reject the expression.
+- ``written``: (file, line) where a literal that reached its use through
+  ``var.``, ``local.`` or a module argument was written (the .tfvars line,
+  the variable's default, the module call's argument); ``file``/``line``
+  are then where it is used. RULES.md "Where a finding points".
 - ``origin``: (file, line) where the string's text starts (file(), a
   heredoc, a template), so a JSON document in it gets exact lines.
 """
@@ -51,6 +55,7 @@ class Val:
         "reason",
         "sources",
         "value",
+        "written",
     )
 
     def __init__(
@@ -68,6 +73,7 @@ class Val:
         pieces: tuple | None = None,
         origin: tuple | None = None,
         error: bool = False,
+        written: tuple | None = None,
     ):
         self.value = value
         self.known = known
@@ -81,6 +87,7 @@ class Val:
         self.pieces = pieces
         self.origin = origin
         self.error = error
+        self.written = written
 
     # ------------------------------------------------------------- constructors
 
@@ -168,12 +175,26 @@ class Val:
     def to_python(self) -> Any:
         """Plain data; unknown parts become Unknown markers."""
         if not self.known:
-            return Unknown(self.reason)
+            return Unknown(self.reason, self.known_tail())
         if isinstance(self.value, list):
             return [item.to_python() for item in self.value]
         if isinstance(self.value, dict):
             return {key: item.to_python() for key, item in self.value.items()}
         return self.value
+
+    def known_tail(self) -> str | None:
+        """The known end of a template string that is not known as a whole:
+        the text of its pieces after the last one not known (":latest" of
+        "${aws_ecr_repository.app.repository_url}:latest"); None when the
+        string ends with a part that is not known, or is not a template."""
+        if self.known or not self.pieces:
+            return None
+        tail: list[str] = []
+        for text, _literal, known, _reason, _line in reversed(self.pieces):
+            if not known:
+                break
+            tail.append(text)
+        return "".join(reversed(tail)) or None
 
     def __repr__(self) -> str:
         if not self.known:

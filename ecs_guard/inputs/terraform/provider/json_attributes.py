@@ -24,7 +24,13 @@ from ecs_guard.inputs.terraform.provider import container_definitions
 
 
 class InvalidJsonAttribute(Exception):
-    """The plan would fail on this attribute (the message says why)."""
+    """The plan would fail on this attribute (the message says why); `file` and
+    `line`, when known, are where in the JSON text the problem is."""
+
+    def __init__(self, message: str, file: str = "", line: int = 0):
+        super().__init__(message)
+        self.file = file
+        self.line = line
 
 
 def _policy(data) -> str:
@@ -69,7 +75,9 @@ def normalise(resource_type: str, names: tuple, value: Val) -> Val:
         except ValueError as error:
             if not value.known:
                 return value
-            raise InvalidJsonAttribute(f"{names[-1]} is not valid JSON: {error}") from None
+            raise InvalidJsonAttribute(
+                f"{names[-1]} is not valid JSON: {error}", getattr(error, "file", ""), getattr(error, "line", 0)
+            ) from None
     if tree_normaliser is not None:
         try:
             tree = tree_normaliser(tree)

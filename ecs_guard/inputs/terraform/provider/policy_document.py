@@ -7,7 +7,8 @@ that order; a one-element list written as a string and longer ones sorted
 in reverse (policyDecodeConfigStringList); principals and conditions as
 maps with sorted keys; "&{" turned into "${"; source_policy_documents
 merged before and override_policy_documents after, statements with the
-same Sid replaced. Output: MarshalIndent with two spaces (``json``) and
+same Sid replaced; the deprecated source_json read first (the document
+starts as it) and override_json merged last. Output: MarshalIndent with two spaces (``json``) and
 compact (``minified_json``). The document keeps each statement's lines, so
 a wildcard Action found through a role points at the statement block.
 """
@@ -64,6 +65,10 @@ def policy_document_values(config: Val, file: str, line: int) -> dict[str, Val]:
 def _document(config: Val, file: str, line: int) -> Val:
     get = _getter(config)
     merged = {"Version": Val("", file, line), "Id": Val("", file, line), "Statement": []}
+    for source in _documents(_single(get("source_json"))):
+        merged = {**source, "Statement": list(source["Statement"]) if isinstance(source["Statement"], list) else []}
+        if not isinstance(source["Statement"], list):  # not known: neither is the document
+            merged["Statement"] = source["Statement"]
     for source in _documents(get("source_policy_documents")):
         _merge(merged, source)
     version = get("version")
@@ -77,7 +82,17 @@ def _document(config: Val, file: str, line: int) -> Val:
     _merge(merged, current)
     for override in _documents(get("override_policy_documents")):
         _merge(merged, override)
+    for override in _documents(_single(get("override_json"))):
+        _merge(merged, override)
     return _as_val(merged, file, line)
+
+
+def _single(value: Val | None) -> Val | None:
+    """The deprecated source_json / override_json (one JSON string, ignored
+    when empty, as GetOk ignores it) as a list of one document."""
+    if value is None or value.is_null or (value.known and value.value == ""):
+        return None
+    return Val([value], value.file, value.line, literal=value.literal)
 
 
 def _getter(value: Val):

@@ -8,8 +8,9 @@ module calls are expanded by resources.py and module_calls.py
 (count/for_each: expansion.py); Evaluation holds what all instances of one
 root share (parsed modules, problems, cycle detection, parse timings).
 
-Values reached through var, resources, data sources and module outputs are
-marked not literal; locals are transparent.
+Values reached through resources, data sources and module outputs are
+marked not literal; variables and locals are transparent (a variable with
+no value is not known at all, so never a literal).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_template_
 from ecs_guard.inputs.terraform.hcl.references import references
 from ecs_guard.inputs.terraform.hcl.render import render
 from ecs_guard.inputs.terraform.hcl.syntax import Literal
-from ecs_guard.inputs.terraform.hcl.values import Val, deep_mark
+from ecs_guard.inputs.terraform.hcl.values import Val
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
 from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
 from ecs_guard.inputs.terraform.source.resource import HclResource
@@ -154,7 +155,9 @@ class ModuleInstance:
         if root in ("var", "local", "path", "terraform") and (not steps or steps[0].kind != "attr"):
             return Val.failure(f"{render(node)}: {root} must be followed by .name", scope.file, node.line), len(steps)
         if root == "var":
-            return deep_mark(self.variable(steps[0].key, scope, node), literal=False), 1
+            # a variable is as literal as the value it was given (a .tfvars value, its default,
+            # a module argument): RULES.md EG501, "a literal ... through variables is still a literal"
+            return self.variable(steps[0].key, scope, node), 1
         if root == "local":
             return self.local(steps[0].key, scope, node), 1
         if root == "path":

@@ -42,6 +42,7 @@ class HclResource:
     sources: dict = field(default_factory=dict)  # path -> resource attributes it derives from
     lines: dict = field(default_factory=dict)  # path -> (file, line)
     non_literal: set = field(default_factory=set)  # paths whose value came from a reference
+    written: dict = field(default_factory=dict)  # path -> (file, line) of a literal passed through var/local
     documents: dict = field(default_factory=dict)  # path of a JSON attribute -> its parsed document
     expansion_unknown: str = ""  # set when count/for_each is not known: one record stands for all
 
@@ -58,8 +59,15 @@ class HclResource:
         return self.file, self.line
 
     def location(self, path: Path = ()) -> Location:
+        """Where the value at `path` is written: a literal that came through
+        a variable, a local or a module argument is located where it was
+        written, and the attribute using it is its related location."""
         file, line = self.position(path)
-        return Location(file, line, None, self.address)
+        used = Location(file, line, None, self.address)
+        origin = self.written.get(tuple(path))
+        if origin is None or tuple(origin) == (file, line):
+            return used
+        return Location(origin[0], origin[1], None, self.address, related=(used,))
 
     def is_literal(self, path: Path) -> bool:
         return tuple(path) not in self.non_literal
@@ -175,6 +183,8 @@ def _walk(record: HclResource, value: Val, path: tuple, document_root: bool = Fa
         record.lines.setdefault(path, (value.file, value.line))
     if not value.literal:
         record.non_literal.add(path)
+    if value.written is not None and not document_root:
+        record.written.setdefault(path, value.written)
     if value.sources:
         record.sources.setdefault(path, list(value.sources))
     if not value.known:

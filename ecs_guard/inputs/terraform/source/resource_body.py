@@ -102,8 +102,8 @@ class _Walker:
         names = tuple(step for step in here if isinstance(step, str))
         try:
             return provider_values.normalise(self.resource_type, names, value)
-        except provider_values.InvalidJsonAttribute as error:
-            self.problem(scope.file, attribute.line, str(error))
+        except provider_values.InvalidJsonAttribute as error:  # at the line in the JSON when known
+            self.problem(error.file or scope.file, error.line or attribute.line, str(error))
             return Val.failure(f"{render(attribute.expr)}: {error}", scope.file, attribute.line)
 
     def blocks(

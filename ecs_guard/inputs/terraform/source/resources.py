@@ -178,6 +178,11 @@ class ResourceInstance:
             for name in list(self.group.schema.attributes) + list(self.group.schema.blocks):
                 if name not in entries:
                     entries[name] = self._absent(name, scope, node)
+        # each attribute says which resource it comes from, as a reference to
+        # the attribute itself does: a whole object passed through a module
+        # output (``module.iam.policy.arn``) still links to the resource
+        for name, item in entries.items():
+            entries[name] = item.copy(sources=tuple(dict.fromkeys((f"{self.address}.{name}", *item.sources))))
         return value.copy(value=entries)
 
     def record(self) -> HclResource:
