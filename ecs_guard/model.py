@@ -170,6 +170,8 @@ class EnvVar(Resource):
 
     name: Value[str]
     value: Value[str]
+    # A CloudFormation {{resolve:secretsmanager:...}}: the deployed task definition holds the secret itself.
+    resolved_secret: bool = False
 
 
 @dataclass(slots=True)

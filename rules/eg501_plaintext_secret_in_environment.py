@@ -67,7 +67,10 @@ def plaintext_secret_in_environment(c: Container):
     the name (`SERVICE_AUTH_HEADER=Bearer eyJ...`). Unlike Security Hub ECS.8
     and Trivy, a secret-like name with an empty value or a reference is not a
     finding. Findings show the variable's name and a redacted value, never
-    the value.
+    the value. In a CloudFormation template, a `{{resolve:secretsmanager:...}}`
+    in `Environment` fires too: CloudFormation resolves it into the task
+    definition, where it is readable in clear text (`{{resolve:ssm:...}}` is
+    a reference).
 
     ## Example
     ```hcl
@@ -103,6 +106,14 @@ def plaintext_secret_in_environment(c: Container):
         return
     for env in c.environment.value or ():
         value = env.value
+        if env.resolved_secret:
+            name = str(env.name.value or "?") if env.name.known else "?"
+            yield env.name.finding(
+                f"environment variable '{name}' is a {{{{resolve:secretsmanager:...}}}} reference: CloudFormation "
+                "resolves it into the task definition, where anyone who may describe it reads the secret in clear "
+                "text (use Secrets with ValueFrom instead)"
+            )
+            continue
         if not value.literal:
             continue  # a reference (var.x, Ref) points at the secret, it is not one
         if not value.known:

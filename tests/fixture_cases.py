@@ -8,7 +8,7 @@ Format:
       taskdef: a task definition file has no services
     cases:
       - name: plan-public-ip   # unique in the file; plan JSON lives in plans/EG101/<name>.json
-        kind: plan             # plan | taskdef | snapshot
+        kind: plan             # plan | hcl | taskdef | snapshot | cloudformation
         tf: |                  # plan cases: the Terraform the committed plan was made from
           resource "aws_ecs_service" "app" { ... }
         expect:                # every finding of this rule, exactly
@@ -30,6 +30,14 @@ Format:
           - {resource: aws_ecs_service.app, line: 12}
           - {resource: 'module.api.aws_ecs_service.this["green"]', line: 9, file: modules/api/main.tf}
 
+      - name: cfn-public-ip
+        kind: cloudformation   # `files`: the template (and anything beside it), like taskdef cases
+        files:
+          template.yaml: |
+            Resources: ...
+        expect:                # line of the property (or of the parameter Default, or the logical ID)
+          - {resource: Service, line: 12}
+
 Plan cases' `files` are extra Terraform sources of the plan (its modules),
 already in the committed plan; hcl cases' `files` are written beside main.tf.
 """
@@ -44,7 +52,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 RULE_FIXTURES = ROOT / "fixtures" / "rules"
 PLAN_DIR = RULE_FIXTURES / "plans"
-KINDS = ("plan", "hcl", "taskdef", "snapshot")
+KINDS = ("plan", "hcl", "taskdef", "snapshot", "cloudformation")
 
 
 @dataclass

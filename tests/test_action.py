@@ -224,7 +224,7 @@ def test_baseline_and_config_inputs_reach_the_scan(runner):
     assert outputs == {"sarif-file": "", "exit-code": "0"}
     assert not (runner.workspace / "ecs-guard.sarif").exists()
     summary = log_lines(done.stdout)[-1]
-    assert summary.startswith("ecs-guard: 0 findings") and "; 4 in baseline;" in summary  # EG201 of 4 inputs
+    assert summary.startswith("ecs-guard: 0 findings") and "; 5 in baseline;" in summary  # EG201 of 5 inputs
     assert summary.endswith("; 1 rules.")  # the config's select
 
 

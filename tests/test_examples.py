@@ -31,7 +31,7 @@ def scan_json(example: str, capsys, monkeypatch) -> tuple[int, dict]:
 
 
 def rules_by_input(report: dict) -> dict[str, set[str]]:
-    """Rule IDs found per input of the example: plan.json, snapshot, taskdef, terraform."""
+    """Rule IDs found per input of the example: plan.json, snapshot, taskdef, terraform, cloudformation."""
     found: dict[str, set[str]] = {}
     for finding in report["findings"]:
         kind = finding["file"].split("/")[2]
@@ -43,7 +43,7 @@ def test_the_insecure_service_breaks_the_same_rules_in_every_input_kind(capsys, 
     code, report = scan_json("insecure-fargate", capsys, monkeypatch)
     assert code == 1
     found = rules_by_input(report)
-    assert set(found) == {"plan.json", "snapshot", "taskdef", "terraform"}
+    assert set(found) == {"plan.json", "snapshot", "taskdef", "terraform", "cloudformation"}
     service_rules = found["plan.json"]
     assert len(service_rules) >= AT_LEAST
     assert all(rules == service_rules for kind, rules in found.items() if kind != "taskdef"), found

@@ -126,14 +126,16 @@ def test_remote_module_sources_are_reported_not_silently_skipped():
         (
             "main.tf",
             1,
-            'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path',
+            'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
+            ": run terraform init to fetch it, or scan the plan",
             "not-understood",
         ),
         (
             "main.tf",
             7,
             'module "ecs" not scanned: its source '
-            '"git::https://github.com/example/terraform-ecs.git?ref=v1.0.0" is not a local path',
+            '"git::https://github.com/example/terraform-ecs.git?ref=v1.0.0" is not a local path'
+            ": run terraform init to fetch it, or scan the plan",
             "not-understood",
         ),
         (
@@ -146,7 +148,7 @@ def test_remote_module_sources_are_reported_not_silently_skipped():
     service = record(root, "aws_ecs_service.app")
     assert service.unknown[("network_configuration", 0, "subnets")] == (
         "module.vpc.private_subnets: module module.vpc not scanned "
-        '(its source "terraform-aws-modules/vpc/aws" is not a local path)'
+        '(its source "terraform-aws-modules/vpc/aws" is not a local path: run terraform init to fetch it, or scan the plan)'
     )
     assert service.values["network_configuration"] == [{"assign_public_ip": False}]
 

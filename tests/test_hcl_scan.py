@@ -168,14 +168,17 @@ def test_remote_modules_are_reported_as_not_scanned(tree):
     )
     (problem,) = load(["."]).problems
     assert (problem.path, problem.line, problem.kind) == ("main.tf", 1, "not-understood")
-    assert problem.message == 'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
+    assert problem.message == (
+        'module "vpc" not scanned: its source "terraform-aws-modules/vpc/aws" is not a local path'
+        ": run terraform init to fetch it, or scan the plan"
+    )
 
 
-def test_terraform_json_syntax_is_noted_once_as_not_scanned(tree):
-    write(tree, {"app/main.tf.json": '{"resource": {}}'})
-    assert [(p.path, p.kind, p.message) for p in load(["."]).problems] == [
-        ("app/main.tf.json", "not-understood", "Terraform JSON syntax (.tf.json) is not scanned by ecs-guard")
-    ]
+def test_terraform_json_syntax_is_read_as_a_root(tree):
+    write(tree, {"app/main.tf.json": '{"resource": {"aws_ecs_cluster": {"c": {"name": "apps"}}}}'})
+    inventory = load(["."])
+    assert inventory.problems == []
+    assert "app/main.tf.json" in inventory.files
 
 
 def test_an_unknown_count_is_reported_and_what_depends_on_it_is_not_evaluated(tree):

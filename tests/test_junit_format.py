@@ -175,6 +175,7 @@ def test_resources_of_two_files_with_one_address_are_two_cases(schema):
     doc = parsed(done.stdout, schema)
     names = [case.name for suite in doc if suite.name == "EG101 public-ip-assigned" for case in suite]
     assert sorted(names) == [
+        "Service",  # the CloudFormation template's logical ID
         "arn:aws:ecs:ap-northeast-2:123456789012:service/prod/orders",
         "aws_ecs_service.orders in examples/insecure-fargate/plan.json",
         "aws_ecs_service.orders in examples/insecure-fargate/terraform/main.tf",

@@ -161,20 +161,21 @@ def test_a_file_reached_twice_is_read_once(tree):
     assert len(inventory.task_definitions) == 1
 
 
-def test_terraform_state_and_cloudformation_are_reported_not_scanned(tree):
+def test_terraform_state_is_reported_not_scanned_and_a_cloudformation_template_is_scanned(tree):
     _write(
         tree / "state.json",
         json.dumps({"format_version": "1.0", "terraform_version": "1.11.4", "values": {"root_module": {}}}),
     )
     _write(tree / "template.json", json.dumps({"AWSTemplateFormatVersion": "2010-09-09", "Resources": {}}))
-    assert [(p.path, p.kind, p.message) for p in load(["."]).problems] == [
+    inventory = load(["."])
+    assert [(p.path, p.kind, p.message) for p in inventory.problems] == [
         (
             "state.json",
             "not-understood",
             "Terraform JSON that is not a plan (scan the output of `terraform show -json PLANFILE`)",
         ),
-        ("template.json", "not-understood", "CloudFormation template: not scanned yet"),
     ]
+    assert inventory.files == ["template.json"]
 
 
 def _use_plan_adapter(monkeypatch, load_plan):

@@ -152,15 +152,25 @@ def add_terraform_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="do not read or write the cache of parsed .tf files (also ECS_GUARD_NO_CACHE=1; docs/cache.md)",
     )
+    parser.add_argument(
+        "--cfn-parameters",
+        metavar="FILE",
+        dest="cfn_parameters",
+        help="values of CloudFormation template parameters: the AWS CLI's "
+        '[{"ParameterKey": ..., "ParameterValue": ...}] or {"Parameters": {...}} (CodePipeline, Copilot)',
+    )
 
 
 def terraform_options(args: argparse.Namespace):
-    """--var-file and --source, checked, as ecs_guard.inputs takes them."""
+    """--var-file, --source, --cfn-parameters and --no-cache, checked, as ecs_guard.inputs takes them."""
     from ecs_guard.inputs.terraform.options import TerraformOptions
 
     if args.source is not None and not os.path.isdir(args.source):
         raise UsageError(f"--source {args.source}: no such folder")
-    return TerraformOptions(tuple(args.var_files), args.source, use_cache=not args.no_cache)
+    parameters = getattr(args, "cfn_parameters", None)
+    if parameters is not None and not os.path.isfile(parameters):
+        raise UsageError(f"--cfn-parameters {parameters}: no such file")
+    return TerraformOptions(tuple(args.var_files), args.source, cfn_parameters=parameters, use_cache=not args.no_cache)
 
 
 def keep_until_exit(report) -> None:

@@ -37,7 +37,6 @@ import os
 from ecs_guard.inputs.adapters import DEFAULT_ADAPTER, Scan, adapter_for, walk_claims
 from ecs_guard.inputs.exclude import Exclusions
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.inputs.snapshot.estate import load_estate
 from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.stdin import STDIN, STDIN_DISPLAY, stdin_copy
 from ecs_guard.inputs.terraform.options import TerraformOptions
@@ -85,7 +84,10 @@ def _load(paths: list[str], scan: Scan, exclusions: Exclusions | None) -> None:
 def _estate(documents: list[Document]) -> Inventory:
     """The snapshot estate of one path. A fault in reading it (a value of a
     shape no check foresaw) is narrowed to the files that fail on their own,
-    each a problem; the others are read without them."""
+    each a problem; the others are read without them. The snapshot linker is
+    imported only when a scan has snapshot files."""
+    from ecs_guard.inputs.snapshot.estate import load_estate
+
     try:
         return load_estate(documents)
     except Exception:

@@ -17,6 +17,7 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from ecs_guard.inputs.cloudformation.adapter import CloudFormation, load_json_template
 from ecs_guard.inputs.jsondocs.files import PLAN, JsonFile, not_understood, read_json_file
 from ecs_guard.inputs.jsondocs.lines import JsonText
 from ecs_guard.inputs.jsondocs.types import dotted, wrong_type
@@ -163,9 +164,10 @@ JSON_KINDS: dict[str, Callable[[str, str, JsonFile, Scan], None]] = {
     "plan": _reordered_plan,
     "snapshot": _add_document,
     "taskdef": _add_document,
+    "cloudformation": load_json_template,
 }
 
-ADAPTERS: tuple[Adapter, ...] = (TerraformSource(), JsonDocuments())
+ADAPTERS: tuple[Adapter, ...] = (TerraformSource(), CloudFormation(), JsonDocuments())
 DEFAULT_ADAPTER: Adapter = ADAPTERS[-1]
 
 

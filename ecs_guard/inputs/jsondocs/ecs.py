@@ -110,6 +110,17 @@ def _container(
     )
 
 
+def _compatibilities(items: Any, where: Location) -> Value:
+    """requiresCompatibilities: launch types as text; an element not known makes the list not known."""
+    missing = _unknown_in(items)
+    if missing is not None:
+        return Value.unknown(missing.reason, where)
+    items = items or []
+    if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+        raise InputError("requiresCompatibilities is not a list of launch types (strings)")
+    return Value(tuple(items), where)
+
+
 def _health_check(health: Any, where: Location, owner: Location) -> Value:
     """Whether a healthCheck with a command is defined."""
     command = health.get("command") if isinstance(health, dict) else health
@@ -199,7 +210,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     platform = td.get("runtimePlatform")
     platform = platform if isinstance(platform, dict) else {}
     os_family = attribute(platform, "operatingSystemFamily", locate, ("runtimePlatform",), owner)
-    compat = td.get("requiresCompatibilities") or []
+    compatibilities = _compatibilities(td.get("requiresCompatibilities"), get("requiresCompatibilities").location)
     execution_ref, execution_role = resolve_role(td.get("executionRoleArn"), get("executionRoleArn").location)
     task_ref, task_role = resolve_role(td.get("taskRoleArn"), get("taskRoleArn").location)
     return TaskDefinition(
@@ -207,7 +218,7 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
         location=owner,
         family=get("family"),
         network_mode=get("networkMode"),
-        requires_compatibilities=Value(tuple(compat), get("requiresCompatibilities").location),
+        requires_compatibilities=compatibilities,
         cpu=as_text(get("cpu")),
         memory=as_text(get("memory")),
         pid_mode=get("pidMode"),

@@ -12,3 +12,4 @@ class TerraformOptions:
     var_files: tuple[str, ...] = ()  # --var-file, in order: later files win
     source: str | None = None  # --source: the root module every plan of the scan was made from
     use_cache: bool = True  # False: --no-cache (hcl/cache.py; ECS_GUARD_NO_CACHE=1 turns it off too)
+    cfn_parameters: str | None = None  # --cfn-parameters: values of CloudFormation template parameters

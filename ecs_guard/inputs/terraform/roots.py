@@ -24,7 +24,7 @@ from pathlib import Path
 def holds_tf_files(folder: Path) -> bool:
     try:
         with os.scandir(folder) as entries:
-            return any(entry.name.endswith(".tf") and entry.is_file() for entry in entries)
+            return any(entry.name.endswith((".tf", ".tf.json")) and entry.is_file() for entry in entries)
     except OSError:
         return False
 

@@ -166,6 +166,7 @@ class Attribute:
     name: str
     expr: Expr
     end_line: int = 0
+    file: str = ""  # set only when merged from an override file: the file it is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,7 @@ class Block:
     labels: tuple
     body: Body
     end_line: int = 0
+    file: str = ""  # set only when merged from an override file: the file it is written in
 
 
 @dataclass(frozen=True, slots=True)

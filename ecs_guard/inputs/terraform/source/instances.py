@@ -29,6 +29,7 @@ from ecs_guard.inputs.terraform.hcl.syntax import Literal
 from ecs_guard.inputs.terraform.hcl.values import Val
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource, load_module, read_text
 from ecs_guard.inputs.terraform.source.module_calls import ModuleGroup
+from ecs_guard.inputs.terraform.source.module_index import read_module_index
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.resources import ResourceGroup
 from ecs_guard.inputs.terraform.source.variables import declared_type, default_value
@@ -60,6 +61,10 @@ class Evaluation:
         self.parse_cached: dict[str, bool] = {}
         self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
         self.sensitive: dict[str, None] = {}  # texts Terraform marks sensitive, masked in reports
+        # What terraform init fetched (.terraform/modules/modules.json), if it ran.
+        self.module_index, index_problems = read_module_index(root_dir)
+        for problem in index_problems:
+            self.problem(problem)
 
     def mark_sensitive(self, value: Val) -> None:
         """Note the texts of a value marked sensitive (every string in it)."""
@@ -126,12 +131,20 @@ class ModuleInstance:
         address: str,
         inputs: dict | None = None,
         parent: ModuleInstance | None = None,
+        call: ModuleGroup | None = None,
     ):
         self.evaluation = evaluation
         self.source = source
         self.address = address  # "" for the root
         self.inputs = inputs  # name -> (Attribute, parent Scope); None for the root
         self.parent = parent
+        self.key: str = call.key if call is not None else ""  # the module path as modules.json keys it
+        # The module blocks that lead here from the root, as (file, line): the
+        # root's own block first, the line a person changes to fix a finding
+        # inside a fetched module.
+        self.callers: tuple[tuple[str, int], ...] = ()
+        if call is not None and parent is not None:
+            self.callers = (*parent.callers, (call.declaration.file, call.declaration.block.line))
         self._variables: dict[str, Val] = {}
         self._locals: dict[str, Val] = {}
         self._outputs: dict[str, Val] = {}
@@ -145,9 +158,9 @@ class ModuleInstance:
     def scope(self, file: str) -> Scope:
         return Scope(self, file)
 
-    def child(self, source: ModuleSource, address: str, inputs: dict) -> ModuleInstance:
-        """An instance of a module this one calls."""
-        return ModuleInstance(self.evaluation, source, address, inputs, self)
+    def child(self, source: ModuleSource, address: str, inputs: dict, call: ModuleGroup) -> ModuleInstance:
+        """An instance of a module this one calls (through `call`)."""
+        return ModuleInstance(self.evaluation, source, address, inputs, self, call)
 
     # ------------------------------------------------------------- Context protocol
 
@@ -282,7 +295,8 @@ class ModuleInstance:
         attribute = declaration.block.body.attribute("value") if declaration else None
         if attribute is None or declaration is None:
             return self._undeclared(f'output "{name}" of {self.address}', scope, node)
-        value = self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, declaration.file, scope, node)
+        file = attribute.file or declaration.file
+        value = self._once(self._outputs, name, f"{self.address}.{name}", attribute.expr, file, scope, node)
         if _declared_sensitive(declaration):
             self.evaluation.mark_sensitive(value)
         return value

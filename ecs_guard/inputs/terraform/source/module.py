@@ -1,5 +1,5 @@
-"""One Terraform module directory: its .tf files parsed and its
-declarations indexed (variables, locals, resources, data sources, module
+"""One Terraform module directory: its .tf and .tf.json files parsed, its
+override files merged over them, and its declarations indexed (variables, locals, resources, data sources, module
 calls, outputs).
 
 A file that does not parse is reported (file and line, one line) and left
@@ -9,12 +9,15 @@ broken file declared says so when it cannot be resolved.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, ParsedFile, parse_file
 from ecs_guard.inputs.terraform.hcl.syntax import Attribute, Block
+from ecs_guard.inputs.terraform.source.json_syntax import parse_tf_json_cached
+from ecs_guard.inputs.terraform.source.overrides import is_override_file, merge_overrides
 from ecs_guard.location import display_path
 
 
@@ -56,45 +59,42 @@ def read_text(path: Path) -> str:
 
 
 def load_module(directory: Path, use_cache: bool = True) -> ModuleSource:
+    """Parse the module's .tf and .tf.json files (lexical order), merge its
+    override files over them (overrides.py), and index the declarations."""
     module = ModuleSource(directory)
-    for path in sorted(directory.glob("*.tf")):
-        display = display_path(path)
-        if path.name == "override.tf" or path.name.endswith("_override.tf"):
-            module.problems.append(
-                InputProblem(
-                    display,
-                    "override files are not merged by ecs-guard; this file was not scanned",
-                    None,
-                    "not-understood",
-                )
-            )
-            continue
-        try:
-            parsed = parse_file(Path(display), read_text(path), use_cache)
-        except OSError as error:
-            module.problems.append(InputProblem(display, f"cannot read: {error.strerror or error}"))
-            module.broken_files.append(display)
-            continue
-        except UnicodeDecodeError:
-            module.problems.append(InputProblem(display, "not UTF-8 text"))
-            module.broken_files.append(display)
-            continue
-        except HclSyntaxError as error:
-            module.problems.append(InputProblem(display, error.message, error.line))
-            module.broken_files.append(display)
-            continue
+    paths = sorted([*directory.glob("*.tf"), *directory.glob("*.tf.json")], key=lambda p: p.name)
+    primaries: list[ParsedFile] = []
+    overrides: list[ParsedFile] = []
+    for path in paths:
+        parsed = _parse(module, path, use_cache)
+        if parsed is not None:
+            (overrides if is_override_file(path.name) else primaries).append(parsed)
+    module.problems.extend(merge_overrides(primaries, overrides))
+    for parsed in primaries:
         module.files.append(parsed)
-        _index(module, parsed, display)
-    for path in sorted(directory.glob("*.tf.json")):
-        module.problems.append(
-            InputProblem(
-                display_path(path),
-                "Terraform JSON syntax (.tf.json) is not scanned by ecs-guard",
-                None,
-                "not-understood",
-            )
-        )
+        _index(module, parsed, parsed.path)
+    module.files.extend(overrides)  # read too: their parse times and paths are reported
     return module
+
+
+def _parse(module: ModuleSource, path: Path, use_cache: bool) -> ParsedFile | None:
+    """One file parsed (HCL or JSON syntax by its name), or None and a problem."""
+    display = display_path(path)
+    try:
+        text = read_text(path)
+        if path.name.endswith(".json"):
+            started = time.perf_counter()
+            body, cached = parse_tf_json_cached(text, use_cache)
+            return ParsedFile(display, body, time.perf_counter() - started, cached)
+        return parse_file(Path(display), text, use_cache)
+    except OSError as error:
+        module.problems.append(InputProblem(display, f"cannot read: {error.strerror or error}"))
+    except UnicodeDecodeError:
+        module.problems.append(InputProblem(display, "not UTF-8 text"))
+    except HclSyntaxError as error:
+        module.problems.append(InputProblem(display, error.message, error.line))
+    module.broken_files.append(display)
+    return None
 
 
 def _index(module: ModuleSource, parsed: ParsedFile, display: str) -> None:
@@ -106,7 +106,7 @@ def _index(module: ModuleSource, parsed: ParsedFile, display: str) -> None:
                     module,
                     module.locals,
                     attribute.name,
-                    LocalValue(attribute, display),
+                    LocalValue(attribute, attribute.file or display),
                     f'local value "{attribute.name}"',
                     display,
                     attribute.line,

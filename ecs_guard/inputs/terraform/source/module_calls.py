@@ -1,9 +1,16 @@
-"""Module calls: local sources loaded and instantiated (count/for_each,
-inputs evaluated in the caller), remote sources reported as not scanned,
-and references to their outputs (``module.api["blue"].service_name``)."""
+"""Module calls: their folder found, loaded and instantiated (count/for_each,
+inputs evaluated in the caller), and references to their outputs
+(``module.api["blue"].service_name``).
+
+The folder is the one `terraform init` recorded in the root's
+.terraform/modules/modules.json when there is one (module_index.py: any
+source, nested calls in fetched modules included), else a local path
+relative to the calling module; a remote source without an index is
+reported as not scanned, naming terraform init."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
@@ -18,6 +25,8 @@ from ecs_guard.inputs.terraform.source.expansion import (
     unknown_expansion_problem,
 )
 from ecs_guard.inputs.terraform.source.module import Declaration, ModuleSource
+from ecs_guard.inputs.terraform.source.module_index import module_key, same_source
+from ecs_guard.inputs.terraform.source.resource_body import written_in
 
 if TYPE_CHECKING:  # the module instance owns these; no import at run time
     from ecs_guard.inputs.terraform.source.instances import ModuleInstance
@@ -38,6 +47,7 @@ class ModuleGroup:
         self.name = name
         self.declaration = declaration
         self.address = f"{parent.prefix}module.{name}"
+        self.key: str = module_key(parent.key, name)  # modules.json key: call names, no instance keys
         self._instances: dict | None = None
         self.not_scanned = ""  # why the module's code is not available
         self._source = self._load()
@@ -50,17 +60,41 @@ class ModuleGroup:
         source = evaluate(attribute.expr, self.parent.scope(file)) if attribute else None
         if source is None or not source.is_string:
             self.not_scanned = "its source is not a literal string"
-        elif not is_local_source(source.value):
-            self.not_scanned = f'its source "{source.value}" is not a local path'
         else:
-            directory = (self.parent.source.directory / source.value).resolve()
-            if not directory.is_dir():
-                self.not_scanned = f'its source directory "{source.value}" does not exist'
-            else:
+            directory = self._directory(source.value)
+            if directory is not None:
                 return evaluation.module_source(directory)
         evaluation.problem(
             InputProblem(file, f'module "{self.name}" not scanned: {self.not_scanned}', block.line, "not-understood")
         )
+        return None
+
+    def _directory(self, source: str) -> Path | None:
+        """The folder Terraform reads this call from (None, with not_scanned set, when there is none)."""
+        index = self.parent.evaluation.module_index
+        fetched = index.get(self.key) if index is not None else None
+        local = is_local_source(source)
+        if index is not None and fetched is not None and same_source(source, fetched.source):
+            if fetched.directory.is_dir():
+                return fetched.directory
+            self.not_scanned = (
+                f'its folder "{fetched.directory.name}" listed in {index.path} is missing; run terraform init again'
+            )
+            return None
+        if local:  # beside the calling module's folder (fetched or not), as terraform init installs it
+            directory = (self.parent.source.directory / source).resolve()
+            if directory.is_dir():
+                return directory
+            self.not_scanned = f'its source directory "{source}" does not exist'
+            return None
+        if index is None:
+            self.not_scanned = (
+                f'its source "{source}" is not a local path: run terraform init to fetch it, or scan the plan'
+            )
+        else:
+            self.not_scanned = (
+                f'its source "{source}" is not in {index.path} as fetched; run terraform init again to fetch it'
+            )
         return None
 
     def instances(self) -> list[ModuleInstance]:
@@ -82,12 +116,12 @@ class ModuleGroup:
                 )
                 call_scope = scope.child(names)
                 inputs = {
-                    attribute.name: (attribute, call_scope)
+                    attribute.name: (attribute, written_in(attribute, call_scope))
                     for attribute in self.declaration.block.body.attributes
                     if attribute.name not in MODULE_META_ARGUMENTS
                 }
                 address = self.address + instance_key_text(key)
-                self._instances[key] = self.parent.child(self._source, address, inputs)
+                self._instances[key] = self.parent.child(self._source, address, inputs, self)
         return list(self._instances.values())
 
     def reference(self, steps: list[Step], scope: Scope, node):

@@ -45,6 +45,9 @@ class HclResource:
     written: dict = field(default_factory=dict)  # path -> (file, line) of a literal passed through var/local
     documents: dict = field(default_factory=dict)  # path of a JSON attribute -> its parsed document
     expansion_unknown: str = ""  # set when count/for_each is not known: one record stands for all
+    # The module blocks leading to it from the root, as (file, line), the root's
+    # first: where a finding in a fetched module is fixed (a related location).
+    callers: tuple = ()
 
     # ------------------------------------------------------------- questions
 

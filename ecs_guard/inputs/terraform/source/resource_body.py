@@ -53,12 +53,14 @@ class _Walker:
         self.result.schema_problems.append(InputProblem(file, message, line, "not-understood"))
 
     def body(
-        self, body: Body, scope: Scope, schema: BlockSchema | None, path: tuple, line: int, bound: frozenset
+        self, body: Body, outer: Scope, schema: BlockSchema | None, path: tuple, line: int, bound: frozenset
     ) -> Val:
+        scope = outer
         entries: dict[str, Val] = {}
         for attribute in body.attributes:
             if not path and attribute.name in META_ATTRIBUTES:
                 continue
+            scope = written_in(attribute, outer)
             here = (*path, attribute.name)
             self.result.references[here] = references(attribute.expr, bound)
             self.result.lines[here] = (scope.file, attribute.line)
@@ -66,6 +68,7 @@ class _Walker:
             if value.is_null:
                 continue  # null is "not set": the provider default or computed value applies
             entries[attribute.name] = value.at(scope.file, attribute.line)
+        scope = outer
         for block_type, elements in self.blocks(body, scope, schema, path, bound).items():
             entries[block_type] = elements
         if (
@@ -112,9 +115,11 @@ class _Walker:
         groups: dict[str, list[Val]] = {}
         unknown: dict[str, Val] = {}
         as_attributes: set[str] = set()  # arguments written as blocks (schema.attribute_as_blocks)
+        outer = scope
         for block in body.blocks:
             if not path and block.type in META_BLOCKS:
                 continue
+            scope = written_in(block, outer)
             block_type = block.labels[0] if block.type == "dynamic" and block.labels else block.type
             nested = schema.block(block_type) if schema is not None else None
             if schema is not None and nested is None:
@@ -136,6 +141,7 @@ class _Walker:
                 unknown[block_type] = expanded
             else:
                 elements.extend(expanded)
+        scope = outer
         result: dict[str, Val] = {}
         for block_type, elements in groups.items():
             if block_type in unknown:
@@ -250,3 +256,9 @@ def evaluate_body(body: Body, scope: Scope, schema: BlockSchema | None, resource
     result = BodyResult(Val({}, scope.file, line))
     result.value = _Walker(resource_type, result).body(body, scope, schema, (), line, frozenset())
     return result
+
+
+def written_in(node, scope: Scope) -> Scope:
+    """The scope for an argument or nested block: its own file when an
+    override file brought it (overrides.py), else the block's."""
+    return scope.child({}, node.file) if node.file and node.file != scope.file else scope

@@ -200,6 +200,7 @@ class ResourceInstance:
             line=block.line,
             end_line=block.end_line or block.line,
             expansion_unknown=self.unknown_reason,
+            callers=group.module.callers,
         )
         record.references = dict(result.references)
         record.lines = dict(result.lines)

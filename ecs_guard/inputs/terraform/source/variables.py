@@ -76,7 +76,8 @@ def default_value(declaration: Declaration) -> Val | None:
     attribute = declaration.block.body.attribute("default")
     if attribute is None:
         return None
-    return constant(attribute.expr, declaration.file).at(declaration.file, attribute.line)
+    file = attribute.file or declaration.file  # an override file's default is located there
+    return constant(attribute.expr, file).at(file, attribute.line)
 
 
 def var_file_paths(root: Path, explicit: list[Path]) -> list[Path]:

@@ -1,0 +1,178 @@
+"""The CloudFormation adapter: a template file -> Inventory.
+
+YAML files (.yaml, .yml, .template) pass the cheap text pre-filter
+(detect.looks_like_template) before they are parsed, and YAML that turns
+out to be no template is not ours: skipped silently, unless the user named
+the file. JSON templates are recognised by the JSON adapter (inputs/
+detect.py) and handed here already parsed. A template that cannot be read
+is one problem with the file and the line.
+
+The template's resources become Terraform-shaped records (mapping.py,
+records.py) that go through the Terraform builders' own index, linker and
+builders, so every rule reads a template as it reads a plan. Addresses are
+logical IDs. A resource whose ``Condition`` is known to be false is not
+deployed, so it is not modelled; one whose condition is not known is (what
+it would deploy is judged, as Terraform's resources with unknown counts
+are).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, looks_like_template
+from ecs_guard.inputs.cloudformation.intrinsics import Evaluator
+from ecs_guard.inputs.cloudformation.mapping import builders_for, reference_kind
+from ecs_guard.inputs.cloudformation.parameters import read_parameters_file, template_parameters
+from ecs_guard.inputs.cloudformation.records import RecordBuilder, TemplateResource, new_record
+from ecs_guard.inputs.cloudformation.template import Template, TemplateError
+from ecs_guard.inputs.problems import InputError, InputProblem
+from ecs_guard.inputs.terraform.build.index import PlanIndex
+from ecs_guard.inputs.terraform.build.links import Links, instances_of
+from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
+from ecs_guard.model import Inventory
+
+if TYPE_CHECKING:
+    from ecs_guard.inputs.adapters import Scan
+    from ecs_guard.inputs.jsondocs.files import JsonFile
+
+NOT_A_TEMPLATE = "YAML that is not a CloudFormation template: not an ECS input ecs-guard understands"
+
+
+class CloudFormation:
+    """YAML templates (.yaml, .yml, .template); JSON ones arrive through JSON_KINDS."""
+
+    kind = "cloudformation"
+    SUFFIXES = (".yaml", ".yml", ".template")
+
+    def claims(self, name: str, named: bool) -> bool:
+        return name.lower().endswith(self.SUFFIXES)
+
+    def load(self, path: str, display: str, named: bool, scan: Scan) -> None:
+        try:
+            with open(path, "rb") as stream:
+                status = os.fstat(stream.fileno())
+                if (status.st_dev, status.st_ino) in scan.seen:
+                    return
+                scan.seen.add((status.st_dev, status.st_ino))
+                head = stream.read(HEAD_BYTES)
+                if not looks_like_template(head):
+                    _not_ours(display, named, scan)
+                    return
+                data = head + stream.read()
+        except OSError as error:
+            scan.problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
+            return
+        from ecs_guard.inputs.cloudformation.loader import read_template
+
+        try:
+            template = read_template(data, display)
+        except TemplateError as error:
+            scan.problems.append(InputProblem(display, error.message, error.line))
+            return
+        if not is_template(template.data):
+            _not_ours(display, named, scan)
+            return
+        _scan_template(template, scan)
+
+
+def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> None:
+    """A JSON file the JSON adapter recognised as a template (JSON_KINDS route)."""
+    from ecs_guard.inputs.cloudformation.loader import load_template
+
+    try:
+        template = load_template(found.text, display)
+    except TemplateError as error:
+        scan.problems.append(InputProblem(display, error.message, error.line))
+        return
+    _scan_template(template, scan)
+
+
+def _not_ours(display: str, named: bool, scan: Scan) -> None:
+    if named:  # the user asked for this file to be scanned
+        scan.problems.append(InputProblem(display, NOT_A_TEMPLATE, kind="unreadable"))
+
+
+def _scan_template(template: Template, scan: Scan) -> None:
+    given: dict[str, str] = {}
+    parameters_file = getattr(scan.options, "cfn_parameters", None)
+    if parameters_file:
+        try:
+            given = read_parameters_file(parameters_file)
+        except InputError as error:
+            problem = InputProblem(parameters_file, error.message, error.line)
+            if problem not in scan.problems:
+                scan.problems.append(problem)
+    inventory = load_template_model(template, given)
+    scan.inventory.extend(inventory)
+
+
+def load_template_model(template: Template, given: dict[str, str] | None = None) -> Inventory:
+    """The model of one loaded template (`given`: parameter values from a parameters file)."""
+    inventory = Inventory(files=[template.display])
+    records = template_records(template, given or {}, inventory.problems)
+    links = Links(instances_of(records), {}, {})
+    build_model(PlanIndex(records, links, holder="the template"), inventory)
+    _mark_resolved_secrets(inventory)
+    return inventory
+
+
+_SECRETS_MANAGER = "{{resolve:secretsmanager:"
+
+
+def _mark_resolved_secrets(inventory: Inventory) -> None:
+    """Environment values CloudFormation replaces with a Secrets Manager
+    secret when it deploys: in the deployed task definition they are the
+    secret, in clear text (EG501). Elsewhere (a task definition file) the
+    same text is only a string ECS passes on."""
+    for definition in inventory.task_definitions:
+        for container in definition.containers.value or ():
+            for entry in container.environment.value or ():
+                text = entry.value.value
+                if entry.value.known and isinstance(text, str) and _SECRETS_MANAGER in text:
+                    entry.resolved_secret = True
+
+
+def template_records(template: Template, given: dict[str, str], problems: list[InputProblem]) -> list[TemplateResource]:
+    """A record for every modelled resource of the template (a resource that
+    cannot be read is a problem in `problems`)."""
+    data = template.data
+    resources = data.get("Resources") or {}
+    parameters = template_parameters(data.get("Parameters"), given)
+    kinds = {name: reference_kind(str(r.get("Type"))) for name, r in resources.items() if isinstance(r, dict)}
+    evaluator = Evaluator(data, parameters, kinds)
+    records: list[TemplateResource] = []
+    for logical_id, resource in resources.items():
+        if not isinstance(resource, dict):
+            continue
+        condition = resource.get("Condition")
+        if isinstance(condition, str) and evaluator.condition(condition) is False:
+            continue
+        properties = resource.get("Properties")
+        properties = properties if isinstance(properties, dict) else {}
+
+        def make(
+            kind: str, index: int | None, logical_id: str = logical_id, properties: dict = properties
+        ) -> RecordBuilder:
+            address = logical_id if index is None else f"{logical_id}[{index}]"
+            if kind == "aws_iam_policy_attachment":
+                address = f"{logical_id}.Roles"
+            elif kind == "aws_appautoscaling_scheduled_action":
+                address = f"{logical_id}.ScheduledActions[{index}]"
+            record = new_record(template, logical_id, kind, address, index)
+            return RecordBuilder(record, evaluator, properties)
+
+        try:
+            builders = builders_for(str(resource.get("Type")), make, properties) or []
+            records.extend(builder.finish(ATTRIBUTES.get(builder.record.kind, ())) for builder in builders)
+        except (InputError, TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+            # Never str(error): a value of the template (a secret) could be in it.
+            line = template.line_of(("Resources", logical_id))
+            message = error.message if isinstance(error, InputError) else type(error).__name__
+            problems.append(
+                InputProblem(
+                    template.display, f"{logical_id}: unexpected shape ({message})", line, kind="not-understood"
+                )
+            )
+    return records
