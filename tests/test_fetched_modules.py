@@ -96,25 +96,11 @@ def test_each_record_in_a_fetched_module_knows_the_module_blocks_that_call_it():
     assert root.resource("aws_ecs_cluster.this").callers == ()
 
 
-# A literal passed as a module argument (environment = { DB_PASSWORD = "..." }
-# in the root) reaches the container through var.environment: RULES.md says
-# it is still a literal, and the plan adapter finds it; the HCL front end
-# marks every var.* value not literal, for local modules too (the same
-# difference shows with fixtures/hcl/modules and its plan). Not a matter of
-# fetched modules: kept here as the one known difference, until the front end
-# tracks literals through module arguments.
-LITERAL_THROUGH_A_MODULE_ARGUMENT = {
-    ("finding", "EG501", 'module.api["blue"].aws_ecs_task_definition.this', "api-blue"),
-    ("finding", "EG501", 'module.api["green"].aws_ecs_task_definition.this', "api-green"),
-}
-
-
 def test_source_gives_the_findings_of_its_plan(layout):
     source, plan = layout
     from_source, from_plan = _scan(source), _scan(plan)
     mine, theirs = _results(from_source), _results(from_plan)
-    assert set(theirs - mine) == LITERAL_THROUGH_A_MODULE_ARGUMENT, "fixed? take it out of the exception"
-    assert mine - theirs == Counter()
+    assert mine == theirs  # EG501 included: a literal passed as a module argument is a literal
     rules_found = {(f.rule_id, f.resource) for f in from_source.findings}
     assert ("EG602", 'module.api["green"].aws_ecs_task_definition.this') in rules_found
     assert ("EG201", 'module.api["green"].aws_ecs_task_definition.this') in rules_found
@@ -126,9 +112,13 @@ def test_findings_inside_fetched_modules_are_located_in_the_fetched_files(layout
     privileged = next(
         f for f in report.findings if f.rule_id == "EG602" and f.resource.startswith('module.api["green"]')
     )
-    path = privileged.location.path
-    assert path == "terraform/.terraform/modules/api/modules/ecs-service/main.tf"
-    assert Path(path).read_text().splitlines()[privileged.location.line - 1].strip() == "privileged  = var.privileged"
+    # located where the value is written (the root's module argument), the
+    # fetched file's line that uses it a related location (RULES.md "Where a
+    # finding points")
+    places = [privileged.location, *privileged.location.related]
+    fetched = [p for p in places if p.path == "terraform/.terraform/modules/api/modules/ecs-service/main.tf"]
+    assert fetched, places
+    assert Path(fetched[0].path).read_text().splitlines()[fetched[0].line - 1].strip() == "privileged  = var.privileged"
 
 
 def test_plan_inside_its_root_is_reported_at_the_fetched_lines(layout):

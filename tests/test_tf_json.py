@@ -46,7 +46,9 @@ def _same_in_both_syntaxes(hcl: Path) -> Counter:
     assert [(p.message, p.kind) for p in from_json.problems] == [(p.message, p.kind) for p in from_hcl.problems]
     assert _results(from_json) == _results(from_hcl)
     for finding in from_json.findings:
-        assert finding.location.path.endswith(".tf.json"), finding
+        # in the JSON files, or where a literal is written outside them (a .tfvars value)
+        assert finding.location.path.endswith((".tf.json", ".tfvars")), finding
+        assert finding.resource_location is None or finding.resource_location.path.endswith(".tf.json"), finding
     return _results(from_json)
 
 
