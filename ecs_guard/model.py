@@ -277,7 +277,9 @@ class Service(Resource):
     scheduling_strategy: Value[str | None]  # REPLICA / DAEMON / None (REPLICA by default)
     desired_count: Value[int | None]
     assign_public_ip: Value[bool | None]  # None: no awsvpc network configuration
-    subnets: Value[tuple[Subnet, ...] | None]  # None: no awsvpc network configuration
+    # None: no awsvpc network configuration. Not known when the list's length is not known
+    # (data.aws_subnets.x.ids, a splat over an unknown count): never taken as one subnet.
+    subnets: Value[tuple[Subnet, ...] | None]
     target_groups: Value[tuple[TargetGroup, ...]]  # load balancers attached to the service
     deployment_controller: Value[str | None]  # ECS / CODE_DEPLOY / EXTERNAL / None (ECS)
     circuit_breaker_enabled: Value[bool | None]

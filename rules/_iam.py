@@ -2,13 +2,15 @@
 execution role) and EG302 (the task role).
 
 A role grants wildcard permissions when one of its policies has an `Allow`
-statement whose Action is `*` or `service:*` (alone or among others), an
-`Allow` statement with `NotAction` (everything except a list), or when it
-has one of the AWS managed policies that amount to administrator access
-attached. AWS managed policies are judged by their ARN alone, so their
-documents need not be in the input; any other policy whose statements are
-not known leaves the question open (NotEvaluated), unless the role already
-grants a wildcard elsewhere.
+statement whose Action is `*` or `service:*` (alone or among others), or an
+`Allow` statement with `NotAction` (everything except a list). Every policy
+is judged by its statements, AWS managed ones included: the adapters give an
+attached AWS managed policy the statements of the document AWS publishes
+(ecs_guard.inputs.managed_statements), so `AmazonS3FullAccess` grants `s3:*`
+like any policy that says so. A policy whose statements are not known (an
+AWS managed policy newer than ecs-guard's table, a customer policy defined
+elsewhere) leaves the question open (NotEvaluated), unless the role already
+grants a wildcard elsewhere; it is never a pass.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from collections.abc import Iterator
 from ecs_guard.model import Policy, Role, Statement, Value
 from ecs_guard.results import Finding, NotEvaluated
 
-ADMIN_POLICIES = ("AdministratorAccess", "PowerUserAccess", "IAMFullAccess")
 _AWS_MANAGED_ARN = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:.+/)?(?P<name>[^/]+)$")
 _WILDCARD_ACTION = re.compile(r"^(\*|[^:]+:\*)$")
 
@@ -58,21 +59,16 @@ def role_wildcard_grants(role: Role) -> tuple[list[str], list[str]]:
 
 def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
     label = policy_label(policy)
-    admin = admin_policy_name(policy)
-    if admin:
-        return [f"{admin} attached"], []
     if not policy.statements.known:
-        if policy.arn.is_set and (policy.aws_managed or aws_managed_name(policy.arn.value)):
-            return [], []  # an AWS managed policy judged by its ARN: not an administrator policy
-        return [], [f"policy '{label}' not known ({policy.statements.reason or 'not in the input'})"]
+        return [], [f"{label} not known ({policy.statements.reason or 'not in the input'})"]
     grants: list[str] = []
     unknowns: list[str] = []
     for statement in policy.statements.value or ():
         grant = statement_wildcard_grant(statement)
         if grant is None:
-            unknowns.append(f"a statement of policy '{label}' not known ({_first_unknown_reason(statement)})")
+            unknowns.append(f"a statement of {label} not known ({_first_unknown_reason(statement)})")
         elif grant:
-            grants.append(f"policy '{label}' {grant}")
+            grants.append(f"{label} {grant}")
     return grants, unknowns
 
 
@@ -98,12 +94,6 @@ def is_wildcard_action(action: str) -> bool:
     return bool(_WILDCARD_ACTION.match(str(action).strip()))
 
 
-def admin_policy_name(policy: Policy) -> str | None:
-    """AdministratorAccess / PowerUserAccess / IAMFullAccess when the policy is that AWS managed policy."""
-    name = aws_managed_name(policy.arn.value if policy.arn.known else None)
-    return name if name in ADMIN_POLICIES else None
-
-
 def aws_managed_name(arn: str | None) -> str | None:
     """The policy name of an arn:aws:iam::aws:policy/... ARN (any partition), else None."""
     match = _AWS_MANAGED_ARN.match(arn or "")
@@ -115,7 +105,13 @@ def role_label(role: Role) -> str:
 
 
 def policy_label(policy: Policy) -> str:
-    return _label((policy.name, policy.arn), policy.address)
+    """How a message names the policy: "policy 'name'", and an AWS managed
+    policy by its ARN ("AWS managed policy 'arn:aws:iam::aws:policy/...'"),
+    which says exactly which document was judged."""
+    arn = policy.arn.value if policy.arn.is_set else None
+    if arn and (policy.aws_managed or aws_managed_name(arn)):
+        return f"AWS managed policy '{arn}'"
+    return f"policy '{_label((policy.name, policy.arn), policy.address)}'"
 
 
 def _label(values: tuple[Value, ...], fallback: str) -> str:

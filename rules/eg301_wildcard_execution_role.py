@@ -19,8 +19,15 @@ def wildcard_execution_role(td: TaskDefinition):
     """## What it does
     Flags a task definition whose execution role grants wildcard permissions.
     That is an `Allow` of every action (`*`) or of every action of a service
-    (`s3:*`), alone or among others; an `Allow` with `NotAction`; or an
-    attached `AdministratorAccess`, `PowerUserAccess` or `IAMFullAccess`.
+    (`s3:*`), alone or among others, or an `Allow` with `NotAction`, in an
+    inline policy, a customer managed policy or an attached AWS managed
+    policy. An AWS managed policy is judged by the document AWS publishes,
+    from a table shipped with ecs-guard (see docs/iam.md):
+    `AmazonS3FullAccess` (`s3:*`) fires and the message names its ARN;
+    `AmazonECSTaskExecutionRolePolicy` does not. An AWS managed policy
+    newer than the table is not evaluated, with the table's date in the
+    reason; a snapshot that holds the policy's document is judged by that
+    document.
 
     ## Why is this bad?
     The execution role is what the ECS agent uses to pull the image, write

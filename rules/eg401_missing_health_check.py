@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ecs_guard.model import Container, Service, TargetGroup
-from ecs_guard.results import NotEvaluated, Severity
+from ecs_guard.results import Finding, NotEvaluated, Severity
 from ecs_guard.rule import rule
 
 
@@ -21,8 +21,14 @@ from ecs_guard.rule import rule
 )
 def missing_health_check(s: Service):
     """## What it does
-    Flags a service whose tasks have no health check, and each target group
-    of a service that turns health checking off.
+    Flags a service whose tasks have no health check, or that is attached
+    to a target group that turns health checking off.
+
+    At most one finding per service. When a target group turns health
+    checking off (`health_check { enabled = false }`), the finding is
+    located at that setting of the target group and says so (naming every
+    such target group of the service), whether or not a container checks
+    health: the load balancer would keep sending requests to unhealthy tasks.
 
     A service's tasks are health-checked when at least one of its load
     balancer target groups checks health (the default for target groups), or
@@ -90,13 +96,11 @@ def missing_health_check(s: Service):
     disabled = [
         tg for tg in target_groups or () if tg.health_check_enabled.known and tg.health_check_enabled.value is False
     ]
-    for tg in disabled:
-        yield tg.health_check_enabled.finding(
-            f"target group {_name(tg)} attached to the service has health checking disabled"
-        )
-
     group_answers = list(_target_group_answers(s))
     answers = group_answers + list(_container_answers(s))
+    if disabled:  # one finding for the service, at the target group that turns checks off
+        yield _disabled_target_group_finding(disabled, tasks_checked=any(answer is True for answer in answers))
+        return
     if any(answer is True for answer in answers):
         # The tasks are checked, but a target group the input cannot see may still turn checks off.
         open_questions = [answer for answer in group_answers if isinstance(answer, NotEvaluated)]
@@ -107,8 +111,22 @@ def missing_health_check(s: Service):
                 "the service's tasks have no health check: no attached target group checks "
                 "health and no essential container defines a healthCheck"
             )
-    if open_questions and not disabled:  # with a finding made, the rest would only add noise
+    if open_questions:
         yield open_questions[0]
+
+
+def _disabled_target_group_finding(disabled: list[TargetGroup], tasks_checked: bool) -> Finding:
+    """The service's one EG401 when target groups turn health checking off:
+    located at the first of them, naming every one."""
+    others = f" (and {', '.join(_name(tg) for tg in disabled[1:])})" if disabled[1:] else ""
+    consequence = (
+        "the load balancer keeps sending requests to tasks that fail their container health check"
+        if tasks_checked
+        else "the service's tasks have no health check"
+    )
+    return disabled[0].health_check_enabled.finding(
+        f"target group {_name(disabled[0])}{others} attached to the service has health checking disabled: {consequence}"
+    )
 
 
 def _target_group_answers(s: Service) -> Iterator[bool | NotEvaluated]:

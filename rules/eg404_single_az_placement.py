@@ -21,6 +21,10 @@ def single_az_placement(s: Service):
     zone is not in the input (defined elsewhere, or chosen by AWS at apply
     time) leaves the rule not evaluated, unless the service lists a single
     subnet or two of its subnets are already known to be in different zones.
+    A subnet list whose length is not known (`data.aws_subnets.x.ids`, a
+    splat over a resource whose `count` is unknown, a variable with no value,
+    a string split at apply time) is not evaluated: an unknown list is never
+    "a single subnet".
 
     ## Why is this bad?
     An Availability Zone is a failure domain: a power, network or capacity

@@ -23,7 +23,8 @@ def desired_count_zero(s: Service):
     sends 0; CloudFormation starts 1 task and keeps the current count on
     updates), and leaving it out is the recommended form when Application
     Auto Scaling owns the count, which then raises it to its minimum.
-    Without autoscaling, EG406 (single-task-service) flags it.
+    Without autoscaling, EG406 (single-task-service) flags it. A desired
+    count of 0 is this rule's alone: EG406 does not flag it as well.
 
     ## Why is this bad?
     A service that runs no tasks serves nothing: whatever depends on it is

@@ -20,7 +20,13 @@ def single_task_service(s: Service):
     default). A desired count that is not written counts as fewer than 2
     whatever tool deploys it: the Terraform provider's default is 0, and
     CloudFormation starts such a service with 1 task (the ECS API itself
-    requires a count for REPLICA services).
+    requires a count for REPLICA services). A desired count written as 0 is
+    left to EG405 (desired-count-zero): one finding for one problem.
+
+    Where the input cannot show whether autoscaling exists (a snapshot
+    folder without `application-autoscaling describe-scalable-targets`
+    output, or whose call was denied), a service with fewer than 2 tasks is
+    not evaluated: an autoscaling minimum of 2 would keep it at 2.
 
     ## Why is this bad?
     One task is a single point of failure. Every deployment, Fargate task
@@ -60,11 +66,13 @@ def single_task_service(s: Service):
 
 
 def _too_few_tasks(s: Service):
+    count = s.desired_count
+    if count.known and count.value == 0:
+        return  # a desired count of 0 is EG405's finding alone: one finding for one problem
     target = s.scalable_target
     minimum = target.value.min_capacity if target.is_set and target.value is not None else None
     if minimum is not None and minimum.is_set and minimum.value is not None and minimum.value >= 2:
         return
-    count = s.desired_count
     if not count.known:
         yield count.not_evaluated()
         return

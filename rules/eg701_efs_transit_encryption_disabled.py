@@ -17,7 +17,10 @@ from ecs_guard.rule import rule
 def efs_transit_encryption_disabled(td: TaskDefinition):
     """## What it does
     Flags every EFS volume of a task definition that does not set
-    `transit_encryption = "ENABLED"`.
+    `transit_encryption = "ENABLED"`, each with its own finding located at
+    its own volume: at `transit_encryption` where it is written, else at the
+    volume (the `volume` block, or the `dynamic "volume"` content that makes
+    it, in Terraform; the `efsVolumeConfiguration` object in JSON).
 
     ## Why is this bad?
     Without transit encryption, the NFS traffic between the task and the

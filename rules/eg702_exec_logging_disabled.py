@@ -26,6 +26,13 @@ def exec_logging_disabled(resource: Cluster | Service):
     into the application's own log stream: nothing in the cluster says that
     sessions are recorded, or where.
 
+    `aws ecs describe-clusters` prints a cluster's configuration only with
+    `--include CONFIGURATIONS`, and prints none for a cluster without one
+    even then. So in a snapshot, a cluster without a `configuration` is not
+    evaluated unless the output is known to include configurations: it was
+    written by `ecs-guard audit` (which always asks for them), or another
+    cluster in the same file has one.
+
     ## Why is this bad?
     ECS Exec opens an interactive shell in a running container. Without a
     session log, nobody can tell afterwards who ran what inside production

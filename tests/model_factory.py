@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from ecs_guard.inputs.managed_statements import aws_managed_statements
 from ecs_guard.location import Location
 from ecs_guard.model import (
     Cluster,
@@ -119,11 +120,15 @@ def make_policy(**overrides) -> Policy:
 
 
 def make_aws_managed_policy(name: str, **overrides) -> Policy:
-    """An attached AWS managed policy judged by its ARN; its document is not in the input."""
+    """An attached AWS managed policy as the adapters give it: its document is
+    not in the input, so its statements come from ecs-guard's table (not
+    known when the table does not have it). `name` may include a path."""
+    arn = f"arn:aws:iam::aws:policy/{name}"
+    statements = aws_managed_statements(arn, arn, loc(address="aws_iam_role.task"))
     defaults = {
-        "name": name,
-        "arn": f"arn:aws:iam::aws:policy/{name}",
-        "statements": unknown("AWS managed policy document not in the input"),
+        "name": name.rsplit("/", 1)[-1],
+        "arn": arn,
+        "statements": statements,
         "aws_managed": True,
     }
     return _build(Policy, defaults, overrides, "aws_iam_role.task")

@@ -276,7 +276,7 @@ def test_roles_are_resolved_with_every_policy_that_applies():
     assert managed.aws_managed is True
     assert managed.arn.value == "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
     assert managed.name.value == "AmazonECSTaskExecutionRolePolicy"
-    assert reason(managed.statements) == "AWS managed policy document not in the plan"
+    assert managed.statements.value == ()  # the table: AmazonECSTaskExecutionRolePolicy grants no wildcard
 
     policies = by_address(roles["aws_iam_role.task"].policies.value)
     assert sorted(policies) == ["aws_iam_policy.queue", "aws_iam_role.task", "aws_iam_role_policy.task_parameters"]

@@ -73,11 +73,29 @@ def test_eg401_flags_a_disabled_target_group_even_when_a_container_checks_health
     assert "disabled" in finding.message
 
 
-def test_eg401_flags_both_the_disabled_target_group_and_the_unchecked_service():
+def test_eg401_a_disabled_target_group_of_an_unchecked_service_is_one_finding_at_the_target_group():
     group = make_target_group(health_check_enabled=val(False, line=12))
     service = service_with_containers(make_container(health_check=False), target_groups=(group,))
-    lines = sorted(f.location.line for f in findings("EG401", service))
-    assert lines == [1, 12]
+    [finding] = findings("EG401", service)
+    assert finding.location.line == 12
+    assert "health checking disabled" in finding.message and "tasks have no health check" in finding.message
+
+
+def test_eg401_two_disabled_target_groups_are_one_finding_naming_both():
+    first = make_target_group(health_check_enabled=val(False, line=12), arn="arn:aws:elasticloadbalancing:tg/web-a")
+    second = make_target_group(health_check_enabled=val(False, line=30), arn="arn:aws:elasticloadbalancing:tg/web-b")
+    service = service_with_containers(make_container(health_check=False), target_groups=(first, second))
+    [finding] = findings("EG401", service)
+    assert finding.location.line == 12
+    assert "tg/web-a" in finding.message and "tg/web-b" in finding.message
+    assert not_evaluated("EG401", service) == []
+
+
+def test_eg401_a_disabled_target_group_beside_unknown_facts_is_still_one_finding():
+    group = make_target_group(health_check_enabled=val(False, line=12))
+    service = service_with_containers(make_container(health_check=unknown()), target_groups=(group,))
+    assert [f.location.line for f in findings("EG401", service)] == [12]
+    assert not_evaluated("EG401", service) == []
 
 
 def test_eg401_a_second_checking_target_group_leaves_only_the_disabled_one_flagged():
@@ -324,11 +342,24 @@ def test_eg406_passes(overrides):
     assert passes("EG406", make_service(**overrides))
 
 
-@pytest.mark.parametrize("count", [0, 1, None])
+@pytest.mark.parametrize("count", [1, None])
 def test_eg406_flags_fewer_than_two_tasks_without_autoscaling_floor(count):
     service = make_service(desired_count=val(count, line=7), scalable_target=None)
     [finding] = findings("EG406", service)
     assert finding.location.line == 7
+
+
+@pytest.mark.parametrize("scalable_target", [None, unknown("describe-scalable-targets not in the snapshot")])
+def test_eg406_leaves_an_explicit_zero_desired_count_to_eg405(scalable_target):
+    service = make_service(desired_count=val(0, line=7), scalable_target=scalable_target)
+    assert check("EG406", service) == []
+    assert [f.location.line for f in findings("EG405", service)] == [7]
+
+
+def test_eg406_one_task_without_scalable_target_data_is_not_evaluated_with_the_reason():
+    service = make_service(desired_count=1, scalable_target=unknown("describe-scalable-targets not in the snapshot"))
+    [ne] = not_evaluated("EG406", service)
+    assert "describe-scalable-targets" in ne.reason
 
 
 def test_eg406_flags_an_autoscaling_minimum_below_two():

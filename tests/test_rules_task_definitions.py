@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from model_factory import (
     absent,
+    loc,
     make_aws_managed_policy,
     make_container,
     make_env,
@@ -25,6 +26,8 @@ from model_factory import (
 from rule_verdicts import check, findings, not_evaluated, verdict
 
 from ecs_guard.engine import run
+from ecs_guard.inputs.managed_policies import table_date
+from ecs_guard.inputs.managed_statements import aws_managed_statements
 from ecs_guard.model import Inventory
 from ecs_guard.results import NotEvaluated, Severity
 from ecs_guard.rule import get_rule
@@ -225,31 +228,53 @@ def test_narrow_or_deny_statements_pass(statement):
     assert verdict("EG302", make_task_definition(task_role=role_with(statement))) == "pass"
 
 
-@pytest.mark.parametrize("name", ["AdministratorAccess", "PowerUserAccess", "IAMFullAccess"])
-def test_attached_admin_managed_policies_are_findings_by_arn(name):
+@pytest.mark.parametrize(
+    ("name", "grant"),
+    [
+        ("AdministratorAccess", "allows '*'"),
+        ("PowerUserAccess", "allows every action but a list (Allow with NotAction)"),
+        ("IAMFullAccess", "allows 'iam:*'"),
+        ("AmazonS3FullAccess", "allows 's3:*', 's3-object-lambda:*'"),
+    ],
+)
+def test_attached_aws_managed_policies_are_judged_by_their_documents(name, grant):
     role = make_role(policies=(make_aws_managed_policy(name),))
     [finding] = findings("EG301", make_task_definition(execution_role=role))
-    assert name in finding.message
+    assert f"AWS managed policy 'arn:aws:iam::aws:policy/{name}' {grant}" in finding.message
 
 
 def test_admin_policy_in_another_partition_is_found():
+    arn = "arn:aws-us-gov:iam::aws:policy/AdministratorAccess"
     policy = make_policy(
         name="AdministratorAccess",
-        arn="arn:aws-us-gov:iam::aws:policy/AdministratorAccess",
-        statements=unknown("not captured"),
+        arn=arn,
+        statements=aws_managed_statements(arn, arn, loc()),
         aws_managed=True,
     )
     assert verdict("EG301", make_task_definition(execution_role=make_role(policies=(policy,)))) == "finding"
 
 
-def test_other_aws_managed_policies_are_judged_by_arn_alone():
+def test_aws_managed_policy_granting_no_wildcard_passes():
     policy = make_aws_managed_policy("service-role/AmazonECSTaskExecutionRolePolicy")
     role = make_role(policies=(policy, make_policy()))
     assert verdict("EG301", make_task_definition(execution_role=role)) == "pass"
 
 
+def test_aws_managed_policy_not_in_the_table_is_not_evaluated_with_the_table_date():
+    policy = make_aws_managed_policy("AmazonDoesNotExistYetAccess")
+    [ne] = check("EG302", make_task_definition(task_role=make_role(policies=(policy,))))
+    assert isinstance(ne, NotEvaluated)
+    assert "AmazonDoesNotExistYetAccess" in ne.reason and table_date() in ne.reason
+
+
+def test_aws_managed_policy_with_statements_not_known_is_not_evaluated():
+    """An adapter that could not know the policy's document never lets it pass by its ARN."""
+    policy = make_aws_managed_policy("ReadOnlyAccess", statements=unknown("not captured"))
+    assert verdict("EG301", make_task_definition(execution_role=make_role(policies=(policy,)))) == "not-evaluated"
+
+
 def test_aws_managed_policy_whose_arn_is_not_known_is_not_evaluated():
-    policy = make_aws_managed_policy("ReadOnlyAccess", arn=unknown("known after apply"))
+    policy = make_aws_managed_policy("ReadOnlyAccess", arn=unknown("known after apply"), statements=unknown())
     assert verdict("EG301", make_task_definition(execution_role=make_role(policies=(policy,)))) == "not-evaluated"
 
 
@@ -334,6 +359,37 @@ def test_eg303_different_roles_or_one_missing_pass():
 def test_eg303_unknown_ref_is_not_evaluated():
     td = make_task_definition(execution_role_ref=ROLE_ARN, task_role_ref=unknown("known after apply"))
     assert verdict("EG303", td) == "not-evaluated"
+
+
+def test_eg303_two_unresolved_refs_are_not_evaluated_with_both_reasons():
+    td = make_task_definition(
+        execution_role_ref=unknown("role '${EXEC_ROLE}' is a template placeholder"),
+        task_role_ref=unknown("role '${TASK_ROLE}' is a template placeholder"),
+    )
+    [ne] = not_evaluated("EG303", td)
+    assert "both unresolved" in ne.reason and "${EXEC_ROLE}" in ne.reason and "${TASK_ROLE}" in ne.reason
+
+
+@pytest.mark.parametrize(
+    ("execution", "task", "verdict_"),
+    [
+        ("${EXEC_ROLE}", "${TASK_ROLE}", "not-evaluated"),
+        ("{{ execution_role_arn }}", "{{ task_role_arn }}", "not-evaluated"),
+        ("arn:aws:iam::123456789012:role/web-execution", "<task-role-arn>", "not-evaluated"),
+        ("arn:aws:iam::123456789012:role/#{ExecRole}", "arn:aws:iam::123456789012:role/web-task", "not-evaluated"),
+        ("${ROLE}", "${ROLE}", "finding"),
+        ("arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-execution", "arn:aws:iam::${AWS_ACCOUNT_ID}:role/web-task", "pass"),
+    ],
+)
+def test_eg303_template_placeholders(execution, task, verdict_):
+    td = make_task_definition(execution_role_ref=execution, task_role_ref=task)
+    assert verdict("EG303", td) == verdict_
+
+
+def test_eg303_two_different_placeholders_name_both_in_the_reason():
+    td = make_task_definition(execution_role_ref="${EXEC_ROLE}", task_role_ref="${TASK_ROLE}")
+    [ne] = not_evaluated("EG303", td)
+    assert "both unresolved" in ne.reason and "${EXEC_ROLE}" in ne.reason and "${TASK_ROLE}" in ne.reason
 
 
 # ----------------------------------------------------------------- EG501 secret detection

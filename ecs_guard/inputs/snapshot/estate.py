@@ -20,7 +20,13 @@ from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.iam import Roles
 from ecs_guard.inputs.snapshot.links import Sources, audit_failures
 from ecs_guard.inputs.snapshot.records import Record, read_each
-from ecs_guard.inputs.snapshot.resources import Scaling, read_cluster, read_subnet, read_target_group
+from ecs_guard.inputs.snapshot.resources import (
+    Scaling,
+    configurations_included,
+    read_cluster,
+    read_subnet,
+    read_target_group,
+)
 from ecs_guard.inputs.snapshot.services import ServiceReader
 from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.snapshot.unread import unread_resources
@@ -52,7 +58,11 @@ def load_estate(documents: list[Document]) -> Inventory:
         )
     )
     inventory.task_definitions += unread_resources(failures, TaskDefinition, inventory.task_definitions)
-    inventory.clusters = _unique(read_each(records.get(shapes.CLUSTERS, ()), read_cluster, problems))
+    cluster_records = records.get(shapes.CLUSTERS, [])
+    with_configurations = configurations_included(cluster_records, shapes.AUDIT_MANIFEST.command in sources.commands)
+    inventory.clusters = _unique(
+        read_each(cluster_records, lambda r: read_cluster(r, r.text.path in with_configurations), problems)
+    )
     inventory.clusters += unread_resources(failures, Cluster, inventory.clusters)
     inventory.subnets = _unique(read_each(records.get(shapes.SUBNETS, ()), read_subnet, problems))
     inventory.target_groups = _unique(read_each(records.get(shapes.TARGET_GROUPS, ()), read_target_group, problems))

@@ -8,9 +8,12 @@ policy list; `get-role-policy` adds one inline policy; `get-policy` is
 metadata without a document. Documents come as objects (the CLI decodes
 them) or URL-encoded strings (the raw API): both are read.
 
-Whatever the files do not say stays not known, with the reason: an AWS
-managed policy without its document, a customer policy that is not in the
-Policies list, the attached policies of a role seen only through get-role.
+An attached AWS managed policy whose document the snapshot lacks is judged
+by the document AWS publishes (ecs_guard.inputs.managed_statements); a
+document in the snapshot always wins. Whatever else the files do not say
+stays not known, with the reason: an AWS managed policy newer than
+ecs-guard's table, a customer policy that is not in the Policies list, the
+attached policies of a role seen only through get-role.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ecs_guard.inputs.jsondocs.ecs import attribute
+from ecs_guard.inputs.managed_statements import aws_managed_statements
 from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.snapshot import shapes
 from ecs_guard.inputs.snapshot.links import ROLE_DATA, Sources
@@ -146,7 +150,9 @@ class Roles:
             ),
         )
         if default is None:
-            statements = Value.unknown(f"the default version of policy {arn} is not in the snapshot", owner)
+            statements = aws_managed_statements(arn, arn, owner) or Value.unknown(
+                f"the default version of policy {arn} is not in the snapshot", owner
+            )
         else:
             statements = policy_statements(
                 versions[default].get("Document"), locate, ("PolicyVersionList", default, "Document"), arn
@@ -168,12 +174,14 @@ class Roles:
             return self.managed[arn]
         where = locate((*path, "PolicyArn"))
         name = attribute(entry, "PolicyName", locate, path, where)
+        # The snapshot lacks the document: an AWS managed policy is judged by the one AWS publishes.
+        statements = aws_managed_statements(arn, arn, where) if is_aws_managed(arn) else None
         return Policy(
             address=arn,
             location=where,
             name=name,
             arn=Value(arn, where),
-            statements=Value.unknown(self._missing_document(arn, name.value), where),
+            statements=statements or Value.unknown(self._missing_document(arn, name.value), where),
             aws_managed=is_aws_managed(arn),
         )
 

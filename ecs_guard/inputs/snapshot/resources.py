@@ -23,9 +23,14 @@ from ecs_guard.model import Cluster, ScalableTarget, ScalingPolicy, ScheduledAct
 SERVICE_DIMENSION = "ecs:service:DesiredCount"
 
 
-def read_cluster(record: Record) -> Cluster:
+def read_cluster(record: Record, configurations: bool = True) -> Cluster:
     """A describe-clusters entry. Without `--include SETTINGS` the CLI prints
-    no settings at all: Container Insights is then not known, not off."""
+    no settings at all: Container Insights is then not known, not off.
+    Likewise without `--include CONFIGURATIONS` it prints no configuration,
+    which looks the same as a cluster without one: `configurations` says
+    whether the output is known to include them (see
+    ``configurations_included``); when it is not, a cluster without a
+    configuration has its ECS Exec logging not known."""
     d = record.data
     address = record.identity("clusterArn", "clusterName")
     locate = record.locator(address)
@@ -46,13 +51,33 @@ def read_cluster(record: Record) -> Cluster:
         )
     exec_path = ("configuration", "executeCommandConfiguration")
     exec_configuration = as_dict(as_dict(d.get("configuration")).get("executeCommandConfiguration"))
+    if d.get("configuration") is None and not configurations:
+        exec_logging = Value.unknown(_NO_CONFIGURATIONS, owner)
+    else:
+        exec_logging = attribute(exec_configuration, "logging", locate, exec_path, owner)
     return Cluster(
         address=address,
         location=owner,
         name=attribute(d, "clusterName", locate, (), owner),
         container_insights=insights,
-        exec_logging=attribute(exec_configuration, "logging", locate, exec_path, owner),
+        exec_logging=exec_logging,
     )
+
+
+_NO_CONFIGURATIONS = (
+    "the describe-clusters output shows no cluster configuration: it was taken without --include CONFIGURATIONS, "
+    "or the cluster has no ECS Exec configuration (output of ecs-guard audit tells them apart)"
+)
+
+
+def configurations_included(records: list[Record], audit: bool) -> set[str]:
+    """The describe-clusters files known to include cluster configurations:
+    every file of an ecs-guard audit (it always asks for them), and a file in
+    which some cluster has a `configuration` (the CLI prints none without
+    `--include CONFIGURATIONS`)."""
+    if audit:
+        return {record.text.path for record in records}
+    return {record.text.path for record in records if record.data.get("configuration") is not None}
 
 
 def read_subnet(record: Record) -> Subnet:

@@ -266,13 +266,17 @@ def _volumes(record: PlanResource) -> Value:
     for i in range(len(blocks.value)):
         efs_path = ("volume", i, "efs_volume_configuration")
         efs = bool(record.raw(efs_path)) or record.is_unknown(efs_path)
+        where = record.locate(("volume", i))
+        transit = record.get(*efs_path, 0, "transit_encryption") if efs else record.absent
+        if transit.known and not transit.value:  # not written (a plan says ""): missing at its own volume
+            transit = Value(transit.value, where)
         volumes.append(
             Volume(
                 address=record.address,
-                location=record.locate(("volume", i)),
+                location=where,
                 name=record.get("volume", i, "name"),
                 efs=efs,
-                transit_encryption=record.get(*efs_path, 0, "transit_encryption") if efs else record.absent,
+                transit_encryption=transit,
             )
         )
     return Value(tuple(volumes), blocks.location)

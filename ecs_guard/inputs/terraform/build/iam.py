@@ -7,10 +7,12 @@ its own ``inline_policy`` blocks and ``managed_policy_arns``,
 when the name is unknown until apply), customer ``aws_iam_policy``
 resources, and documents from ``data.aws_iam_policy_document``: its
 rendered ``json`` when it was read while planning, else its ``statement``
-blocks. A policy whose document the plan does not hold (an AWS managed
-policy, a customer policy defined elsewhere, a document unknown until
-apply) is kept with its statements not known, so the rules say "not
-evaluated" instead of passing it.
+blocks. An attached AWS managed policy is judged by the document AWS
+publishes (ecs_guard.inputs.managed_statements). A policy whose document
+is not known (an AWS managed policy newer than ecs-guard's table, a
+customer policy defined elsewhere, a document unknown until apply) is kept
+with its statements not known, so the rules say "not evaluated" instead of
+passing it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ecs_guard.inputs.managed_statements import aws_managed_statements
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.index import PlanIndex, parse_json
 from ecs_guard.inputs.terraform.build.records import PlanResource, dotted
@@ -41,6 +44,7 @@ ATTRIBUTES = {
 }
 
 _AWS_MANAGED = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/")
+_ROLE_SOURCE = re.compile(r"(?:^|\.)(?:data\.)?aws_iam_role\.")  # an address of a role resource or data source
 _MERGED_DOCUMENTS = ("source_policy_documents", "override_policy_documents", "source_json", "override_json")
 
 
@@ -93,6 +97,11 @@ class Iam:
             resolved = role.value
             assert resolved is not None  # is_set
             return Value(resolved.arn.value if resolved.arn.is_set else resolved.address, written.location), role
+        if written.is_set and not record.get(attribute).known and not _ROLE_SOURCE.search(str(written.value)):
+            # a value unknown until apply taken from a resource that is not a role (a stack's or a
+            # module's outputs): its address does not name a role, and two of its values may differ
+            reason = f"{attribute} comes from {written.value} and is unknown until apply"
+            return Value.unknown(reason, written.location), Value.unknown(reason, written.location)
         return written, role
 
     # ----------------------------------------------------------------- roles
@@ -184,13 +193,16 @@ class Iam:
         return list(linked.value or ())
 
     def _policy_for_arn(self, arn: str, record: PlanResource) -> Policy | None:
-        if _AWS_MANAGED.match(arn):
+        """An AWS managed policy, judged by the document AWS publishes (the
+        table shipped with ecs-guard); any other ARN is the plan's policy."""
+        statements = aws_managed_statements(arn, arn, record.location) if _AWS_MANAGED.match(arn) else None
+        if statements is not None:
             return Policy(
                 address=arn,
                 location=record.location,
                 name=Value(arn.rsplit("/", 1)[-1], record.location),
                 arn=Value(arn, record.location),
-                statements=Value.unknown(f"AWS managed policy document not in {self.index.holder}", record.location),
+                statements=statements,
                 aws_managed=True,
             )
         return self._policy_by_arn.get(arn)

@@ -3,19 +3,26 @@
 A subnet or target group that a service names but the plan does not hold
 (an id written as a literal, a data source) becomes a placeholder whose
 facts are unknown ("subnet subnet-x is not in the plan"), so EG404 and
-EG401 say "not evaluated" rather than guess. A classic ELB (``elb_name``)
+EG401 say "not evaluated" rather than guess. A subnet list that is unknown
+as a whole and taken from something else than subnets (a data source's
+``ids``, a split string) has an unknown length: the service's subnets are
+not known, never one placeholder subnet. A classic ELB (``elb_name``)
 is modelled as a target group whose health checking is on: ELB cannot turn
 it off.
 """
 
 from __future__ import annotations
 
+import re
+
 from ecs_guard.inputs.terraform.build.index import PlanIndex, unique_by_address
-from ecs_guard.inputs.terraform.build.records import PlanResource
+from ecs_guard.inputs.terraform.build.records import PlanResource, dotted
 from ecs_guard.location import Location
 from ecs_guard.model import Subnet, TargetGroup, Value
 
 SUBNET_KINDS = ("aws_subnet", "aws_default_subnet")
+# an address of one subnet (a resource, or the data source that reads one), with module path and instance key
+_ONE_SUBNET = re.compile(r"(?:^|\.)(?:aws_subnet|aws_default_subnet)\.[^.\[]+(?:\[[^\]]*\])?$")
 TARGET_GROUP_KINDS = ("aws_lb_target_group", "aws_alb_target_group")
 _TARGET_GROUP_ATTRIBUTES = ("arn", "name", "target_type", "health_check")
 ATTRIBUTES = {
@@ -41,6 +48,11 @@ class Network:
             return record.absent
         path = ("network_configuration", 0, "subnets")
         where = record.locate(path)  # a subnet outside the input is located where the service names it
+        lists = self._lists_of_unknown_length(record, path)
+        if lists:
+            return Value.unknown(
+                f"the service's subnets come from {', '.join(lists)}: how many there are is unknown until apply", where
+            )
         return self.index.link_many(
             record,
             path,
@@ -48,6 +60,20 @@ class Network:
             self.subnets,
             lambda text, is_address: _subnet_not_in_plan(text, is_address, where, self.index.holder),
         )
+
+    def _lists_of_unknown_length(self, record: PlanResource, path: tuple) -> list[str]:
+        """The resources (other than subnets) an unknown subnet list is taken
+        from, when the list as a whole is unknown: `data.aws_subnets.x.ids`,
+        `split(",", <unknown>)`. Each stands for any number of subnets, so the
+        list's length is not known and it is never "a single subnet". A
+        subnet resource or `data.aws_subnet` is one subnet each: a list of
+        them (`[aws_subnet.a.id, data.aws_subnet.b.id]`) has a known length
+        even when its values, or in Terraform source the whole list, are
+        unknown: empty."""
+        if record.get(*path).known or isinstance(record.raw(path), list) or not record.is_unknown(path):
+            return []
+        resolved = self.index.resolve(record, dotted(path))
+        return [address for address in resolved.addresses if not _ONE_SUBNET.search(address)]
 
     def target_groups_of(self, record: PlanResource) -> Value:
         """The target groups (and classic ELBs) of a service's load_balancer blocks."""
