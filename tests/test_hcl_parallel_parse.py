@@ -64,7 +64,7 @@ def test_parallel_and_serial_cold_scans_give_the_same_report(repository, tmp_pat
 def test_a_file_that_fails_in_a_worker_is_still_a_named_problem(repository, tmp_path):
     _, report = _scan(repository, tmp_path / "cache", "2")
     problems = {(Path(p["file"]).name, p["line"], p["message"]) for p in report["input_problems"]}
-    assert ("broken.tf", 9, "syntax error: unexpected '}'") in problems
+    assert ("broken.tf", 10, "syntax error: unexpected '}'") in problems
     assert ("latin1.tf", None, "not UTF-8 text") in problems
 
 
