@@ -39,6 +39,7 @@ from typing import Any
 
 from ecs_guard.inputs.problems import InputError
 from ecs_guard.inputs.terraform.build.links import Instance, config_path, instances_of, module_of
+from ecs_guard.inputs.terraform.plan.sensitive import all_texts, marked_texts
 from ecs_guard.inputs.terraform.plan.stream import PlanEntry
 from ecs_guard.location import Location
 from ecs_guard.model import Value
@@ -228,8 +229,10 @@ class PlanRecords:
     ``attributes`` maps a resource kind (``aws_ecs_service``,
     ``data.aws_iam_policy_document``) to the attributes the adapter reads;
     other kinds are dropped as they stream by. Entries whose shape is wrong
-    are listed in ``problems`` as (message, offset) and skipped. This runs
-    for every entry of the plan: it does as little as it can.
+    are listed in ``problems`` as (message, offset) and skipped. The texts
+    of every value the plan marks sensitive, of any resource, variable or
+    output, are kept in ``sensitive`` (plan/sensitive.py). This runs for
+    every entry of the plan: it does as little as it can.
     """
 
     def __init__(self, attributes: dict[str, tuple[str, ...]]):
@@ -240,6 +243,9 @@ class PlanRecords:
         self.sections: set[str] = set()  # top-level members of the plan
         self.calls: dict[tuple[str, str], dict[str, list[str]]] = {}
         self.outputs: dict[tuple[str, str], list[str]] = {}
+        self.sensitive: dict[str, None] = {}  # texts marked sensitive, masked in reports (ecs_guard.sensitive)
+        self._variables: dict[str, Any] = {}  # root variable values; masked when declared sensitive
+        self._sensitive_variables: set[str] = set()
         self._unknown: dict[str, dict] = {}
         self._changed_only: dict[str, PlanResource] = {}
         self._expressions: dict[tuple[str, str], dict] = {}
@@ -262,9 +268,12 @@ class PlanRecords:
                 path = paths[module] = config_path(module)
             expressions = self._expressions.get((path, record.local))
             record.expressions = expressions
+        for name in self._sensitive_variables:
+            all_texts(self._variables.get(name), self.sensitive)
         self._unknown = {}
         self._changed_only = {}
         self._expressions = {}
+        self._variables = {}
         return list(self.resources.values())
 
     def instances(self) -> dict[tuple[str, str], list[Instance]]:
@@ -288,6 +297,9 @@ class PlanRecords:
         return None if wanted is None else (kind, wanted)
 
     def _state_resource(self, entry: PlanEntry) -> None:
+        data = entry.data
+        if data.__class__ is dict and data.get("sensitive_values"):
+            marked_texts(data.get("values"), data["sensitive_values"], self.sensitive)
         found = self._wanted(entry)
         if found is None:
             return
@@ -300,6 +312,9 @@ class PlanRecords:
             self.resources[record.address] = record
 
     def _change(self, entry: PlanEntry) -> None:
+        change = entry.data.get("change") if entry.data.__class__ is dict else None
+        if change.__class__ is dict:
+            _marked_in_change(change, self.sensitive)
         found = self._wanted(entry)
         if found is None:
             return
@@ -360,6 +375,25 @@ class PlanRecords:
                 expression = output.get("expression") if output.__class__ is dict else None
                 self.outputs[(entry.module, name)] = _references(expression)
 
+    def _variables_values(self, entry: PlanEntry) -> None:
+        if entry.data.__class__ is dict:
+            for name, variable in entry.data.items():
+                if variable.__class__ is dict:
+                    self._variables[name] = variable.get("value")
+
+    def _declared(self, entry: PlanEntry) -> None:
+        if entry.module == "" and entry.data.__class__ is dict:  # a module's inputs are marked where they are used
+            for name, declaration in entry.data.items():
+                if declaration.__class__ is dict and declaration.get("sensitive") is True:
+                    self._sensitive_variables.add(name)
+                    all_texts(declaration.get("default"), self.sensitive)
+
+    def _output_changes(self, entry: PlanEntry) -> None:
+        if entry.data.__class__ is dict:
+            for change in entry.data.values():
+                if change.__class__ is dict:
+                    _marked_in_change(change, self.sensitive)
+
     def _header(self, entry: PlanEntry) -> None:
         key, value = entry.data
         self.header[key] = value
@@ -375,9 +409,20 @@ _HANDLERS = {
     "config": PlanRecords._config_resource,
     "call": PlanRecords._call,
     "outputs": PlanRecords._outputs,
+    "declared": PlanRecords._declared,
+    "variables": PlanRecords._variables_values,
+    "output_changes": PlanRecords._output_changes,
     "header": PlanRecords._header,
     "section": PlanRecords._section,
 }
+
+
+def _marked_in_change(change: dict, into: dict[str, None]) -> None:
+    """The sensitive texts of a change's after and before values."""
+    for side in ("after", "before"):
+        marks = change.get(f"{side}_sensitive")
+        if marks:
+            marked_texts(change.get(side), marks, into)
 
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:

@@ -12,7 +12,9 @@ module has one job:
 - plan_network, plan_iam, plan_scaling, plan_ecs: the model objects
   (terraform_model runs them; the HCL adapter shares them);
 - plan_source: with the plan's Terraform source, values located at their
-  .tf lines.
+  .tf lines;
+- plan/sensitive.py: the texts of values the plan marks sensitive, masked
+  in every report.
 
 Every Value of a resource is located at the line of the resource's entry in
 planned_values (plans from Terraform are one line, so line 1) with the
@@ -59,6 +61,7 @@ def load_plan(path: str, display: str, source=None) -> Inventory:
         inventory.problems.append(InputProblem(display, error.message, error.line))
         return inventory
     resources = records.finish()
+    inventory.sensitive = list(records.sensitive)  # masked in every report, as for source (ecs_guard.sensitive)
     lines = _lines(text, [r.offset for r in resources] + [offset for _, offset in records.problems])
     del text  # from here on the model is built from the records alone
     for record in resources:
@@ -68,6 +71,7 @@ def load_plan(path: str, display: str, source=None) -> Inventory:
     )
     if source is not None:
         resources = locate_in_source(resources, source, display, inventory)
+        inventory.sensitive.extend(text for text in source.sensitive if text not in records.sensitive)
     index = PlanIndex(resources, Links(records.instances(), records.calls, records.outputs))
     build_model(index, inventory)
     if source is not None:

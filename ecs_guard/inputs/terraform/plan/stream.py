@@ -13,7 +13,10 @@ It knows the layout of `terraform show -json` and nothing about resources:
 - ``change``: ``resource_changes[]`` entries;
 - ``prior``: ``prior_state.values.root_module`` resources (data sources read at plan time);
 - ``config``: ``configuration`` module resources, ``call``: module calls
-  (without their ``module``, which is walked as a child), ``outputs``;
+  (without their ``module``, which is walked as a child), ``outputs``,
+  ``declared``: the module's variable declarations;
+- ``variables``: the root module's variable values, ``output_changes``: the
+  root outputs' changes (both read for what they mark sensitive);
 - ``header``: the top-level scalars (format_version, terraform_version);
 - ``section``: the name of each top-level member, as it is reached.
 
@@ -36,7 +39,7 @@ _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
 class PlanEntry(NamedTuple):
-    kind: str  # planned | change | prior | config | call | outputs | header | section
+    kind: str  # planned | change | prior | config | call | outputs | declared | variables | output_changes | header | section
     module: str  # configuration sections: the module's path without instance keys ("module.api")
     data: Any  # the decoded entry
     offset: int  # where the entry's first key starts in the text (for its line)
@@ -62,6 +65,9 @@ def _top(cursor: _Cursor) -> Iterator[PlanEntry]:
             )
         elif key == "configuration":
             yield from _within(cursor, "root_module", lambda: _config_module(cursor, ""))
+        elif key in ("variables", "output_changes"):
+            offset = cursor.pos
+            yield PlanEntry(key, "", cursor.value(), offset)
         elif key in ("format_version", "terraform_version"):
             offset = cursor.pos
             yield PlanEntry("header", "", (key, cursor.value()), offset)
@@ -99,9 +105,9 @@ def _config_module(cursor: _Cursor, path: str) -> Iterator[PlanEntry]:
         elif key == "module_calls":
             for name in cursor.object_members():
                 yield from _module_call(cursor, path, name)
-        elif key == "outputs":
+        elif key in ("outputs", "variables"):
             offset = cursor.pos
-            yield PlanEntry("outputs", path, cursor.value(), offset)
+            yield PlanEntry("outputs" if key == "outputs" else "declared", path, cursor.value(), offset)
         else:
             cursor.skip()
 
