@@ -80,6 +80,23 @@ def test_sensitive_variables_and_outputs_are_collected_without_any_resource(tmp_
     assert "k" not in sensitive
 
 
+def test_marks_on_resources_ecs_guard_does_not_read_mask_nothing(tmp_path: Path):
+    """An SSM parameter's value is sensitive by the provider's schema; it is no
+    attribute ecs-guard reads, so its text ("worker", the worker's container
+    name here) is not masked, as the Terraform source scan does not either."""
+    plan = json.loads((FIXTURE / "plan.json").read_text())
+    parameter = {"address": "aws_ssm_parameter.p", "mode": "managed", "type": "aws_ssm_parameter", "name": "p"}
+    plan["planned_values"]["root_module"]["resources"].append(
+        {**parameter, "values": {"value": "worker"}, "sensitive_values": {"value": True}}
+    )
+    change = {"actions": ["create"], "after": {"value": "worker"}, "after_sensitive": {"value": True}}
+    plan["resource_changes"].append({**parameter, "change": change})
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    sensitive = load_plan(str(tmp_path / "plan.json"), "plan.json").sensitive
+    assert "worker" not in sensitive
+    assert NAME in sensitive
+
+
 @pytest.mark.parametrize("where", ["plan alone", "plan beside its source"])
 def test_no_canary_is_written_in_any_format(where: str, plan_alone: Path, tmp_path: Path):
     if where == "plan alone":

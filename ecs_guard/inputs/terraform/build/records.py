@@ -230,9 +230,9 @@ class PlanRecords:
     ``data.aws_iam_policy_document``) to the attributes the adapter reads;
     other kinds are dropped as they stream by. Entries whose shape is wrong
     are listed in ``problems`` as (message, offset) and skipped. The texts
-    of every value the plan marks sensitive, of any resource, variable or
-    output, are kept in ``sensitive`` (plan/sensitive.py). This runs for
-    every entry of the plan: it does as little as it can.
+    of every value the plan marks sensitive, in the attributes read, root
+    variables and outputs, are kept in ``sensitive`` (plan/sensitive.py).
+    This runs for every entry of the plan: it does as little as it can.
     """
 
     def __init__(self, attributes: dict[str, tuple[str, ...]]):
@@ -297,14 +297,14 @@ class PlanRecords:
         return None if wanted is None else (kind, wanted)
 
     def _state_resource(self, entry: PlanEntry) -> None:
-        data = entry.data
-        if data.__class__ is dict and data.get("sensitive_values"):
-            marked_texts(data.get("values"), data["sensitive_values"], self.sensitive)
         found = self._wanted(entry)
         if found is None:
             return
         kind, wanted = found
         data = entry.data
+        marks = data.get("sensitive_values")
+        if marks:
+            marked_texts(data.get("values"), _read(marks, wanted), self.sensitive)
         if entry.kind == "prior" and (not kind.startswith("data.") or data.get("address") in self.resources):
             return  # prior state: only data sources read while planning
         record = self._record(entry, kind, wanted, data.get("values"))
@@ -312,9 +312,6 @@ class PlanRecords:
             self.resources[record.address] = record
 
     def _change(self, entry: PlanEntry) -> None:
-        change = entry.data.get("change") if entry.data.__class__ is dict else None
-        if change.__class__ is dict:
-            _marked_in_change(change, self.sensitive)
         found = self._wanted(entry)
         if found is None:
             return
@@ -324,6 +321,7 @@ class PlanRecords:
         if change.__class__ is not dict or address.__class__ is not str:
             self.problems.append((f"{address or 'a resource change'}: change is not an object", entry.offset))
             return
+        _marked_in_change(change, self.sensitive, wanted)
         if change.get("actions") == ["delete"]:
             return
         unknown = change.get("after_unknown")
@@ -392,7 +390,7 @@ class PlanRecords:
         if entry.data.__class__ is dict:
             for change in entry.data.values():
                 if change.__class__ is dict:
-                    _marked_in_change(change, self.sensitive)
+                    _marked_in_change(change, self.sensitive, None)
 
     def _header(self, entry: PlanEntry) -> None:
         key, value = entry.data
@@ -417,12 +415,24 @@ _HANDLERS = {
 }
 
 
-def _marked_in_change(change: dict, into: dict[str, None]) -> None:
-    """The sensitive texts of a change's after and before values."""
+def _marked_in_change(change: dict, into: dict[str, None], wanted: tuple | None) -> None:
+    """The sensitive texts of a change's after and before values (of the
+    `wanted` attributes only, when given)."""
     for side in ("after", "before"):
         marks = change.get(f"{side}_sensitive")
         if marks:
-            marked_texts(change.get(side), marks, into)
+            marked_texts(change.get(side), marks if wanted is None else _read(marks, wanted), into)
+
+
+def _read(marks: Any, wanted: tuple) -> Any:
+    """The sensitive marks of the attributes the adapter reads: only those can
+    reach a report. (Another resource's attribute that the provider's schema
+    makes sensitive, an SSM parameter's value, is marked again wherever
+    terraform carries the mark; where it does not, terraform prints the value
+    itself, and the Terraform source scan does not know it either.)"""
+    if marks.__class__ is not dict:
+        return marks
+    return {k: marks[k] for k in wanted if k in marks}
 
 
 def flatten(expressions: dict, prefix: str = "", into: dict | None = None) -> dict[str, list[str]]:
