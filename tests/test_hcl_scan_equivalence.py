@@ -69,6 +69,15 @@ def _private_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
+@pytest.fixture(autouse=True)
+def _results_before_masking(monkeypatch):
+    """Compare what the adapters found, before sensitive texts are masked: a
+    plan marks a whole container_definitions sensitive when one part is (so a
+    plan scan masks every string in it), the source only the part itself.
+    Masking is checked in tests/test_no_secret_written.py and test_plan_sensitive.py."""
+    monkeypatch.setattr("ecs_guard.sensitive.redact_sensitive", lambda report, texts: None)
+
+
 def _results(report, lines: bool = False) -> Counter:
     """Every finding and not-evaluated result, as a multiset (a resource
     reported twice counts twice)."""
