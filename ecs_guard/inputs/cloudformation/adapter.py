@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, looks_like_template
 from ecs_guard.inputs.cloudformation.intrinsics import Evaluator
 from ecs_guard.inputs.cloudformation.mapping import builders_for, reference_kind
+from ecs_guard.inputs.cloudformation.metadata import metadata_ignores
 from ecs_guard.inputs.cloudformation.parameters import read_parameters_file, template_parameters
 from ecs_guard.inputs.cloudformation.records import RecordBuilder, TemplateResource, new_record
 from ecs_guard.inputs.cloudformation.template import Template, TemplateError
@@ -115,6 +116,7 @@ def load_template_model(template: Template, given: dict[str, str] | None = None)
     links = Links(instances_of(records), {}, {})
     build_model(PlanIndex(records, links, holder="the template"), inventory)
     _mark_resolved_secrets(inventory)
+    inventory.suppressions.extend(metadata_ignores(template))
     return inventory
 
 
