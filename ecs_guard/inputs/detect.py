@@ -20,6 +20,7 @@ HEAD_BYTES = 8192
 TASKDEF = Shape("taskdef", "task definition file")
 PLAN = Shape("plan", "terraform show -json")
 CLOUDFORMATION = Shape("cloudformation", "CloudFormation template")
+CDK_MANIFEST = Shape("cdk-manifest", "CDK cloud assembly manifest")
 
 _OPENS_OBJECT = re.compile(r"\s*\{")
 _PLAN_KEYS = re.compile(r'"(?:planned_values|resource_changes)"\s*:')
@@ -67,6 +68,8 @@ def classify(data: Any) -> Shape | None:
             return PLAN  # a plan whose keys were reordered (jq -S): only seen after parsing
         if _is_cloudformation(data):
             return CLOUDFORMATION
+        if is_cloud_assembly_manifest(data):
+            return CDK_MANIFEST
     return None
 
 
@@ -114,3 +117,11 @@ def _is_cloudformation(data: dict) -> bool:
     return any(
         isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::")) for r in resources.values()
     )
+
+
+def is_cloud_assembly_manifest(data: Any) -> bool:
+    """A CDK cloud assembly manifest: a schema version and a map of typed artifacts."""
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        return False
+    artifacts = data.get("artifacts")
+    return isinstance(artifacts, dict) and all(isinstance(a, dict) and "type" in a for a in artifacts.values())

@@ -75,7 +75,7 @@ class CloudFormation:
         if not is_template(template.data):
             _not_ours(display, named, scan)
             return
-        _scan_template(template, scan)
+        scan_template(template, scan)
 
 
 def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> None:
@@ -87,7 +87,7 @@ def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> 
     except TemplateError as error:
         scan.problems.append(InputProblem(display, error.message, error.line))
         return
-    _scan_template(template, scan)
+    scan_template(template, scan)
 
 
 def _not_ours(display: str, named: bool, scan: Scan) -> None:
@@ -95,7 +95,7 @@ def _not_ours(display: str, named: bool, scan: Scan) -> None:
         scan.problems.append(InputProblem(display, NOT_A_TEMPLATE, kind="unreadable"))
 
 
-def _scan_template(template: Template, scan: Scan) -> None:
+def scan_template(template: Template, scan: Scan) -> None:
     given: dict[str, str] = {}
     parameters_file = getattr(scan.options, "cfn_parameters", None)
     if parameters_file:
@@ -154,14 +154,16 @@ def template_records(template: Template, given: dict[str, str], problems: list[I
         properties = resource.get("Properties")
         properties = properties if isinstance(properties, dict) else {}
 
+        name = resource_name(logical_id, resource)
+
         def make(
-            kind: str, index: int | None, logical_id: str = logical_id, properties: dict = properties
+            kind: str, index: int | None, logical_id: str = logical_id, properties: dict = properties, name: str = name
         ) -> RecordBuilder:
-            address = logical_id if index is None else f"{logical_id}[{index}]"
+            address = name if index is None else f"{name}[{index}]"
             if kind == "aws_iam_policy_attachment":
-                address = f"{logical_id}.Roles"
+                address = f"{name}.Roles"
             elif kind == "aws_appautoscaling_scheduled_action":
-                address = f"{logical_id}.ScheduledActions[{index}]"
+                address = f"{name}.ScheduledActions[{index}]"
             record = new_record(template, logical_id, kind, address, index)
             return RecordBuilder(record, evaluator, properties)
 
@@ -178,3 +180,19 @@ def template_records(template: Template, given: dict[str, str], problems: list[I
                 )
             )
     return records
+
+
+CDK_PATH = "aws:cdk:path"
+
+
+def resource_name(logical_id: str, resource: dict) -> str:
+    """How findings name a resource: its logical ID and, for a resource the
+    CDK made, the construct that made it (its ``aws:cdk:path`` metadata
+    without the ``/Resource`` the CDK adds to an L2 construct's L1 child):
+    ``WebTask51ED7374 (WebServiceStack/WebTask)``. The logical ID finds the
+    resource in the template and the console; the path finds it in the code."""
+    metadata = resource.get("Metadata")
+    path = metadata.get(CDK_PATH) if isinstance(metadata, dict) else None
+    if not isinstance(path, str) or not path:
+        return logical_id
+    return f"{logical_id} ({path.removesuffix('/Resource')})"
