@@ -164,12 +164,17 @@ def _reordered_plan(path: str, display: str, found: JsonFile, scan: Scan) -> Non
     _load_plan(path, display, scan)
 
 
+def _parameters_file(path: str, display: str, found: JsonFile, scan: Scan) -> None:
+    """CloudFormation parameter values: read with their template (cloudformation/parameters.py), not alone."""
+
+
 JSON_KINDS: dict[str, Callable[[str, str, JsonFile, Scan], None]] = {
     "plan": _reordered_plan,
     "snapshot": _add_document,
     "taskdef": _add_document,
     "cloudformation": load_json_template,
     "cdk-manifest": load_assembly,
+    "cfn-parameters": _parameters_file,
 }
 
 ADAPTERS: tuple[Adapter, ...] = (TerraformSource(), CloudFormation(), JsonDocuments())

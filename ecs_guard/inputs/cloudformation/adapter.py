@@ -18,6 +18,7 @@ are).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,7 @@ from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, look
 from ecs_guard.inputs.cloudformation.intrinsics import Evaluator
 from ecs_guard.inputs.cloudformation.mapping import builders_for, reference_kind
 from ecs_guard.inputs.cloudformation.metadata import metadata_ignores
-from ecs_guard.inputs.cloudformation.parameters import read_parameters_file, template_parameters
+from ecs_guard.inputs.cloudformation.parameters import parameters_beside, read_parameters_file, template_parameters
 from ecs_guard.inputs.cloudformation.records import RecordBuilder, TemplateResource, new_record
 from ecs_guard.inputs.cloudformation.template import Template, TemplateError
 from ecs_guard.inputs.problems import InputError, InputProblem
@@ -75,7 +76,7 @@ class CloudFormation:
         if not is_template(template.data):
             _not_ours(display, named, scan)
             return
-        scan_template(template, scan)
+        scan_template(template, scan, path)
 
 
 def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> None:
@@ -87,7 +88,7 @@ def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> 
     except TemplateError as error:
         scan.problems.append(InputProblem(display, error.message, error.line))
         return
-    scan_template(template, scan)
+    scan_template(template, scan, path)
 
 
 def _not_ours(display: str, named: bool, scan: Scan) -> None:
@@ -95,18 +96,33 @@ def _not_ours(display: str, named: bool, scan: Scan) -> None:
         scan.problems.append(InputProblem(display, NOT_A_TEMPLATE, kind="unreadable"))
 
 
-def scan_template(template: Template, scan: Scan) -> None:
+def scan_template(template: Template, scan: Scan, path: str | None = None) -> None:
+    """The template (read from `path`) with its parameter values: from
+    --cfn-parameters, else from the parameters file beside it (NAME.params.json)."""
     given: dict[str, str] = {}
     parameters_file = getattr(scan.options, "cfn_parameters", None)
+    beside = parameters_beside(path) if path and not parameters_file else None
     if parameters_file:
-        try:
-            given = read_parameters_file(parameters_file)
-        except InputError as error:
-            problem = InputProblem(parameters_file, error.message, error.line)
-            if problem not in scan.problems:
-                scan.problems.append(problem)
+        given = _parameters(parameters_file, parameters_file, None, scan)
+    elif beside:
+        shown = os.path.join(os.path.dirname(template.display), os.path.basename(beside))
+        given = _parameters(beside, shown, shown, scan)
     inventory = load_template_model(template, given)
     scan.inventory.extend(inventory)
+
+
+def _parameters(path: str, shown: str, label: str | None, scan: Scan) -> dict[str, str]:
+    """The values of a parameters file; a file that cannot be read is one
+    problem naming it, however many templates (or the walk) read it."""
+    with contextlib.suppress(OSError):
+        status = os.stat(path)
+        scan.seen.add((status.st_dev, status.st_ino))  # read here: the walk need not read it again
+    try:
+        return read_parameters_file(path, label)
+    except InputError as error:
+        if not any(p.path == shown for p in scan.problems):
+            scan.problems.append(InputProblem(shown, error.message, error.line))
+        return {}
 
 
 def load_template_model(template: Template, given: dict[str, str] | None = None) -> Inventory:

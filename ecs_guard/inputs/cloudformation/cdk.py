@@ -111,7 +111,7 @@ def _read_stack(folder: str, shown: str, name: str, referrer: str, scan: Scan, d
     except TemplateError as error:
         scan.problems.append(InputProblem(display, error.message, error.line))
         return
-    scan_template(template, scan)
+    scan_template(template, scan, path)
     if depth >= _MAX_NESTING:
         return
     for nested in nested_templates(template.data):
