@@ -13,6 +13,7 @@ as UNKNOWN; ecs-guard logs one line instead.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sys
@@ -50,7 +51,10 @@ CLOUDFORMATION_TYPES = {
     TaskDefinition: "AWS::ECS::TaskDefinition",
     Container: "AWS::ECS::TaskDefinition",
 }
-SECRET_RULES = {"EG501"}  # their findings quote nothing, but checkov prints the resource's code
+# checkov masks a failed check's `{id}_secret*` conf values in the resource's code
+# block only for checks of the SECRETS category: every check is, since any
+# failing check prints the code of a resource whose secret EG501 found.
+CATEGORIES = [CheckCategories.GENERAL_SECURITY, CheckCategories.SECRETS]
 
 _RESULTS = {PASSED: CheckResult.PASSED, FAILED: CheckResult.FAILED}
 
@@ -69,11 +73,10 @@ def _registered(registry: Any, check_id: str) -> bool:
 
 
 def _settings(rule: Rule, types: dict[type, str]) -> dict[str, Any]:
-    categories = [CheckCategories.SECRETS] if rule.id in SECRET_RULES else [CheckCategories.GENERAL_SECURITY]
     return {
         "name": f"{rule.name}: {rule.summary}",
         "id": rule.id,
-        "categories": categories,
+        "categories": CATEGORIES,
         "supported_resources": sorted({types[t] for t in rule.targets}),
     }
 
@@ -87,8 +90,10 @@ def _answer(check: Any, conf: dict[str, Any], kind: str, path: str | None, addre
         else:
             found = verdict(estate_of(kind, path), check.id, address, check.entity_path)
         check.details = found.details
-        for number, secret in enumerate(found.secrets):
-            conf[f"{check.id}_secret_{number}"] = secret  # checkov masks these in its code block
+        if found.secrets:
+            for number, secret in enumerate(found.secrets):
+                conf[f"{check.id}_secret_{number}"] = secret  # checkov masks these in a failed check's code block
+            _mask_code_lines(found.secrets)
         return _RESULTS.get(found.result, CheckResult.UNKNOWN)
     except Exception as error:  # a broken rule or bridge never stops checkov; never str(error)
         LOG.error("ecs-guard: %s %s: internal error (%s)", check.id, check.entity_path, type(error).__name__)
@@ -143,3 +148,27 @@ def _template_path(scanned: str) -> str | None:
         frame = frame.f_back
     relative = scanned.lstrip("/")
     return os.path.abspath(relative) if os.path.isfile(relative) else None
+
+
+def _mask_code_lines(secrets: list[str]) -> None:
+    """Mask the secrets in the resource's code lines that checkov's runner is
+    about to put into every result of this resource. checkov masks a check's
+    `_secret_` conf values only in the code block of a FAILED check of the
+    SECRETS category; a passed result (in JSON output) and other checks'
+    results share the runner's unmasked `entity_code_lines` list (checkov 3.x),
+    which is masked here in place, once, for all of them."""
+    from checkov.common.util.secrets import omit_multiple_secret_values_from_line
+
+    texts = set()
+    for secret in secrets:
+        escaped = json.dumps(secret)[1:-1]
+        texts.update({secret, escaped, json.dumps(escaped)[1:-1]})
+    frame: FrameType | None = sys._getframe(1)
+    while frame is not None:
+        lines = frame.f_locals.get("entity_code_lines")
+        if isinstance(lines, list):
+            for index, (number, line) in enumerate(lines):
+                if any(text in line for text in texts):
+                    lines[index] = (number, omit_multiple_secret_values_from_line(texts, line))
+            return
+        frame = frame.f_back

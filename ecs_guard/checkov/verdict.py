@@ -19,6 +19,7 @@ LOG = logging.getLogger("ecs_guard.checkov")
 FAIL_ON_UNKNOWN = "ECS_GUARD_CHECKOV_FAIL_ON_UNKNOWN"
 
 PASSED, FAILED, UNKNOWN = "PASSED", "FAILED", "UNKNOWN"
+SECRET_RULE = "EG501"
 
 
 @dataclass
@@ -34,7 +35,7 @@ def verdict(estate: Estate, rule_id: str, address: str, where: str) -> Verdict:
     findings = estate.findings.get(key)
     if findings:
         details = [_detail(f.message, f.container, f.location.path, f.location.line) for f in findings]
-        return Verdict(FAILED, details, estate.secrets.get(address, []) if rule_id == "EG501" else [])
+        return Verdict(FAILED, details, _secrets(estate, address))
     if estate.problem is not None:
         reasons = [estate.problem]
     elif key in estate.not_evaluated:
@@ -46,13 +47,21 @@ def verdict(estate: Estate, rule_id: str, address: str, where: str) -> Verdict:
     elif address not in estate.modelled.get(rule_id, set()):
         reasons = ["ecs-guard did not model this resource"]
     else:
-        return Verdict(PASSED)
+        return Verdict(PASSED, secrets=_secrets(estate, address))
     details = [f"not evaluated: {reason}" for reason in reasons]
     for detail in details:
         LOG.warning("ecs-guard: %s %s: %s", rule_id, where, detail)
     if os.environ.get(FAIL_ON_UNKNOWN, "").strip().lower() in ("1", "true", "yes"):
-        return Verdict(FAILED, details)
-    return Verdict(UNKNOWN, details)
+        return Verdict(FAILED, details, _secrets(estate, address))
+    return Verdict(UNKNOWN, details, _secrets(estate, address))
+
+
+def _secrets(estate: Estate, address: str) -> list[str]:
+    """The values to mask in checkov's code block of the resource: its
+    environment values, when EG501 found a secret among them. checkov prints
+    (and writes into JSON) the resource's code for every check's result, not
+    only for EG501's."""
+    return estate.secrets.get(address, []) if (SECRET_RULE, address) in estate.findings else []
 
 
 def _detail(message: str, container: str | None, path: str, line: int | None) -> str:
