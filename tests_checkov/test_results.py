@@ -103,3 +103,19 @@ def test_registration_is_idempotent():
         for checks in registry.checks.values():  # one check per ID on each resource type
             ours = [check.id for check in checks if check.id.startswith("EG")]
             assert len(ours) == len(set(ours))
+
+
+def test_an_inline_skip_names_the_ecs_guard_id(tmp_path):
+    template = tmp_path / "template.yaml"
+    text = TEMPLATE.read_text()
+    marker = "  LegacyTaskDefinition:\n    Type: AWS::ECS::TaskDefinition\n"
+    assert marker in text
+    skip = (
+        "    Metadata:\n      checkov:\n        skip:\n          - id: EG201\n            comment: pinned elsewhere\n"
+    )
+    template.write_text(text.replace(marker, marker + skip))
+    answers, _ = through_checkov("cloudformation", TEMPLATE)
+    assert ("EG201", "LegacyTaskDefinition") in answers.failed
+    skipped, _ = through_checkov("cloudformation", template)
+    assert ("EG201", "LegacyTaskDefinition") not in skipped.failed | skipped.passed
+    assert skipped.failed == answers.failed - {("EG201", "LegacyTaskDefinition")}
