@@ -119,3 +119,21 @@ def test_an_inline_skip_names_the_ecs_guard_id(tmp_path):
     skipped, _ = through_checkov("cloudformation", template)
     assert ("EG201", "LegacyTaskDefinition") not in skipped.failed | skipped.passed
     assert skipped.failed == answers.failed - {("EG201", "LegacyTaskDefinition")}
+
+
+def test_terraform_source_is_unknown_never_a_pass(tmp_path):
+    """The bridge does not read .tf files yet: no ecs-guard check passes or fails on them."""
+    from checkov.runner_filter import RunnerFilter
+    from checkov.terraform.runner import Runner
+
+    from ecs_guard.checkov import checks_dir
+
+    source = SCENARIOS / "fargate-web" / "terraform"
+    ids = [r.id for r in select_rules()]
+    report = Runner().run(
+        root_folder=str(source),
+        external_checks_dir=[checks_dir()],
+        runner_filter=RunnerFilter(framework=["terraform"], checks=ids),
+    )
+    assert report.resources  # checkov read the source
+    assert [r.check_id for r in report.failed_checks + report.passed_checks] == []

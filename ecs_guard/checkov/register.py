@@ -56,6 +56,9 @@ CLOUDFORMATION_TYPES = {
 # failing check prints the code of a resource whose secret EG501 found.
 CATEGORIES = [CheckCategories.GENERAL_SECURITY, CheckCategories.SECRETS]
 
+SOURCE_NOT_READ = "not evaluated: ecs-guard's checkov bridge does not read Terraform source (.tf) yet"
+_SOURCE_FILES_LOGGED: set[str] = set()
+
 _RESULTS = {PASSED: CheckResult.PASSED, FAILED: CheckResult.FAILED}
 
 
@@ -113,8 +116,11 @@ def _terraform_check(rule: Rule) -> None:
             if "__startline__" in conf:  # a plan: checkov's conf names the file
                 files = conf.get("__file__") or [None]
                 return _answer(self, conf, "plan", files[0], address)
-            self.details = ["not evaluated: ecs-guard's checkov bridge does not read Terraform source yet"]
-            LOG.warning("ecs-guard: %s %s: %s", self.id, self.entity_path, self.details[0])
+            self.details = [SOURCE_NOT_READ]
+            scanned = self.entity_path.partition(":")[0]
+            if scanned not in _SOURCE_FILES_LOGGED:  # once per file, not once per rule and resource
+                _SOURCE_FILES_LOGGED.add(scanned)
+                LOG.warning("ecs-guard: %s: every ecs-guard check is %s", scanned, SOURCE_NOT_READ)
             return CheckResult.UNKNOWN
 
     EcsGuardTerraformCheck()
