@@ -16,6 +16,7 @@ from ecs_guard.rule import select_rules
 from ecs_guard.scan import scan
 
 SCENARIO = ROOT / "fixtures" / "scenarios" / "fargate-web"
+EXAMPLE = ROOT / "examples" / "insecure-fargate"
 FORMATS = ("cli", "json", "sarif", "junitxml", "github_failed_only")
 
 
@@ -37,9 +38,10 @@ def secrets_of(path: Path) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("folder", [SCENARIO, EXAMPLE], ids=["scenario", "example"])
 @pytest.mark.parametrize("framework", ["terraform_plan", "cloudformation"])
-def test_no_output_format_shows_the_secret(framework, tmp_path):
-    source = SCENARIO / ("plan.json" if framework == "terraform_plan" else "cloudformation/template.yaml")
+def test_no_output_format_shows_the_secret(framework, folder, tmp_path):
+    source = folder / ("plan.json" if framework == "terraform_plan" else "cloudformation/template.yaml")
     secrets = secrets_of(source)
     assert secrets and all(secret in source.read_text() for secret in secrets)  # there is a secret to leak
     checkov = Path(sys.executable).parent / "checkov"
@@ -48,7 +50,7 @@ def test_no_output_format_shows_the_secret(framework, tmp_path):
         [
             str(checkov),
             "-d",
-            str(SCENARIO),
+            str(folder),
             "--framework",
             framework,
             "--check",
