@@ -4,7 +4,7 @@
     nox -s typecheck       mypy over ecs_guard and rules/
     nox -s tests-3.10      the test suite on the oldest supported Python
     nox -s tests-3.13      ... and on the newest
-    nox -s checkov         the checkov bridge, in checkov's own environment (when it exists)
+    nox -s checkov         the checkov bridge, in checkov's own environment (tests_checkov/)
 
 .ci/run runs them all after the README's test command. Pass pytest
 arguments after `--`: `nox -s tests-3.13 -- -m "not slow"`.
@@ -61,3 +61,18 @@ def tests(session: nox.Session) -> None:
 
 for _version in SUPPORTED:  # one session per Python: tests-3.10, tests-3.13
     nox.session(python=interpreter(_version), name=f"tests-{_version}")(tests)
+
+
+CHECKOV = "checkov==3.3.30"  # the supported checkov (docs/checkov.md); the bridge's tests pin it
+CHECKOV_PYTHON = "3.11"
+
+
+@nox.session(python=interpreter(CHECKOV_PYTHON))
+def checkov(session: nox.Session) -> None:
+    """The checkov bridge in checkov's own environment: checkov pinned, ecs-guard
+    with --no-deps (checkov's bc-python-hcl2 and ecs-guard's python-hcl2 both
+    install `hcl2`; the main environment never gets checkov). tests_checkov/ is
+    not in pytest's testpaths, so the main suite never collects it."""
+    session.install(CHECKOV, "pytest")
+    session.install("--no-deps", ".")
+    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests_checkov", *session.posargs)

@@ -28,7 +28,7 @@ stays None.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from ecs_guard.location import Location
 from ecs_guard.results import Finding, NotEvaluated, Severity
@@ -318,6 +318,8 @@ class Inventory:
     # Texts Terraform marks sensitive (sensitive(), sensitive = true): masked in every report (ecs_guard.sensitive)
     sensitive: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files a walk left out
+    # Suppressions an input writes outside comments (a CloudFormation resource's Metadata): suppress.Comment
+    suppressions: list[Any] = field(default_factory=list)
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:

@@ -21,6 +21,11 @@ to the smallest input that keeps cross-file resolution as a full scan does:
 - a task definition file: its folder when that folder holds snapshot files
   (so it gets its roles from them), else the file alone.
 - a Terraform plan: the file.
+- a CloudFormation template (YAML that passes the template pre-filter, or
+  JSON recognised as one): the file, which the scan reads with the
+  parameters file beside it; a changed ``NAME.params.json``: its template;
+  any file of a CDK ``cdk.out`` folder: that folder (read through its
+  manifest.json).
 - any other JSON (package.json, editor settings, JSON with comments, a
   deleted file): nothing; pre-commit hands over every staged .json file, and
   those are not ours to judge.
@@ -41,10 +46,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ecs_guard.inputs import SKIPPED_DIRECTORIES, detect
+from ecs_guard.inputs.cloudformation import detect as template_detect
+from ecs_guard.inputs.cloudformation.parameters import PARAMETERS_SUFFIX
 from ecs_guard.location import display_path
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 VARIABLE_SUFFIXES = (".tfvars", ".tfvars.json")
+YAML_TEMPLATE_SUFFIXES = (".yaml", ".yml", ".template")
+# The templates a NAME.params.json may lie beside (cloudformation/parameters.py)
+TEMPLATE_SUFFIXES = (".stack.yml", ".stack.yaml", ".yaml", ".yml", ".template", ".json")
+JSON_KINDS = ("plan", "taskdef", "snapshot", "cloudformation", "cdk-manifest", "cfn-parameters")
 AUDIT_MANIFEST = "ecs-guard-audit.json"
 
 
@@ -127,6 +138,8 @@ def _targets_of(path: str, graphs: dict[str, ModuleGraph]) -> tuple[list[tuple[s
         return [(root, "Terraform root") for root in roots], ""
     if name.endswith(".json"):
         return _json_targets(path)
+    if name.endswith(YAML_TEMPLATE_SUFFIXES):
+        return _yaml_template_targets(path)
     return [], "not a file ecs-guard reads"
 
 
@@ -137,7 +150,16 @@ def _json_targets(path: str) -> tuple[list[tuple[str, str]], str]:
         return [(snapshot, "snapshot")], ""
     if not os.path.lexists(path):
         return [], "deleted"
+    if _in_cdk_assembly(folder):
+        return [(folder, "CDK assembly")], ""
     kind = json_input_kind(path)
+    if kind == "cloudformation":
+        return [(path, "CloudFormation template")], ""
+    if kind == "cfn-parameters":
+        template = template_of_parameters(path)
+        if template is None:
+            return [], "a CloudFormation parameters file with no template beside it (NAME.params.json)"
+        return [(template, "CloudFormation template")], ""
     if kind == "plan":
         return [(path, "Terraform plan")], ""
     if kind == "snapshot":
@@ -210,7 +232,7 @@ def audit_snapshot_of(folder: str) -> str | None:
 
 
 def json_input_kind(path: str) -> str | None:
-    """ "plan", "taskdef", "snapshot", or None for JSON that is no input (or
+    """One of JSON_KINDS ("plan", "taskdef", "cloudformation"...), or None for JSON that is no input (or
     not JSON at all). Decided by content, as the scan decides it; a plan is
     told from a state by its keys, without parsing it."""
     try:
@@ -226,7 +248,46 @@ def json_input_kind(path: str) -> str | None:
     except (OSError, ValueError, RecursionError):
         return None
     shape = detect.classify(data)
-    return shape.kind if shape is not None and shape.kind in ("plan", "taskdef", "snapshot") else None
+    return shape.kind if shape is not None and shape.kind in JSON_KINDS else None
+
+
+# ----------------------------------------------------------------- CloudFormation
+
+
+def _yaml_template_targets(path: str) -> tuple[list[tuple[str, str]], str]:
+    """A YAML template is scanned on its own (with the parameters file beside it,
+    which the scan finds); other YAML (workflows, manifests) is not ours."""
+    if not os.path.lexists(path):
+        return [], "deleted"
+    try:
+        with open(path, "rb") as stream:
+            head = stream.read(template_detect.HEAD_BYTES)
+    except OSError:
+        return [], "cannot be read"
+    if not template_detect.looks_like_template(head):
+        return [], "not a CloudFormation template"
+    return [(path, "CloudFormation template")], ""
+
+
+def template_of_parameters(path: str) -> str | None:
+    """The template a ``NAME.params.json`` lies beside (the scan reads them together)."""
+    stem = path[: -len(PARAMETERS_SUFFIX)] if path.lower().endswith(PARAMETERS_SUFFIX) else None
+    if stem is None:
+        return None
+    for suffix in TEMPLATE_SUFFIXES:
+        if os.path.isfile(stem + suffix):
+            return stem + suffix
+    return None
+
+
+def _in_cdk_assembly(folder: str) -> bool:
+    """A CDK cloud assembly (cdk.out) is scanned whole, through its manifest.json."""
+    try:
+        with open(os.path.join(folder, "manifest.json"), "rb") as stream:
+            head = stream.read(4096)
+    except OSError:
+        return False
+    return b'"artifacts"' in head and b'"version"' in head
 
 
 def folder_holds_snapshot(folder: str, but: str) -> bool:

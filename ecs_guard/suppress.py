@@ -12,7 +12,9 @@ Two sources, applied to a Report after the run:
   to the next line that is not a comment. On a resource's first line (or
   above it) it covers every finding of those rules in that resource; on
   any other line, the findings located on that line. Codes are IDs or
-  prefixes (EG2);
+  prefixes (EG2). Templates' resource ``Metadata`` entries
+  (inputs/cloudformation/metadata.py) arrive with the inventory as Comments
+  on the resource's line, and are applied alike;
 - ``ignores`` in the config file (kind ``external``): rule, path glob and
   resource glob, with a reason and an optional expiry date. A module's
   finding reached through a Terraform root (``envs/staging``) also matches
@@ -115,6 +117,8 @@ def apply_suppressions(report, config, today: datetime.date | None = None) -> No
         else:
             ignores.append(ignore)
     comments = read_comments(_files_to_read(report))
+    if report.inventory is not None:  # written in the input itself, not as a comment (template Metadata)
+        comments.extend(report.inventory.suppressions)
     report.notices.extend(comment_notices(comments, _known_rule_ids(report)))
     by_line: dict[tuple[str, int], list[Comment]] = {}
     for comment in comments:

@@ -137,6 +137,8 @@ LAYERS = [
     ("ecs_guard.inputs.snapshot", "ecs_guard.inputs.terraform", "input kinds are siblings"),
     ("ecs_guard.inputs.terraform", "ecs_guard.inputs.snapshot", "input kinds are siblings"),
     ("ecs_guard.inputs.cloudformation", "ecs_guard.inputs.snapshot", "input kinds are siblings"),
+    ("ecs_guard.checkov", "ecs_guard.inputs.terraform.hcl", "python-hcl2 is not importable in checkov's env"),
+    ("ecs_guard.checkov", "ecs_guard.inputs.terraform.source", "python-hcl2 is not importable in checkov's env"),
 ]
 
 
@@ -150,3 +152,32 @@ def test_layers(importer, forbidden, why):
         if target == forbidden or target.startswith(forbidden + ".")
     )
     assert offending == [], why
+
+
+def reachable_from(prefix: str) -> set[str]:
+    """Every ecs_guard module that importing a module under `prefix` can import, directly or not."""
+    found = {module for module in GRAPH if module == prefix or module.startswith(prefix + ".")}
+    todo = list(found)
+    while todo:
+        for target in GRAPH[todo.pop()]:
+            if target not in found:
+                found.add(target)
+                todo.append(target)
+    return found
+
+
+@pytest.mark.parametrize("forbidden", ["ecs_guard.inputs.terraform.hcl", "ecs_guard.inputs.terraform.source"])
+def test_the_checkov_bridge_never_reaches_the_hcl_front_end(forbidden):
+    """Inside checkov's environment `hcl2` is checkov's bc-python-hcl2: ecs-guard's
+    HCL front end (python-hcl2) must not be imported by the bridge, even indirectly."""
+    reached = reachable_from("ecs_guard.checkov")
+    assert "ecs_guard.inputs.terraform.plan.read" in reached  # the bridge is really in the graph
+    assert sorted(m for m in reached if m == forbidden or m.startswith(forbidden + ".")) == []
+
+
+def test_a_path_to_the_hcl_front_end_would_be_found():
+    GRAPH["ecs_guard.checkov.estate"].add("ecs_guard.inputs.terraform.hcl.parse")
+    try:
+        assert "ecs_guard.inputs.terraform.hcl.parse" in reachable_from("ecs_guard.checkov")
+    finally:
+        GRAPH["ecs_guard.checkov.estate"].discard("ecs_guard.inputs.terraform.hcl.parse")

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ecs_guard import __version__
-from ecs_guard.cli import audit, baseline, common, rules, scan
+from ecs_guard.cli import audit, baseline, checkov_dir, common, rules, scan
 from ecs_guard.cli.common import EXIT_OK, EXIT_USAGE, UsageError, silence_stdout
 from ecs_guard.reporters.terminal import set_color
 
@@ -54,6 +54,12 @@ COMMANDS = [
     Command("audit", "read a live AWS account into a snapshot folder and scan it", audit.add_arguments, audit.run),
     Command("rules", "list the rules", rules.add_rules_arguments, rules.run_rules),
     Command("explain", "show a rule's documentation", rules.add_explain_arguments, rules.run_explain),
+    Command(
+        "checkov-dir",
+        "print the folder of ecs-guard's checks for checkov's --external-checks-dir",
+        checkov_dir.add_arguments,
+        checkov_dir.run,
+    ),
 ]
 
 

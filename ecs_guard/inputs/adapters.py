@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from ecs_guard.inputs.cloudformation.adapter import CloudFormation, load_json_template
+from ecs_guard.inputs.cloudformation.cdk import inside_assembly, load_assembly
 from ecs_guard.inputs.jsondocs.files import PLAN, JsonFile, not_understood, read_json_file
 from ecs_guard.inputs.jsondocs.lines import JsonText
 from ecs_guard.inputs.jsondocs.types import dotted, wrong_type
@@ -45,6 +46,7 @@ class Scan:
     seen: set[tuple[int, int]] = field(default_factory=set)
     documents: list[Document] = field(default_factory=list)
     walked_from: str | None = None  # the current command-line path, when it is a folder
+    assemblies: dict[str, bool] = field(default_factory=dict)  # folder -> is a CDK cloud assembly (cdk.py)
     terraform: TerraformInputs = field(init=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +92,8 @@ class JsonDocuments:
         return named or name.lower().endswith(".json")
 
     def load(self, path: str, display: str, named: bool, scan: Scan) -> None:
+        if not named and inside_assembly(path, scan):
+            return  # a CDK cloud assembly is read through its manifest.json
         try:
             with open(path, "rb") as stream:
                 status = os.fstat(stream.fileno())
@@ -160,11 +164,17 @@ def _reordered_plan(path: str, display: str, found: JsonFile, scan: Scan) -> Non
     _load_plan(path, display, scan)
 
 
+def _parameters_file(path: str, display: str, found: JsonFile, scan: Scan) -> None:
+    """CloudFormation parameter values: read with their template (cloudformation/parameters.py), not alone."""
+
+
 JSON_KINDS: dict[str, Callable[[str, str, JsonFile, Scan], None]] = {
     "plan": _reordered_plan,
     "snapshot": _add_document,
     "taskdef": _add_document,
     "cloudformation": load_json_template,
+    "cdk-manifest": load_assembly,
+    "cfn-parameters": _parameters_file,
 }
 
 ADAPTERS: tuple[Adapter, ...] = (TerraformSource(), CloudFormation(), JsonDocuments())

@@ -20,6 +20,8 @@ HEAD_BYTES = 8192
 TASKDEF = Shape("taskdef", "task definition file")
 PLAN = Shape("plan", "terraform show -json")
 CLOUDFORMATION = Shape("cloudformation", "CloudFormation template")
+CDK_MANIFEST = Shape("cdk-manifest", "CDK cloud assembly manifest")
+CFN_PARAMETERS = Shape("cfn-parameters", "CloudFormation parameters file")
 
 _OPENS_OBJECT = re.compile(r"\s*\{")
 _PLAN_KEYS = re.compile(r'"(?:planned_values|resource_changes)"\s*:')
@@ -67,6 +69,10 @@ def classify(data: Any) -> Shape | None:
             return PLAN  # a plan whose keys were reordered (jq -S): only seen after parsing
         if _is_cloudformation(data):
             return CLOUDFORMATION
+        if is_cloud_assembly_manifest(data):
+            return CDK_MANIFEST
+    if is_parameters_file(data):
+        return CFN_PARAMETERS
     return None
 
 
@@ -113,4 +119,30 @@ def _is_cloudformation(data: dict) -> bool:
         return True
     return any(
         isinstance(r, dict) and str(r.get("Type", "")).startswith(("AWS::", "Custom::")) for r in resources.values()
+    )
+
+
+def is_cloud_assembly_manifest(data: Any) -> bool:
+    """A CDK cloud assembly manifest: a schema version and a map of typed artifacts."""
+    if not isinstance(data, dict) or not isinstance(data.get("version"), str):
+        return False
+    artifacts = data.get("artifacts")
+    return isinstance(artifacts, dict) and all(isinstance(a, dict) and "type" in a for a in artifacts.values())
+
+
+_PARAMETERS_FILE_KEYS = frozenset({"Parameters", "Tags", "StackPolicy"})
+
+
+def is_parameters_file(data: Any) -> bool:
+    """CloudFormation parameter values: the AWS CLI's ``[{"ParameterKey",
+    "ParameterValue"}]`` or the ``{"Parameters": {...}}`` template
+    configuration of CodePipeline and AWS Copilot (which may add ``Tags`` and
+    ``StackPolicy``). Read with their template, not on their own."""
+    if isinstance(data, list):
+        return bool(data) and all(isinstance(p, dict) and "ParameterKey" in p for p in data)
+    return (
+        isinstance(data, dict)
+        and isinstance(data.get("Parameters"), dict)
+        and set(data) <= _PARAMETERS_FILE_KEYS
+        and all(not isinstance(v, (dict, list)) for v in data["Parameters"].values())
     )

@@ -18,13 +18,15 @@ are).
 
 from __future__ import annotations
 
+import contextlib
 import os
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, looks_like_template
 from ecs_guard.inputs.cloudformation.intrinsics import Evaluator
 from ecs_guard.inputs.cloudformation.mapping import builders_for, reference_kind
-from ecs_guard.inputs.cloudformation.parameters import read_parameters_file, template_parameters
+from ecs_guard.inputs.cloudformation.metadata import metadata_ignores
+from ecs_guard.inputs.cloudformation.parameters import parameters_beside, read_parameters_file, template_parameters
 from ecs_guard.inputs.cloudformation.records import RecordBuilder, TemplateResource, new_record
 from ecs_guard.inputs.cloudformation.template import Template, TemplateError
 from ecs_guard.inputs.problems import InputError, InputProblem
@@ -74,7 +76,7 @@ class CloudFormation:
         if not is_template(template.data):
             _not_ours(display, named, scan)
             return
-        _scan_template(template, scan)
+        scan_template(template, scan, path)
 
 
 def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> None:
@@ -86,7 +88,7 @@ def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> 
     except TemplateError as error:
         scan.problems.append(InputProblem(display, error.message, error.line))
         return
-    _scan_template(template, scan)
+    scan_template(template, scan, path)
 
 
 def _not_ours(display: str, named: bool, scan: Scan) -> None:
@@ -94,18 +96,33 @@ def _not_ours(display: str, named: bool, scan: Scan) -> None:
         scan.problems.append(InputProblem(display, NOT_A_TEMPLATE, kind="unreadable"))
 
 
-def _scan_template(template: Template, scan: Scan) -> None:
+def scan_template(template: Template, scan: Scan, path: str | None = None) -> None:
+    """The template (read from `path`) with its parameter values: from
+    --cfn-parameters, else from the parameters file beside it (NAME.params.json)."""
     given: dict[str, str] = {}
     parameters_file = getattr(scan.options, "cfn_parameters", None)
+    beside = parameters_beside(path) if path and not parameters_file else None
     if parameters_file:
-        try:
-            given = read_parameters_file(parameters_file)
-        except InputError as error:
-            problem = InputProblem(parameters_file, error.message, error.line)
-            if problem not in scan.problems:
-                scan.problems.append(problem)
+        given = _parameters(parameters_file, parameters_file, None, scan)
+    elif beside:
+        shown = os.path.join(os.path.dirname(template.display), os.path.basename(beside))
+        given = _parameters(beside, shown, shown, scan)
     inventory = load_template_model(template, given)
     scan.inventory.extend(inventory)
+
+
+def _parameters(path: str, shown: str, label: str | None, scan: Scan) -> dict[str, str]:
+    """The values of a parameters file; a file that cannot be read is one
+    problem naming it, however many templates (or the walk) read it."""
+    with contextlib.suppress(OSError):
+        status = os.stat(path)
+        scan.seen.add((status.st_dev, status.st_ino))  # read here: the walk need not read it again
+    try:
+        return read_parameters_file(path, label)
+    except InputError as error:
+        if not any(p.path == shown for p in scan.problems):
+            scan.problems.append(InputProblem(shown, error.message, error.line))
+        return {}
 
 
 def load_template_model(template: Template, given: dict[str, str] | None = None) -> Inventory:
@@ -115,6 +132,7 @@ def load_template_model(template: Template, given: dict[str, str] | None = None)
     links = Links(instances_of(records), {}, {})
     build_model(PlanIndex(records, links, holder="the template"), inventory)
     _mark_resolved_secrets(inventory)
+    inventory.suppressions.extend(metadata_ignores(template))
     return inventory
 
 
@@ -152,14 +170,16 @@ def template_records(template: Template, given: dict[str, str], problems: list[I
         properties = resource.get("Properties")
         properties = properties if isinstance(properties, dict) else {}
 
+        name = resource_name(logical_id, resource)
+
         def make(
-            kind: str, index: int | None, logical_id: str = logical_id, properties: dict = properties
+            kind: str, index: int | None, logical_id: str = logical_id, properties: dict = properties, name: str = name
         ) -> RecordBuilder:
-            address = logical_id if index is None else f"{logical_id}[{index}]"
+            address = name if index is None else f"{name}[{index}]"
             if kind == "aws_iam_policy_attachment":
-                address = f"{logical_id}.Roles"
+                address = f"{name}.Roles"
             elif kind == "aws_appautoscaling_scheduled_action":
-                address = f"{logical_id}.ScheduledActions[{index}]"
+                address = f"{name}.ScheduledActions[{index}]"
             record = new_record(template, logical_id, kind, address, index)
             return RecordBuilder(record, evaluator, properties)
 
@@ -176,3 +196,19 @@ def template_records(template: Template, given: dict[str, str], problems: list[I
                 )
             )
     return records
+
+
+CDK_PATH = "aws:cdk:path"
+
+
+def resource_name(logical_id: str, resource: dict) -> str:
+    """How findings name a resource: its logical ID and, for a resource the
+    CDK made, the construct that made it (its ``aws:cdk:path`` metadata
+    without the ``/Resource`` the CDK adds to an L2 construct's L1 child):
+    ``WebTask51ED7374 (WebServiceStack/WebTask)``. The logical ID finds the
+    resource in the template and the console; the path finds it in the code."""
+    metadata = resource.get("Metadata")
+    path = metadata.get(CDK_PATH) if isinstance(metadata, dict) else None
+    if not isinstance(path, str) or not path:
+        return logical_id
+    return f"{logical_id} ({path.removesuffix('/Resource')})"

@@ -17,6 +17,7 @@ rule judges secrets (container environment values), which never print it.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,24 +34,25 @@ class Parameter:
     reason: str = ""  # why the value is not known
 
 
-def read_parameters_file(path: str) -> dict[str, str]:
-    """{name: value} of a parameters file; InputError for a file that is neither form."""
+def read_parameters_file(path: str, label: str | None = None) -> dict[str, str]:
+    """{name: value} of a parameters file; InputError for a file that is neither form.
+    `label` names the file in messages (default: as given to --cfn-parameters)."""
+    label = label or f"--cfn-parameters {path}"
     try:
         with open(path, encoding="utf-8-sig") as stream:
             data = json.load(stream)
     except OSError as error:
-        raise InputError(f"--cfn-parameters {path}: cannot read the file ({error.strerror or error})") from None
+        raise InputError(f"{label}: cannot read the file ({error.strerror or error})") from None
     except ValueError as error:
         line = getattr(error, "lineno", None)
-        raise InputError(f"--cfn-parameters {path}: invalid JSON", line) from None
+        raise InputError(f"{label}: invalid JSON", line) from None
     if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
         pairs = data["Parameters"].items()
     elif isinstance(data, list) and all(isinstance(p, dict) and "ParameterKey" in p for p in data):
         pairs = ((p["ParameterKey"], p.get("ParameterValue")) for p in data)
     else:
         raise InputError(
-            f'--cfn-parameters {path}: expected [{{"ParameterKey": ..., "ParameterValue": ...}}] '
-            'or {"Parameters": {...}}'
+            f'{label}: expected [{{"ParameterKey": ..., "ParameterValue": ...}}] or {{"Parameters": {{...}}}}'
         )
     return {str(name): _text(value) for name, value in pairs if value is not None}
 
@@ -91,3 +93,20 @@ def _typed(value: Any, kind: str) -> Any:
     if isinstance(value, bool):
         return "true" if value else "false"
     return value if isinstance(value, int) and kind == "Number" else str(value)
+
+
+PARAMETERS_SUFFIX = ".params.json"
+_TEMPLATE_SUFFIXES = (".stack.yml", ".stack.yaml", ".yml", ".yaml", ".template", ".json")
+
+
+def parameters_beside(path: str) -> str | None:
+    """The parameters file lying beside a template, or None: ``NAME.params.json``
+    for ``NAME.yaml`` / ``.yml`` / ``.json`` / ``.template``, and for
+    ``NAME.stack.yml`` as AWS Copilot's ``svc package --output-dir`` writes
+    them (``api-test.stack.yml`` and ``api-test.params.json``)."""
+    lowered = path.lower()
+    for suffix in _TEMPLATE_SUFFIXES:
+        if lowered.endswith(suffix) and not lowered.endswith(PARAMETERS_SUFFIX):
+            beside = path[: -len(suffix)] + PARAMETERS_SUFFIX
+            return beside if os.path.isfile(beside) else None
+    return None

@@ -173,20 +173,20 @@ class RecordBuilder:
         return node
 
     def _image(self, node: Any, where: tuple, path: Path) -> Any:
-        """An image written with Fn::Sub / Fn::Join: judged by its known end
-        (RULES.md EG201): the tag (or digest, or the absence of both) is
-        known when the last part is known text with a ':', '/' or '@' in it.
-        The parts not known are shown as ``${...}``."""
+        """An image written with Fn::Sub / Fn::Join whose parts are not all
+        known: not known, carrying its known end (``tail``), which EG201
+        judges as it judges a Terraform template's (RULES.md EG201):
+        ``!Sub "${Repo}:latest"`` ends in ":latest"."""
         trace = Trace()
-        parts = self.evaluator.parts(node, trace) or []
+        parts = self.evaluator.parts(node, trace)
+        if parts is None or all(isinstance(part, str) for part in parts):
+            return self.resolve(node, where, path)  # not such a function, or known as a whole
+        self.note(path, where, trace)
         known_end = len(parts)
         while known_end and isinstance(parts[known_end - 1], str):
             known_end -= 1
-        tail = "".join(parts[known_end:])
-        if not any(mark in tail for mark in ":/@"):
-            return self.resolve(node, where, path)  # not decided by its end: the value as evaluated
-        self.note(path, where, trace)
-        return "".join(p if isinstance(p, str) else "${...}" for p in parts)
+        missing = parts[known_end - 1]
+        return Unknown(missing.reason, tail="".join(parts[known_end:]) or None)
 
     # ----------------------------------------------------------------- writing attributes
 
