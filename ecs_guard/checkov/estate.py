@@ -70,8 +70,8 @@ def _scan(kind: str, path: str) -> Estate:
         LOG.warning("ecs-guard: %s: %s", where, problem.message)
     rules = select_rules()
     report = run(inventory, rules)
-    redact_sensitive(report, inventory.sensitive)
-    estate = _index(report, inventory)
+    estate = _index(report, inventory)  # by the addresses checkov knows, before masking renames any
+    redact_sensitive(report, inventory.sensitive)  # then the messages checkov prints are masked
     for rule in rules:
         estate.modelled[rule.id] = {owner.address for t in rule.targets for _, owner in targets(inventory, t)}
     return estate
