@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.options import TerraformOptions
 from ecs_guard.inputs.terraform.root_identity import name_with_root
-from ecs_guard.inputs.terraform.roots import holds_tf_files, root_folders, root_of_plan
+from ecs_guard.inputs.terraform.roots import holds_tf_files, local_module_folders, root_folders, root_of_plan
 from ecs_guard.location import display_path
 from ecs_guard.model import Inventory
 
 if TYPE_CHECKING:
     from ecs_guard.inputs.terraform.source.root import HclRoot
+    from ecs_guard.inputs.terraform.source.root_cache import RootCache
 
 
 class TerraformInputs:
@@ -37,6 +38,7 @@ class TerraformInputs:
         self.problems: list[InputProblem] = []  # sources that could not be evaluated
         self._evaluated: dict[Path, HclRoot] = {}
         self._parsed: dict = {}  # module folder -> ModuleSource, shared by the roots
+        self._root_cache: RootCache | None = None  # made when there is Terraform source to read
 
     def add_file(self, path: str, display: str, named: bool, problems: list[InputProblem]) -> None:
         """A .tf file found in the walk, or a .tf/.tfvars file named on the
@@ -83,10 +85,15 @@ class TerraformInputs:
         its own is dropped."""
         _add(inventory, Inventory(problems=self.problems))
         if self.folders:
-            from ecs_guard.inputs.terraform.source.parallel_parse import warm_parse_cache
+            # Many uncached files: parsed on every core first (but not those
+            # of roots whose evaluation the root cache has).
+            cache = self._cache()
+            unknown = [folder for folder in self.folders if cache.calls(folder) is None]
+            if unknown:
+                from ecs_guard.inputs.terraform.source.parallel_parse import warm_parse_cache
 
-            warm_parse_cache(self.folders)  # many uncached files: parsed on every core first
-            for folder in root_folders(self.folders, self._module):
+                warm_parse_cache(unknown)
+            for folder in root_folders(self.folders, self._calls):
                 if folder not in self.sources:
                     _add(inventory, self._root_inventory(folder))
         read = {file for root in self._evaluated.values() for file in root.files if file.endswith(".json")}
@@ -103,11 +110,31 @@ class TerraformInputs:
     # ----------------------------------------------------------------- reading
 
     def _evaluate(self, folder: Path):
+        """The root module in `folder`, evaluated once per scan; from the root
+        cache (source/root_cache.py) when nothing it reads has changed."""
         if folder not in self._evaluated:
             from ecs_guard.inputs.terraform.source.adapter import evaluate_root
 
-            self._evaluated[folder] = evaluate_root(folder, self.options.var_files, self._parsed)
+            cache = self._cache()
+            root = cache.get(folder)
+            if root is None:
+                root = evaluate_root(folder, self.options.var_files, self._parsed)
+                cache.put(folder, root, local_module_folders(self._module(folder)))
+            self._evaluated[folder] = root
         return self._evaluated[folder]
+
+    def _cache(self) -> RootCache:
+        if self._root_cache is None:
+            from ecs_guard.inputs.terraform.source.root_cache import RootCache
+
+            self._root_cache = RootCache(self.options.var_files)
+        return self._root_cache
+
+    def _calls(self, folder: Path) -> list[Path]:
+        """The local module folders `folder` calls (roots.py): from the root
+        cache when it has the folder unchanged, else from its parsed files."""
+        cached = self._cache().calls(folder)
+        return cached if cached is not None else local_module_folders(self._module(folder))
 
     def _module(self, folder: Path):
         """A folder's parsed module (to see which modules it calls)."""

@@ -57,10 +57,11 @@ def local_module_folders(source) -> list[Path]:
     return found
 
 
-def root_folders(folders: Iterable[Path], parsed: Callable[[Path], object]) -> list[Path]:
+def root_folders(folders: Iterable[Path], calls: Callable[[Path], list[Path]]) -> list[Path]:
     """The folders (resolved paths) that are root modules, in the order
     given: those no folder of the scan calls as a module, directly or
-    through other modules. `parsed(folder)` gives a folder's ModuleSource."""
+    through other modules. `calls(folder)` gives the folders it calls
+    (local_module_folders of its parsed module, or the root cache's)."""
     folders = list(dict.fromkeys(folders))
     called: set[Path] = set()
     visited: set[Path] = set()
@@ -70,7 +71,7 @@ def root_folders(folders: Iterable[Path], parsed: Callable[[Path], object]) -> l
         if folder in visited or not folder.is_dir():
             continue
         visited.add(folder)
-        for child in local_module_folders(parsed(folder)):
+        for child in calls(folder):
             if child != folder:
                 called.add(child)
                 waiting.append(child)

@@ -61,6 +61,10 @@ class Evaluation:
         self.parse_cached: dict[str, bool] = {}
         self.read_files: dict[str, None] = {}  # files read by file() / templatefile(), in order
         self.sensitive: dict[str, None] = {}  # texts Terraform marks sensitive, masked in reports
+        # Files and folders looked for besides the module folders read (file()
+        # and templatefile() paths, module folders), found or not: what the
+        # result also depends on (root_cache.py).
+        self.looked_at: dict[str, None] = {}
         # What terraform init fetched (.terraform/modules/modules.json), if it ran.
         self.module_index, index_problems = read_module_index(root_dir)
         for problem in index_problems:
@@ -199,6 +203,7 @@ class ModuleInstance:
 
     def read_file(self, path: str, scope: Scope) -> tuple[str, str]:
         resolved = Path(path) if os.path.isabs(path) else self.evaluation.root_dir / path
+        self.evaluation.looked_at.setdefault(os.path.abspath(resolved))
         text, display = read_text(resolved), display_path(resolved)
         self.evaluation.read_files.setdefault(display)
         return text, display

@@ -10,6 +10,7 @@ reported as not scanned, naming terraform init."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,7 @@ class ModuleGroup:
         fetched = index.get(self.key) if index is not None else None
         local = is_local_source(source)
         if index is not None and fetched is not None and same_source(source, fetched.source):
+            self.parent.evaluation.looked_at.setdefault(os.path.abspath(fetched.directory))
             if fetched.directory.is_dir():
                 return fetched.directory
             self.not_scanned = (
@@ -83,6 +85,7 @@ class ModuleGroup:
             return None
         if local:  # beside the calling module's folder (fetched or not), as terraform init installs it
             directory = (self.parent.source.directory / source).resolve()
+            self.parent.evaluation.looked_at.setdefault(str(directory))
             if directory.is_dir():
                 return directory
             self.not_scanned = f'its source directory "{source}" does not exist'

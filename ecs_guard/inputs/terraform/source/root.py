@@ -6,15 +6,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.problems import InputProblem
-from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
-from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs, module_references
-from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
-from ecs_guard.inputs.terraform.source.provider_version import schema_problems
-from ecs_guard.inputs.terraform.source.resource import HclResource
-from ecs_guard.inputs.terraform.source.variables import load_var_files, var_file_paths
 from ecs_guard.location import display_path
+
+if TYPE_CHECKING:
+    from ecs_guard.inputs.terraform.source.configuration import Calls, Outputs
+    from ecs_guard.inputs.terraform.source.resource import HclResource
 
 
 @dataclass
@@ -31,6 +30,11 @@ class HclRoot:
     calls: Calls = field(default_factory=dict)
     outputs: Outputs = field(default_factory=dict)
     sensitive: list[str] = field(default_factory=list)  # texts marked sensitive (ecs_guard.sensitive)
+    # What the evaluation depends on, as absolute paths (root_cache.py): the
+    # module folders read (the root's first), and the other files and
+    # folders looked for (file() and templatefile() paths, module folders).
+    module_folders: list[str] = field(default_factory=list)
+    looked_at: list[str] = field(default_factory=list)
 
     def resource(self, address: str) -> HclResource | None:
         return next((r for r in self.resources if r.address == address), None)
@@ -43,6 +47,14 @@ def load_root(
     *.auto.tfvars, then `var_files` in order) and every local module it calls.
     `modules`: parsed module directories (module.ModuleSource by resolved
     path) shared with other roots of the same scan; filled as they are read."""
+    # The evaluator is imported here, not with HclRoot: a root read from the
+    # root cache (root_cache.py) needs only the class.
+    from ecs_guard.inputs.terraform.hcl.library import HclLibraryError
+    from ecs_guard.inputs.terraform.source.configuration import module_references
+    from ecs_guard.inputs.terraform.source.instances import Evaluation, ModuleInstance
+    from ecs_guard.inputs.terraform.source.provider_version import schema_problems
+    from ecs_guard.inputs.terraform.source.variables import load_var_files, var_file_paths
+
     root_dir = Path(directory).resolve()
     result = HclRoot(display_path(root_dir))
     try:
@@ -63,5 +75,7 @@ def load_root(
     result.parse_cached = dict(evaluation.parse_cached)
     result.read_files = list(evaluation.read_files)
     result.sensitive = list(evaluation.sensitive)
+    result.module_folders = [str(source.directory) for source in evaluation.module_sources]
+    result.looked_at = list(evaluation.looked_at)
     result.files = list(evaluation.parse_seconds) + read + [f for f in result.read_files if f not in read]
     return result
