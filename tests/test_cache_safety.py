@@ -55,6 +55,48 @@ def test_an_entry_holds_no_literal_of_the_file_and_is_not_named_by_its_plain_has
     assert parse_file(tmp_path / "main.tf", text).cached  # and the source reads it back
 
 
+ROOT_WITH_SECRETS = """\
+variable "db_password" {
+  type      = string
+  sensitive = true
+  default   = "%s-variable"
+}
+
+resource "aws_ecs_task_definition" "app" {
+  family = "app"
+  container_definitions = jsonencode([{
+    name  = "web"
+    image = "nginx:1.25"
+    environment = [
+      { name = "API_TOKEN", value = "%s-literal" },
+      { name = "DB_PASSWORD", value = var.db_password },
+    ]
+  }])
+}
+"""
+
+
+def test_a_root_cache_entry_holds_no_secret_of_the_root(tmp_path, monkeypatch):
+    """The evaluated root (root_cache.py) holds every value of the root,
+    secrets included: like a parse, it is only stored encrypted."""
+    from ecs_guard.cli import main
+
+    root = tmp_path / "stack"
+    root.mkdir()
+    (root / "main.tf").write_text(ROOT_WITH_SECRETS % (CANARY, CANARY))
+    monkeypatch.chdir(tmp_path)
+    output = tmp_path / "report.json"
+    for _ in range(2):  # written, then read back
+        main(["scan", "--format", "json", "--output", str(output), "stack"])
+    assert "EG501" in output.read_text()
+    entries = cache_files(tmp_path / "cache" / "ecs-guard" / "roots")
+    assert len(entries) == 2  # the root's manifest and its result
+    for entry in entries:
+        data = entry.read_bytes()
+        for encoded in encodings(CANARY) + encodings("API_TOKEN") + encodings("DB_PASSWORD"):
+            assert encoded not in data, entry
+
+
 def test_a_damaged_swapped_or_forged_entry_is_a_miss_and_is_rewritten(tmp_path):
     cache = ContentCache("test", tmp_path / "cache" / "ecs-guard")
     first, second = cache.key("content one"), cache.key("content two")
@@ -122,6 +164,7 @@ def test_no_cache_flag_and_variable_write_nothing(tmp_path):
         assert result.returncode in (0, 1), result.stderr
         assert "warning" not in result.stderr
         assert cache_files(cache / "ecs-guard" / "parsed") == [], argv
+        assert cache_files(cache / "ecs-guard" / "roots") == [], argv
 
 
 def test_the_cache_is_trimmed_to_its_bound_least_recently_used_first(tmp_path, monkeypatch):

@@ -178,7 +178,9 @@ def _privileged(root: Path) -> None:
 
 def _module_file(root: Path) -> None:
     path = root / "modules" / "svc" / "main.tf"
-    path.write_text(path.read_text().replace('network_mode             = "awsvpc"', 'network_mode             = "bridge"'))
+    path.write_text(
+        path.read_text().replace('network_mode             = "awsvpc"', 'network_mode             = "bridge"')
+    )
 
 
 def _var_file(root: Path) -> None:
@@ -194,7 +196,9 @@ def _auto_tfvars_added(root: Path) -> None:
 
 
 def _override_added(root: Path) -> None:
-    (root / "modules" / "svc" / "override.tf").write_text('resource "aws_ecs_service" "app" {\n  desired_count = 0\n}\n')
+    (root / "modules" / "svc" / "override.tf").write_text(
+        'resource "aws_ecs_service" "app" {\n  desired_count = 0\n}\n'
+    )
 
 
 def _root_override_added(root: Path) -> None:
@@ -252,11 +256,15 @@ def test_other_var_files_or_another_working_directory_are_other_entries(stack, t
     other = report(tmp_path, "--var-file", "other/extra.tfvars", "stack")
     assert len(evaluations) == 3  # the same content under another name: the name is in the report
     assert other == report(tmp_path, "--var-file", "other/extra.tfvars", "stack", cache=False)
-    monkeypatch.chdir(stack)  # paths in the report are relative to the working directory
+    # Paths in the report are relative to the working directory: the same
+    # arguments (absolute) from elsewhere are another entry.
+    absolute = ("--var-file", str(tmp_path / "extra.tfvars"), str(stack))
+    here = report(tmp_path, *absolute)
+    monkeypatch.chdir(stack / "modules")
     evaluations.clear()
-    inside = report(tmp_path, "--var-file", "../extra.tfvars", ".")
+    elsewhere = report(tmp_path, *absolute)
     assert evaluations == [stack.resolve()]
-    assert inside == report(tmp_path, "--var-file", "../extra.tfvars", ".", cache=False) != with_var_file
+    assert elsewhere == report(tmp_path, *absolute, cache=False) != here
 
 
 @pytest.mark.parametrize("what", ["fetched module file", "module index"])
@@ -272,7 +280,9 @@ def test_a_fetched_module_or_the_module_index_changed_is_a_miss(tmp_path, monkey
         index["Modules"] = [entry for entry in index["Modules"] if entry["Key"] != "worker"]
         (modules / "modules.json").write_text(json.dumps(index))
     else:
-        fetched = next(path for path in sorted((modules / "api").rglob("*.tf")) if "aws_ecs_service" in path.read_text())
+        fetched = next(
+            path for path in sorted((modules / "api").rglob("*.tf")) if "aws_ecs_service" in path.read_text()
+        )
         fetched.write_text(fetched.read_text().replace("resource ", "\n\nresource ", 1))  # every line moves
     warm = report(tmp_path, "terraform")
     assert len(evaluations) == 2
