@@ -96,7 +96,7 @@ def test_a_root_read_back_from_its_entry_is_the_root_evaluated(monkeypatch):
         for field in ("directory", "resources", "problems", "files", "read_files", "calls", "outputs", "sensitive"):
             assert getattr(decoded, field) == getattr(root, field), (name, field)
         assert root.resources, name
-        for cached, evaluated in zip(decoded.resources, root.resources):
+        for cached, evaluated in zip(decoded.resources, root.resources, strict=True):
             assert cached.documents == evaluated.documents  # Unknown markers compare by reason
             for path, document in evaluated.documents.items():
                 assert repr(cached.documents[path]) == repr(document)
