@@ -17,8 +17,8 @@ import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from ecs_guard.inputs.cloudformation.adapter import CloudFormation, load_json_template
 from ecs_guard.inputs.cloudformation.cdk import inside_assembly, load_assembly
+from ecs_guard.inputs.cloudformation.files import CloudFormation, load_json_template
 from ecs_guard.inputs.jsondocs.files import PLAN, JsonFile, not_understood, read_json_file
 from ecs_guard.inputs.jsondocs.lines import JsonText
 from ecs_guard.inputs.jsondocs.types import dotted, wrong_type

@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from ecs_guard.suppress import path_glob
-
 
 @dataclass(frozen=True)
 class Exclude:
@@ -35,6 +33,8 @@ class Exclusions:
         self._by_name: list[tuple[re.Pattern, bool]] = []  # (pattern, folders only)
         self._by_path: list[tuple[re.Pattern, bool, str]] = []  # (pattern, folders only, base)
         for exclude in excludes:
+            from ecs_guard.suppress import path_glob  # here: most scans exclude nothing
+
             glob = exclude.glob.strip()
             folders_only = glob.endswith("/")
             glob = glob.rstrip("/")

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 
 STDIN = "-"
@@ -25,6 +23,9 @@ STDIN_DISPLAY = "<stdin>"
 @contextlib.contextmanager
 def stdin_copy() -> Iterator[str]:
     """The path of a private copy of standard input, removed afterwards."""
+    import shutil  # here: every scan imports this module, few read standard input
+    import tempfile
+
     folder = tempfile.mkdtemp(prefix="ecs-guard-stdin-")  # 0700: the document may hold secrets
     try:
         path = os.path.join(folder, "stdin.json")

@@ -1,13 +1,7 @@
 """The CloudFormation adapter: a template file -> Inventory.
 
-YAML files (.yaml, .yml, .template) pass the cheap text pre-filter
-(detect.looks_like_template) before they are parsed, and YAML that turns
-out to be no template is not ours: skipped silently, unless the user named
-the file. JSON templates are recognised by the JSON adapter (inputs/
-detect.py) and handed here already parsed. A template that cannot be read
-is one problem with the file and the line.
-
-The template's resources become Terraform-shaped records (mapping.py,
+Which files are templates, and reading them, is files.py (kept light: a
+scan without templates never imports this module). The template's resources become Terraform-shaped records (mapping.py,
 records.py) that go through the Terraform builders' own index, linker and
 builders, so every rule reads a template as it reads a plan. Addresses are
 logical IDs. A resource whose ``Condition`` is known to be false is not
@@ -22,13 +16,12 @@ import contextlib
 import os
 from typing import TYPE_CHECKING
 
-from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, looks_like_template
 from ecs_guard.inputs.cloudformation.intrinsics import Evaluator
 from ecs_guard.inputs.cloudformation.mapping import builders_for, reference_kind
 from ecs_guard.inputs.cloudformation.metadata import metadata_ignores
 from ecs_guard.inputs.cloudformation.parameters import parameters_beside, read_parameters_file, template_parameters
 from ecs_guard.inputs.cloudformation.records import RecordBuilder, TemplateResource, new_record
-from ecs_guard.inputs.cloudformation.template import Template, TemplateError
+from ecs_guard.inputs.cloudformation.template import Template
 from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of
@@ -37,63 +30,6 @@ from ecs_guard.model import Inventory
 
 if TYPE_CHECKING:
     from ecs_guard.inputs.adapters import Scan
-    from ecs_guard.inputs.jsondocs.files import JsonFile
-
-NOT_A_TEMPLATE = "YAML that is not a CloudFormation template: not an ECS input ecs-guard understands"
-
-
-class CloudFormation:
-    """YAML templates (.yaml, .yml, .template); JSON ones arrive through JSON_KINDS."""
-
-    kind = "cloudformation"
-    SUFFIXES = (".yaml", ".yml", ".template")
-
-    def claims(self, name: str, named: bool) -> bool:
-        return name.lower().endswith(self.SUFFIXES)
-
-    def load(self, path: str, display: str, named: bool, scan: Scan) -> None:
-        try:
-            with open(path, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                if (status.st_dev, status.st_ino) in scan.seen:
-                    return
-                scan.seen.add((status.st_dev, status.st_ino))
-                head = stream.read(HEAD_BYTES)
-                if not looks_like_template(head):
-                    _not_ours(display, named, scan)
-                    return
-                data = head + stream.read()
-        except OSError as error:
-            scan.problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
-            return
-        from ecs_guard.inputs.cloudformation.loader import read_template
-
-        try:
-            template = read_template(data, display)
-        except TemplateError as error:
-            scan.problems.append(InputProblem(display, error.message, error.line))
-            return
-        if not is_template(template.data):
-            _not_ours(display, named, scan)
-            return
-        scan_template(template, scan, path)
-
-
-def load_json_template(path: str, display: str, found: JsonFile, scan: Scan) -> None:
-    """A JSON file the JSON adapter recognised as a template (JSON_KINDS route)."""
-    from ecs_guard.inputs.cloudformation.loader import load_template
-
-    try:
-        template = load_template(found.text, display)
-    except TemplateError as error:
-        scan.problems.append(InputProblem(display, error.message, error.line))
-        return
-    scan_template(template, scan, path)
-
-
-def _not_ours(display: str, named: bool, scan: Scan) -> None:
-    if named:  # the user asked for this file to be scanned
-        scan.problems.append(InputProblem(display, NOT_A_TEMPLATE, kind="unreadable"))
 
 
 def scan_template(template: Template, scan: Scan, path: str | None = None) -> None:
