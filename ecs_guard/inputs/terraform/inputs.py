@@ -88,6 +88,7 @@ class TerraformInputs:
             # Many uncached files: parsed on every core first (but not those
             # of roots whose evaluation the root cache has).
             cache = self._cache()
+            cache.prefetch(self.folders)
             unknown = [folder for folder in self.folders if cache.calls(folder) is None]
             if unknown:
                 from ecs_guard.inputs.terraform.source.parallel_parse import warm_parse_cache
@@ -119,7 +120,7 @@ class TerraformInputs:
             root = cache.get(folder)
             if root is None:
                 root = evaluate_root(folder, self.options.var_files, self._parsed)
-                cache.put(folder, root, local_module_folders(self._module(folder)))
+                cache.put(folder, root, self._local_calls(folder))
             self._evaluated[folder] = root
         return self._evaluated[folder]
 
@@ -129,6 +130,17 @@ class TerraformInputs:
 
             self._root_cache = RootCache(self.options.var_files)
         return self._root_cache
+
+    def _local_calls(self, folder: Path) -> dict[Path, list[Path]]:
+        """The local module folders that `folder` and the folders it reaches call (what roots.py reads)."""
+        found: dict[Path, list[Path]] = {}
+        waiting = [folder]
+        while waiting:
+            current = waiting.pop()
+            if current not in found and current.is_dir():
+                found[current] = local_module_folders(self._module(current))
+                waiting += found[current]
+        return found
 
     def _calls(self, folder: Path) -> list[Path]:
         """The local module folders `folder` calls (roots.py): from the root

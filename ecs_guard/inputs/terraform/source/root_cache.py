@@ -27,7 +27,8 @@ What a root's result depends on, and so what its entry is keyed by:
 Which files a root reads is known only after evaluating it. So a root has
 two entries: a *manifest* keyed by the root and the options (the files and
 folders the last evaluation read), and the *result* (the HclRoot, and the
-local module folders the root calls, for roots.py), keyed by all of the
+local module folders that the root and the module folders it read call,
+for roots.py), keyed by all of the
 above with the current state (content hash, or "missing") of every file
 and folder the manifest names. A warm run reads the manifest, hashes what it names, and
 finds the result only when nothing changed; anything else is a miss: the
@@ -69,17 +70,21 @@ class RootCache:
     def __init__(self, var_files: tuple[str, ...]):
         self.var_files = var_files
         self._entries: dict[Path, dict | None] = {}  # root -> its result entry, None: none valid
+        self._calls: dict[Path, list[Path]] = {}  # folder -> the local module folders it calls
+
+    def prefetch(self, folders: list[Path]) -> None:
+        """Find the valid entries of `folders` (for calls())."""
+        for folder in folders:
+            self._entry(folder)
 
     def calls(self, folder: Path) -> list[Path] | None:
-        """The local module folders `folder` calls, as its last evaluation
-        read them, when nothing it read has changed since; else None."""
-        entry = self._entry(folder)
-        if entry is None:
-            return None
-        try:
-            return [Path(str(call)) for call in entry["calls"]]
-        except (KeyError, TypeError):
-            return None
+        """The local module folders `folder` calls, as an earlier evaluation
+        of a root found them (of the root itself or of a module folder it
+        read), when nothing that root read has changed since; else None.
+        Only for folders prefetched, or the root of a valid entry."""
+        if folder not in self._calls:
+            self._entry(folder)
+        return self._calls.get(folder)
 
     def get(self, folder: Path) -> HclRoot | None:
         """The root evaluated from `folder` by an earlier run, when nothing
@@ -92,12 +97,21 @@ class RootCache:
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # damaged or of another shape: evaluated again and rewritten
 
-    def put(self, folder: Path, root: HclRoot, calls: list[Path]) -> None:
-        """Keep `root`, just evaluated from `folder` (which calls the local module folders `calls`)."""
+    def put(self, folder: Path, root: HclRoot, calls: dict[Path, list[Path]]) -> None:
+        """Keep `root`, just evaluated from `folder`; `calls`: the local module
+        folders that `folder` and module folders it read call (roots.py)."""
         if not cache_enabled() or not root.module_folders:
             return  # off, or the evaluation did not get as far as reading the root
+        read = set(root.module_folders)
         try:
-            value = {"root": encode_root(root), "calls": [str(call) for call in calls]}
+            value = {
+                "root": encode_root(root),
+                "calls": {
+                    str(caller): [str(callee) for callee in callees]
+                    for caller, callees in calls.items()
+                    if str(caller) in read  # a dependency of the entry: its calls change with it
+                },
+            }
         except _NotJson:
             return
         dependencies = self._dependencies(folder, root)
@@ -123,8 +137,10 @@ class RootCache:
                 except (KeyError, TypeError, ValueError):
                     return None
                 entry = cache.get(self._key(folder, dependencies))
-                if isinstance(entry, dict):
+                if isinstance(entry, dict) and isinstance(entry.get("calls"), dict):
                     self._entries[folder] = entry
+                    for caller, callees in entry["calls"].items():
+                        self._calls.setdefault(Path(caller), [Path(callee) for callee in callees])
         return self._entries[folder]
 
     def _options(self, folder: Path) -> tuple[str, ...]:
