@@ -185,6 +185,23 @@ def test_the_cache_is_trimmed_to_its_bound_least_recently_used_first(tmp_path, m
     assert cache.get(keys[-1]) is not None
 
 
+def test_one_bound_holds_for_every_cache_in_the_folder(tmp_path, monkeypatch):
+    """Parsed files and evaluated roots share the folder's bound."""
+    base = tmp_path / "cache" / "ecs-guard"
+    parsed, roots = ContentCache("parsed", base), ContentCache("roots", base)
+    for index in range(20):
+        for cache in (parsed, roots):
+            cache.put(cache.key(f"{cache.directory.name} {index}"), {"data": os.urandom(1500).hex()})
+    (base / "hcl2-parser-tables.bin").write_bytes(b"t" * 100_000)  # not an entry: never counted nor deleted
+    monkeypatch.setenv("ECS_GUARD_CACHE_MAX_MB", "0.05")  # 52,428 bytes, less than the ~80 KB written
+    with cache_session():
+        roots.put(roots.key("one more"), {"a": 1})
+    remaining = {cache: cache_files(cache.directory) for cache in (parsed, roots)}
+    assert 0 < sum(path.stat().st_size for files in remaining.values() for path in files) <= 52_428
+    assert remaining[parsed] and len(remaining[parsed]) < 20  # the parse cache gave way too
+    assert (base / "hcl2-parser-tables.bin").exists()
+
+
 def test_trim_leaves_a_cache_within_its_bound_alone(tmp_path):
     cache = ContentCache("small", tmp_path / "cache" / "ecs-guard")
     key = cache.key("x")

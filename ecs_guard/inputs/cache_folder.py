@@ -124,27 +124,29 @@ def cannot_use(directory: Path, error: OSError) -> None:
 
 def trim(directory: Path, bound: int) -> None:
     """Delete the entries used longest ago until `directory` holds at most
-    80% of `bound` bytes (nothing when it is within the bound). Temporary
-    files left by a run that was killed are deleted too."""
+    80% of `bound` bytes (nothing when it is within the bound). Entries are
+    the files in its subfolders, at any depth (a cache's shards, or every
+    cache's when `directory` is the cache folder; files directly in it, the
+    parser tables, are not entries). Temporary files left by a run that
+    was killed are deleted too."""
     entries: list[tuple[float, int, str]] = []
     total = 0
     now = time.time()
-    try:
-        shards = list(os.scandir(directory))
-    except OSError:
-        return
-    for shard in shards:
-        if not shard.is_dir(follow_symlinks=False):
+    for depth, (top, _, names) in enumerate(os.walk(directory)):
+        if depth == 0:  # the folder's own files
             continue
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(shard.path):
-                info = entry.stat(follow_symlinks=False)
-                if entry.name.startswith(".tmp-"):
-                    if now - info.st_mtime > _STALE_TEMPORARY:
-                        _remove(entry.path)
-                    continue
-                entries.append((info.st_mtime, info.st_size, entry.path))
-                total += info.st_size
+        for name in names:
+            path = os.path.join(top, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue
+            if name.startswith(".tmp-"):
+                if now - info.st_mtime > _STALE_TEMPORARY:
+                    _remove(path)
+                continue
+            entries.append((info.st_mtime, info.st_size, path))
+            total += info.st_size
     if total <= bound:
         return
     entries.sort()

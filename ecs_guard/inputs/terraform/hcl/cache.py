@@ -126,6 +126,9 @@ def _xor(data: bytes, stream: bytes) -> bytes:
     return (int.from_bytes(data, "big") ^ int.from_bytes(stream, "big")).to_bytes(len(data), "big")
 
 
+_made: set[Path] = set()  # shard folders this process made or found
+
+
 class ContentCache:
     """JSON values keyed by (and encrypted with) the content they were computed from."""
 
@@ -171,9 +174,7 @@ class ContentCache:
         folder = self.directory / key.name[:2]
         sealed = seal(key.secret, zlib.compress(json.dumps(value, separators=(",", ":")).encode("utf-8")))
         try:
-            self.directory.mkdir(mode=0o700, exist_ok=True)
-            folder.mkdir(mode=0o700, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")  # 0600 from the start
+            handle, temporary = self._temporary_file(folder)
             try:
                 with os.fdopen(handle, "wb") as stream:
                     stream.write(sealed)
@@ -184,7 +185,23 @@ class ContentCache:
         except OSError as error:
             cannot_use(self.base, error)
             return
-        cache_folder.wrote(self.directory, len(sealed))
+        cache_folder.wrote(self.base, len(sealed))  # one bound for every cache in the folder
+
+    def _temporary_file(self, folder: Path) -> tuple[int, str]:
+        """A new 0600 file in `folder` (mkstemp makes it so before a byte is
+        written); the folders are made once per process, not for every entry
+        (a cold run writes hundreds), and again if they went away."""
+        if folder not in _made:
+            self.directory.mkdir(mode=0o700, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            _made.add(folder)
+        try:
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        except FileNotFoundError:
+            _made.discard(folder)
+            self.directory.mkdir(mode=0o700, exist_ok=True)
+            folder.mkdir(mode=0o700, exist_ok=True)
+            return tempfile.mkstemp(dir=folder, prefix=".tmp-")
 
     def has(self, key: EntryKey) -> bool:
         """Whether an entry exists, without reading it (it may still be damaged:
