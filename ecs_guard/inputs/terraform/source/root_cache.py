@@ -116,8 +116,11 @@ class RootCache:
             return
         dependencies = self._dependencies(folder, root)
         cache = _cache()
+        try:
+            cache.put(self._key(folder, dependencies), value)
+        except (TypeError, ValueError):  # something in a path JSON cannot write: not cached
+            return
         cache.put(self._manifest_key(folder), {"dependencies": dependencies})
-        cache.put(self._key(folder, dependencies), value)
         self._entries.pop(folder, None)
 
     # ----------------------------------------------------------------- keys
@@ -270,23 +273,23 @@ _SCALARS = ("address", "mode", "type", "name", "module", "file", "line", "end_li
 
 
 def _encode_resource(resource: HclResource) -> dict:
+    """Paths (tuples of keys and list indexes, as the evaluator makes them)
+    go to JSON as they are, as lists; values and documents through _data."""
     encoded: dict[str, Any] = {name: getattr(resource, name) for name in _SCALARS}
+    for name in _SCALARS:
+        if encoded[name].__class__ not in (str, int):
+            raise _NotJson(name)
     encoded["index"] = _data(resource.index)
     encoded["values"] = _data(resource.values)
-    encoded["unknown"] = [[_path(path), reason] for path, reason in resource.unknown.items()]
-    encoded["computed"] = [_path(path) for path in resource.computed]
-    encoded["references"] = [[_path(path), list(refs)] for path, refs in resource.references.items()]
-    encoded["sources"] = [[_path(path), list(found)] for path, found in resource.sources.items()]
-    encoded["lines"] = [[_path(path), list(where)] for path, where in resource.lines.items()]
-    encoded["non_literal"] = [_path(path) for path in resource.non_literal]
-    encoded["written"] = [[_path(path), list(where)] for path, where in resource.written.items()]
-    encoded["documents"] = [[_path(path), _data(document)] for path, document in resource.documents.items()]
-    encoded["callers"] = [list(where) for where in resource.callers]
-    for name in _SCALARS:
-        if not isinstance(encoded[name], (str, int)):
-            raise _NotJson(name)
-    if any(not isinstance(reason, str) for reason in resource.unknown.values()):
-        raise _NotJson("unknown")
+    encoded["unknown"] = list(resource.unknown.items())
+    encoded["computed"] = resource.computed
+    encoded["references"] = list(resource.references.items())
+    encoded["sources"] = list(resource.sources.items())
+    encoded["lines"] = list(resource.lines.items())
+    encoded["non_literal"] = list(resource.non_literal)
+    encoded["written"] = list(resource.written.items())
+    encoded["documents"] = [(path, _data(document)) for path, document in resource.documents.items()]
+    encoded["callers"] = resource.callers
     return encoded
 
 
@@ -305,14 +308,6 @@ def _decode_resource(data: dict) -> HclResource:
     resource.documents = {tuple(path): _undata(document) for path, document in data["documents"]}
     resource.callers = tuple(tuple(where) for where in data["callers"])
     return resource
-
-
-def _path(path: tuple) -> list:
-    """A path (a tuple of keys and list indexes) as a JSON list."""
-    for step in path:
-        if step.__class__ is not str and step.__class__ is not int:
-            raise _NotJson(f"path step {step!r}")
-    return list(path)
 
 
 def _data(value: Any) -> Any:
