@@ -170,3 +170,20 @@ def test_a_damaged_index_is_one_problem_naming_the_file(tmp_path):
         "cannot read the module index (not valid JSON); run terraform init again"
     ]
     assert any("terraform init" in p.message and 'module "api"' in p.message for p in root.problems)
+
+
+def test_tf_data_dir_moves_the_index_and_its_folder_is_not_walked(layout, monkeypatch):
+    """TF_DATA_DIR=.tfdata makes terraform init write .tfdata/modules/modules.json
+    with Dir entries under .tfdata/: ecs-guard reads that index, and does not
+    walk .tfdata as more roots (the fetched copies would be scanned twice)."""
+    source, _plan = layout
+    expected = _results(_scan(source))
+    index = source / ".terraform" / "modules" / "modules.json"
+    index.write_text(index.read_text().replace('"Dir":".terraform/', '"Dir":".tfdata/'))
+    (source / ".terraform").rename(source / ".tfdata")
+    monkeypatch.setenv("TF_DATA_DIR", ".tfdata")
+    moved = _scan(source)
+    assert _results(moved) == expected
+    assert "terraform/.tfdata/" in moved.skipped
+    monkeypatch.delenv("TF_DATA_DIR")
+    assert _results(_scan(source)) != expected  # without it, calls are not fetched and .tfdata is walked
