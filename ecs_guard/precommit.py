@@ -46,9 +46,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ecs_guard.inputs import detect
-from ecs_guard.inputs.walk import skipped_directories
 from ecs_guard.inputs.cloudformation import detect as template_detect
 from ecs_guard.inputs.cloudformation.parameters import PARAMETERS_SUFFIX
+from ecs_guard.inputs.walk import skipped_directories
 from ecs_guard.location import display_path
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
