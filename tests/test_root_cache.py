@@ -289,6 +289,22 @@ def test_a_fetched_module_or_the_module_index_changed_is_a_miss(tmp_path, monkey
     assert warm == report(tmp_path, "terraform", cache=False) != before
 
 
+def test_another_terraform_data_folder_is_another_entry(tmp_path, monkeypatch, evaluations):
+    """TF_DATA_DIR says where the module index is: another value reads another (here none)."""
+    shutil.copytree(
+        FIXTURES / "hcl" / "fetched_modules", tmp_path / "terraform", ignore=shutil.ignore_patterns("plan.json")
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TF_DATA_DIR", raising=False)
+    fetched = report(tmp_path, "terraform")
+    monkeypatch.setenv("TF_DATA_DIR", "elsewhere")
+    evaluations.clear()
+    elsewhere = report(tmp_path, "terraform")
+    assert evaluations == [(tmp_path / "terraform").resolve()]
+    assert elsewhere == report(tmp_path, "terraform", cache=False) != fetched
+    assert "terraform init" in json.dumps(elsewhere["input_problems"] + elsewhere["evaluation_notes"])
+
+
 def test_no_cache_neither_reads_nor_writes_root_entries(stack, tmp_path, evaluations):
     report(tmp_path, "stack", cache=False)
     report(tmp_path, "stack", cache=False)

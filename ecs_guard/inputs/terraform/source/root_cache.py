@@ -19,7 +19,8 @@ What a root's result depends on, and so what its entry is keyed by:
 - the names of the Terraform files in each of those folders (a new
   ``override.tf`` or ``x.auto.tfvars`` changes the result);
 - the root's path, the working directory (paths in reports are relative
-  to it, and path.cwd), the --var-file names as given, ecs-guard's code
+  to it, and path.cwd), TF_DATA_DIR (which module index is read), the
+  --var-file names as given, ecs-guard's code
   (its version and a stamp of its installed modules and python-hcl2's,
   so a changed evaluator never reads an older one's results) and the
   entry format.
@@ -55,7 +56,7 @@ from ecs_guard import __version__
 from ecs_guard.inputs.cache_folder import cache_enabled
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache, EntryKey
-from ecs_guard.inputs.terraform.source.module_index import INDEX
+from ecs_guard.inputs.terraform.source.module_index import index_path
 from ecs_guard.inputs.terraform.source.resource import HclResource
 from ecs_guard.inputs.terraform.source.root import HclRoot
 from ecs_guard.inputs.unknown import Unknown
@@ -153,6 +154,7 @@ class RootCache:
             code_stamp(),
             str(folder),
             os.getcwd(),
+            os.environ.get("TF_DATA_DIR", ""),  # where the module index is (module_index.py)
             json.dumps([[name, os.path.abspath(name)] for name in self.var_files]),
         )
 
@@ -168,7 +170,7 @@ class RootCache:
         found: dict[tuple[str, str], None] = {}
         for module_folder in root.module_folders:
             found.setdefault(("folder", module_folder))
-        found.setdefault(("file", str(folder / INDEX)))
+        found.setdefault(("file", str(index_path(folder))))
         for name in self.var_files:
             found.setdefault(("file", os.path.abspath(name)))
         for path in root.looked_at:
