@@ -224,7 +224,11 @@ def code_stamp() -> str:
             folders[:] = sorted(name for name in folders if name != "__pycache__")
             for name in sorted(files):
                 if name.endswith((".py", ".lark")):
-                    info = os.stat(os.path.join(top, name))
+                    try:
+                        info = os.stat(os.path.join(top, name))
+                    except OSError:  # gone meanwhile (an upgrade): a stamp no entry has
+                        digest.update(os.urandom(16))
+                        continue
                     digest.update(f"{top}/{name}:{info.st_size}:{info.st_mtime_ns}\0".encode())
     return digest.hexdigest()
 
