@@ -1,15 +1,24 @@
 """Run ecs-guard's checks through checkov's own runners, in this process, and
-ecs-guard's own scan of the same file: the two answers the tests compare."""
+ecs-guard's own scan of the same file: the two answers the tests compare.
+
+Terraform source is the exception on ecs-guard's side: its HCL front end
+needs python-hcl2, which checkov's environment cannot import, so
+`through_main_ecs_guard` asks the main environment's Python (ECS_GUARD_PYTHON,
+set by noxfile.py's checkov session) to scan, with ecs_guard_answers.py."""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from checkov.cloudformation.runner import Runner as CloudFormationRunner
 from checkov.runner_filter import RunnerFilter
 from checkov.terraform.plan_runner import Runner as PlanRunner
+from checkov.terraform.runner import Runner as TerraformRunner
 
 from ecs_guard.checkov import checks_dir
 from ecs_guard.checkov.estate import forget
@@ -17,7 +26,13 @@ from ecs_guard.engine import targets
 from ecs_guard.rule import select_rules
 from ecs_guard.scan import scan
 
-RUNNERS = {"plan": (PlanRunner, "terraform_plan"), "cloudformation": (CloudFormationRunner, "cloudformation")}
+RUNNERS = {
+    "plan": (PlanRunner, "terraform_plan"),
+    "cloudformation": (CloudFormationRunner, "cloudformation"),
+    "hcl": (TerraformRunner, "terraform"),  # a folder of Terraform source
+}
+MAIN_PYTHON = "ECS_GUARD_PYTHON"
+HERE = Path(__file__).resolve().parent
 Pair = tuple[str, str]  # (rule id, resource address)
 
 
@@ -52,10 +67,10 @@ def through_checkov(kind: str, path: Path, skip: list[str] | None = None) -> tup
     log = UnknownLog()
     logger = logging.getLogger("ecs_guard.checkov")
     logger.addHandler(log)
+    where = {"root_folder": str(path)} if kind == "hcl" else {"root_folder": None, "files": [str(path)]}
     try:
         report = runner_class().run(
-            root_folder=None,
-            files=[str(path)],
+            **where,
             external_checks_dir=[checks_dir()],
             runner_filter=RunnerFilter(framework=[framework], checks=ids, skip_checks=skip or []),
         )
@@ -90,3 +105,30 @@ def through_ecs_guard(path: Path) -> Answers:
     }
     answers.passed = ran - answers.failed - answers.unknown
     return answers
+
+
+def through_main_ecs_guard(paths: list[Path]) -> dict[Path, Answers]:
+    """`ecs-guard scan`'s answers for each path, computed by the main
+    environment's Python (one process for all of them)."""
+    python = os.environ.get(MAIN_PYTHON)
+    if not python:
+        raise RuntimeError(
+            f"{MAIN_PYTHON} is not set: it names the Python of an environment where ecs-guard reads "
+            "Terraform source (nox -s checkov sets it)"
+        )
+    run = subprocess.run(
+        [python, str(HERE / "ecs_guard_answers.py"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if run.returncode != 0:
+        raise RuntimeError(f"ecs_guard_answers.py failed: {run.stderr[-3000:]}")
+    found = {}
+    for path, answers in json.loads(run.stdout).items():
+        found[Path(path)] = Answers(
+            failed={tuple(pair) for pair in answers["failed"]},
+            passed={tuple(pair) for pair in answers["passed"]},
+            unknown={tuple(pair) for pair in answers["unknown"]},
+        )
+    return found
