@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ecs_guard.checkov.literals import Literals
 from ecs_guard.inputs.terraform.provider.schema import BlockSchema
 from ecs_guard.inputs.unknown import Unknown
 
@@ -69,15 +70,20 @@ class Read:
 
     values: dict[str, Any] = field(default_factory=dict)
     references: dict[str, list[str]] = field(default_factory=dict)
+    # The Unknown markers (by id) of values taken from other resources'
+    # attributes alone: not written literally (EG501 judges literals only).
+    from_resources: set[int] = field(default_factory=set)
 
 
 class ConfReader:
     """Reads blocks of one graph. `types`: the resource types the graph has,
     so that ``random_password.db.result`` is known for a reference while a
-    literal that merely looks like one (``my_app.prod.example``) is not."""
+    literal that merely looks like one (``my_app.prod.example``) is not;
+    `literals`: the strings written in its files (literals.py)."""
 
-    def __init__(self, types: set[str]):
+    def __init__(self, types: set[str], literals: Literals):
         self.types = types
+        self.literals = literals
 
     def block(self, conf: dict[str, Any], schema: BlockSchema | None, resource_type: str) -> Read:
         read = Read()
@@ -123,34 +129,42 @@ class ConfReader:
 
     def _document(self, value: Any, read: Read, dotted: str) -> Any:
         """A JSON attribute: data (jsonencode, which checkov evaluates) or a JSON text."""
+        if isinstance(value, str) and value.startswith("jsonencode(") and value.endswith(")"):
+            value = _literal(value[len("jsonencode(") : -1], value)
         if isinstance(value, str):
             unknown = self._unresolved(value, read, dotted)
             if unknown is not None:
                 return unknown
             try:
-                value = json.loads(value)
+                parsed = json.loads(value)
             except ValueError:
                 return value  # not JSON: the builders report it as a problem, as for a plan
+            return self._value(parsed, None, read, dotted, in_map=None)  # JSON text: checkov did not rewrite it
         return self._value(value, None, read, dotted)
 
-    def _value(self, value: Any, kind: Any, read: Read, dotted: str) -> Any:
+    def _value(self, value: Any, kind: Any, read: Read, dotted: str, in_map: bool | None = False) -> Any:
+        """`in_map`: inside an HCL object checkov evaluated, where it rewrites
+        "=" as ":" (literals.py); None: inside a JSON text, which it does not."""
         if isinstance(value, str):
             unknown = self._unresolved(value, read, dotted)
             if unknown is not None:
                 return unknown
             if isinstance(kind, list) and kind[0] in ("list", "set", "tuple", "map", "object"):
                 return Unknown(f"{dotted}: checkov left an expression it could not evaluate")
+            if in_map and ":" in value:
+                return self.literals.restore(value)
             return _converted(value, kind)
         if isinstance(value, bool) or isinstance(value, (int, float)):
             return _converted(value, kind)
         if isinstance(value, list):
             element = kind[1] if isinstance(kind, list) and kind[0] in ("list", "set") else None
-            return [self._value(item, element, read, dotted) for item in value]
+            return [self._value(item, element, read, dotted, in_map) for item in value]
         if isinstance(value, dict):
             members = kind[1] if isinstance(kind, list) and kind[0] == "object" else {}
             element = kind[1] if isinstance(kind, list) and kind[0] == "map" else None
+            inside = None if in_map is None else True
             return {
-                key: self._value(item, members.get(key) if members else element, read, dotted)
+                key: self._value(item, members.get(key) if members else element, read, dotted, inside)
                 for key, item in value.items()
             }
         return value
@@ -169,14 +183,17 @@ class ConfReader:
         The reference texts found are noted for `dotted`."""
         ends: list[int] = []
         names: list[str] = []
+        from_resources = True  # only references to other resources' attributes: not a literal
         for match in _REFERENCE.finditer(text):
             kind = match.group("type")
             if kind is not None and kind not in self.types and not kind.startswith("aws_"):
                 continue  # looks like a reference to a resource type the configuration does not have
             reference = match.group(0)
+            from_resources = from_resources and (kind is not None or reference.startswith("data."))
             read.references[dotted].append(reference)
             names.append(reference)
             ends.append(match.end())
+        from_resources = from_resources and bool(names)
         for match in _TEMPLATE.finditer(text):
             names.append("a template")
             ends.append(match.end())
@@ -184,11 +201,15 @@ class ConfReader:
         if call is not None or _FOR.search(text):
             names.append(f"{call.group('name')}()" if call is not None else "a for expression")
             ends.append(len(text))
+            from_resources = False
         if not names:
             return None
         tail = text[max(ends) :]
         reason = f"{dotted}: checkov could not evaluate {', '.join(dict.fromkeys(names))}"
-        return Unknown(reason, tail=tail or None)
+        unknown = Unknown(reason, tail=tail or None)
+        if from_resources:
+            read.from_resources.add(id(unknown))
+        return unknown
 
 
 class Document:
@@ -198,6 +219,19 @@ class Document:
 
     def __init__(self, data: Any):
         self.data = data
+
+
+def _literal(inner: str, text: str) -> Any:
+    """The data of a ``jsonencode(...)`` checkov left as text when its
+    argument is a plain Python literal (it rendered the object, then failed
+    to finish the call): the data, else the text (not known)."""
+    import ast
+
+    try:
+        data = ast.literal_eval(inner)
+    except Exception:  # not a literal (a reference or a call left in it), too deep: not known
+        return text
+    return data if isinstance(data, (list, dict)) else text
 
 
 def _dotted(path: tuple) -> str:

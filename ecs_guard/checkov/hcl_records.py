@@ -26,12 +26,14 @@ plans, Terraform source and CloudFormation.
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable
 from typing import Any
 
 from ecs_guard.checkov.conf import ConfReader, Document
 from ecs_guard.checkov.graph import Vertex, read_graph
+from ecs_guard.checkov.literals import Literals
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of, join, key_suffix, module_of
 from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
@@ -50,13 +52,17 @@ _MAX_DEPTH = 64
 class GraphResource(PlanResource):
     """A resource read from checkov's graph."""
 
-    __slots__ = ("derived", "documents", "reasons")
+    __slots__ = ("derived", "documents", "non_literal", "reasons")
     derived: dict[str, tuple[str, ...]]  # dotted attribute -> the resources its value comes from
     reasons: dict[Path, str]  # why a value is not known
     documents: dict[Path, Any]  # JSON attributes not entirely known: their known parts
+    non_literal: set[Path]  # values taken from other resources' attributes
 
     def unknown_value(self, path: Path) -> Value:
-        return Value.unknown(self._reason(path), self.location)
+        return Value(None, self.location, known=False, reason=self._reason(path), literal=self.literal(path))
+
+    def literal(self, path: Path) -> bool:
+        return not any(path[:depth] in self.non_literal for depth in range(1, len(path) + 1))
 
     def document(self, path: Path) -> Any:
         return self.documents.get(path)
@@ -78,22 +84,27 @@ def read_checkov_graph(graph: Any) -> Inventory:
     """The estate of checkov's graph of one Terraform folder."""
     vertices = read_graph(graph)
     blocks = [v for v in vertices if v.block_type in ("resource", "data") and v.address]
-    reader = ConfReader({_type_of(v) for v in blocks})
+    folders = {os.path.dirname(str(v.attributes.get("file_path_"))) for v in vertices if v.attributes.get("file_path_")}
+    reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders))
     by_local: dict[tuple[str, str], list[tuple[str, Any]]] = {}  # every resource of the graph, kept or not
+    unexpanded: set[tuple[str, str]] = set()
     for vertex in blocks:
         module, local, key = _split(vertex)
-        by_local.setdefault((module, local), []).append((vertex.address, key))
+        by_local.setdefault((module, local), []).append((address_of(vertex), key))
+        conf = vertex.config()
+        if key is None and ("count" in conf or "for_each" in conf):
+            unexpanded.add((module, local))  # checkov could not expand it: one vertex stands for all
     by_index = {v.index: v for v in vertices}
     records = []
     for vertex in blocks:
         kind = _kind(vertex)
         if kind in ATTRIBUTES:
-            record, references = _record(vertex, kind, reader)
-            _link(record, vertex, references, by_local, by_index)
+            record, references = _record(vertex, kind, reader, by_index)
+            _link(record, vertex, references, by_local, by_index, unexpanded)
             records.append(record)
     inventory = Inventory(files=sorted({str(v.attributes.get("file_path_")) for v in blocks}))
     inventory.sensitive = _sensitive_texts(vertices)
-    links = Links(instances_of(records), {}, {})
+    links = Links(instances_of(records), {}, {}, frozenset(unexpanded))
     build_model(PlanIndex(records, links, holder=HOLDER), inventory)
     return inventory
 
@@ -102,7 +113,19 @@ def read_checkov_graph(graph: Any) -> Inventory:
 
 
 def _type_of(vertex: Vertex) -> str:
-    return str(vertex.attributes.get("resource_type") or _split(vertex)[1].split(".")[-2])
+    kind = str(vertex.attributes.get("resource_type") or _split(vertex)[1].split(".")[-2])
+    return kind.removeprefix("data.")  # checkov names a data source's type data.aws_...
+
+
+def address_of(vertex: Vertex) -> str:
+    """The vertex's address as Terraform writes it: checkov leaves out the
+    ``data.`` of a data source (``aws_iam_policy_document.x``)."""
+    address = vertex.address
+    if vertex.block_type != "data":
+        return address
+    module = module_of(address)
+    local = address[len(module) + 1 :] if module else address
+    return address if local.startswith("data.") else join(module, f"data.{local}")
 
 
 def _kind(vertex: Vertex) -> str:
@@ -111,7 +134,7 @@ def _kind(vertex: Vertex) -> str:
 
 def _split(vertex: Vertex) -> tuple[str, str, Any]:
     """(module instance, local address, instance key) of a resource vertex."""
-    address = vertex.address
+    address = address_of(vertex)
     module = module_of(address)
     local = address[len(module) + 1 :] if module else address
     key = None
@@ -119,8 +142,6 @@ def _split(vertex: Vertex) -> tuple[str, str, Any]:
     if match:
         local = local[: match.start()]
         key = _parse_key(match.group(1))
-    if vertex.block_type == "data" and not local.startswith("data."):
-        local = f"data.{local}"
     return module, local, key
 
 
@@ -136,28 +157,33 @@ def _parse_key(inner: str) -> Any:
     return inner
 
 
-def _record(vertex: Vertex, kind: str, reader: ConfReader) -> tuple[GraphResource, dict[str, list[str]]]:
+def _record(
+    vertex: Vertex, kind: str, reader: ConfReader, by_index: dict[int, Vertex]
+) -> tuple[GraphResource, dict[str, list[str]]]:
     """The record of a vertex, and the reference texts under each of its attributes."""
     module, local, key = _split(vertex)
     mode = "data" if vertex.block_type == "data" else "managed"
     resource_type = _type_of(vertex)
-    record = GraphResource(vertex.address, module, local, key, kind, {}, 0)
-    record.derived, record.reasons, record.documents = {}, {}, {}
+    record = GraphResource(address_of(vertex), module, local, key, kind, {}, 0)
+    record.derived, record.reasons, record.documents, record.non_literal = {}, {}, {}, set()
     attributes = vertex.attributes
     record.place(
         Location(
             str(attributes.get("file_path_", "")),
             int(attributes.get("__start_line__") or 1),
             int(attributes.get("__end_line__") or 0) or None,
-            vertex.address,
+            record.address,
         )
     )
     schema = resource_schema(resource_type, mode)
     conf = _without_dynamic_wrappers(vertex.config())
     read = reader.block(conf, schema, resource_type)
+    for steps, target in _computed_from_text(vertex, by_index):
+        _forget(read.values, steps, f"{'.'.join(steps)}: computed by checkov from {target}, which it could not resolve")
     wanted = ATTRIBUTES[kind]
     values: dict[str, Any] = {}
     unknown: dict[str, Any] = {}
+    _note_non_literal(record, read.values, (), read.from_resources)
     for name in wanted:
         if name not in read.values:
             computed = COMPUTED_BLOCKS.get(resource_type, ())
@@ -191,6 +217,67 @@ def _without_dynamic_wrappers(conf: dict[str, Any]) -> dict[str, Any]:
     except Exception:  # a shape checkov itself cannot expand: left as written, read as unknown
         pass
     return conf
+
+
+def _note_non_literal(record: GraphResource, data: Any, path: Path, markers: set[int]) -> None:
+    """The paths of the values taken from other resources' attributes alone."""
+    if isinstance(data, Document):
+        data = data.data
+    if isinstance(data, Unknown):
+        if id(data) in markers:
+            record.non_literal.add(path)
+    elif isinstance(data, dict):
+        for key, item in data.items():
+            _note_non_literal(record, item, (*path, key), markers)
+    elif isinstance(data, list):
+        for index, item in enumerate(data):
+            _note_non_literal(record, item, (*path, index), markers)
+
+
+def _computed_from_text(vertex: Vertex, by_index: dict[int, Vertex]) -> list[tuple[tuple[str, ...], str]]:
+    """Attributes checkov computed from a reference it could not resolve.
+    An attribute that refers to another resource (an edge) either keeps the
+    reference's text (conf.py makes it unknown) or was rendered from that
+    resource's configuration, which checkov notes in the vertex's
+    ``rendering_breadcrumbs_``. Neither: checkov evaluated the expression
+    with the reference's text for its value
+    (``length(aws_ecr_repository.app.repository_url) > 0 ? 2 : 1`` is 2)."""
+    crumbs = vertex.attributes.get("rendering_breadcrumbs_")
+    explained = {_names(label) for label in crumbs} if isinstance(crumbs, dict) else set()
+    found = []
+    for label, target in vertex.edges:
+        other = by_index.get(target)
+        if label.startswith("[") or other is None or other.block_type not in ("resource", "data"):
+            continue
+        steps = _names(label)
+        if steps and steps not in explained:
+            found.append((steps, address_of(other)))
+    return found
+
+
+def _names(label: str) -> tuple[str, ...]:
+    return tuple(step for step in label.split(".") if step and not step.isdigit())
+
+
+def _forget(values: dict[str, Any], steps: tuple[str, ...], reason: str) -> None:
+    """The known value at `steps` (through every block on the way) made unknown."""
+    node: Any = values
+    for position, step in enumerate(steps):
+        if isinstance(node, list):
+            for item in node:
+                _forget(item, steps[position:], reason) if isinstance(item, dict) else None
+            return
+        if not isinstance(node, dict) or step not in node:
+            return
+        if position == len(steps) - 1:
+            if _first_unknown(_data(node[step])) is None:
+                node[step] = Unknown(reason)
+            return
+        node = node[step]
+
+
+def _data(value: Any) -> Any:
+    return value.data if isinstance(value, Document) else value
 
 
 def _document(record: GraphResource, name: str, data: Any, values: dict, unknown: dict) -> None:
@@ -251,6 +338,7 @@ def _link(
     texts: dict[str, list[str]],
     by_local: dict[tuple[str, str], list[tuple[str, Any]]],
     by_index: dict[int, Vertex],
+    unexpanded: set[tuple[str, str]],
 ) -> None:
     """The references of each attribute: the linker's (own module) and what
     the value is derived from (other modules, variables, locals, outputs)."""
@@ -261,6 +349,7 @@ def _link(
         addresses: list[str] = []
         through = False  # a variable, local or module output: checkov's edges say where it leads
         foreign = False
+        unknown_count = False  # a resource whose count or for_each checkov could not know
         for text in references:
             head = text.split(".", 1)[0]
             if head in ("var", "local", "module"):
@@ -277,6 +366,7 @@ def _link(
             if module is None:  # not in the configuration at all: the linker says so
                 own.append(f"{local}{key_suffix(key)}{rest}")
                 continue
+            unknown_count = unknown_count or (module, local) in unexpanded
             found = [a for a, k in by_local[(module, local)] if key is None or k == key]
             addresses.extend(found or [join(module, local) + key_suffix(key)])
             if module == record.module:
@@ -286,7 +376,7 @@ def _link(
         if through or foreign or not references:
             edges = _edge_targets(vertex, attribute, by_index) if (through or not references) else []
             derived = tuple(dict.fromkeys([*addresses, *edges]))
-            if derived:
+            if derived and not unknown_count:
                 record.derived[attribute] = derived
             expressions[attribute] = [] if (through or foreign) else own
         else:
@@ -330,7 +420,7 @@ def _follow(vertex: Vertex | None, by_index: dict[int, Vertex], found: list[str]
         return
     seen.add(vertex.index)
     if vertex.block_type in ("resource", "data"):
-        found.append(vertex.address)
+        found.append(address_of(vertex))
         return
     name = vertex.address.rsplit(".", 1)[-1]
     if vertex.block_type == "variable":
