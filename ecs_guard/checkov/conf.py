@@ -51,7 +51,7 @@ _REFERENCE = re.compile(
     rf"|(?P<type>[a-z][a-z0-9]*_[a-z0-9_]+)\.{_NAME}(?:{_KEY})?)"
     rf"{_STEPS}"
 )
-_TEMPLATE = re.compile(r"\$\{[^}]*\}?")
+_TEMPLATE = re.compile(r"(?<!\$)\$\{[^}]*\}?")  # not Terraform's escaped $${, which checkov leaves as written
 _FUNCTIONS = (
     "abs|base64decode|base64encode|can|ceil|chomp|cidrhost|cidrsubnet|coalesce|coalescelist|compact|concat|contains"
     "|distinct|element|file|filebase64|flatten|floor|format|formatlist|index|join|jsondecode|jsonencode|keys|length"
@@ -146,11 +146,17 @@ class ConfReader:
         """`in_map`: inside an HCL object checkov evaluated, where it rewrites
         "=" as ":" (literals.py); None: inside a JSON text, which it does not."""
         if isinstance(value, str):
+            if "${" in value and in_map is not None:
+                written = self.literals.escaped(value)  # "$${NAME}" written: a literal "${NAME}"
+                if written is not None:
+                    return written
             unknown = self._unresolved(value, read, dotted)
             if unknown is not None:
                 return unknown
             if isinstance(kind, list) and kind[0] in ("list", "set", "tuple", "map", "object"):
                 return Unknown(f"{dotted}: checkov left an expression it could not evaluate")
+            if "$${" in value or "%%{" in value:
+                value = value.replace("$${", "${").replace("%%{", "%{")  # Terraform's escapes, as written
             if in_map and ":" in value:
                 return self.literals.restore(value)
             return _converted(value, kind)

@@ -23,7 +23,7 @@ from pathlib import Path
 from ecs_guard.inputs.unknown import Unknown
 
 _STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{[^}]*\}")  # not an escaped $${
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}
 _SUFFIXES = (".tf", ".tfvars", ".tf.json", ".tfvars.json")
 MAX_FILE = 5 * 1024 * 1024  # a bigger file is not read for literals: its strings stay not known
@@ -42,11 +42,17 @@ def rewritten(text: str) -> str:
     return "".join(chars)[1:-1]
 
 
+def _unescaped(text: str) -> str:
+    """A literal's value: ``$${`` and ``%%{`` are Terraform's escapes of ``${`` and ``%{``."""
+    return text.replace("$${", "${").replace("%%{", "%{")
+
+
 class Literals:
     """The string literals written in the files of a Terraform configuration."""
 
     def __init__(self, folders: set[str]):
         self._exact: dict[str, set[str]] = {}  # rewritten form -> the literals written
+        self._escaped: dict[str, set[str]] = {}  # the same, for literals written with $${ (a literal "${")
         self._templates: list[tuple[re.Pattern[str], list[str]]] = []
         for folder in sorted(folders):
             for path in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else ():
@@ -57,13 +63,24 @@ class Literals:
     def _read(self, text: str) -> None:
         for match in _STRING.finditer(text):
             literal = re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(0)), match.group(1))
-            if "${" in literal:
-                pieces = _INTERPOLATION.split(literal)
-                if len(pieces) > 1 and any(":" in rewritten(p) for p in pieces):
+            if _INTERPOLATION.search(literal):
+                pieces = [_unescaped(p) for p in _INTERPOLATION.split(literal)]
+                if any(":" in rewritten(p) for p in pieces):
                     pattern = "(.*?)".join(re.escape(rewritten(p)) for p in pieces)
                     self._templates.append((re.compile(pattern, re.DOTALL), pieces))
             else:
-                self._exact.setdefault(rewritten(literal), set()).add(literal)
+                value = _unescaped(literal)
+                self._exact.setdefault(rewritten(value), set()).add(value)
+                if value != literal:
+                    self._escaped.setdefault(rewritten(value), set()).add(value)
+
+    def escaped(self, text: str) -> str | None:
+        """The literal checkov rendered as `text` when it was written with
+        ``$${`` (a "${" that is no template: ``"$${DB_PASSWORD}"``), else None."""
+        found = self._escaped.get(text) or self._escaped.get(rewritten(text)) or ()
+        if len(found) == 1 and not (self._exact.get(rewritten(text), set()) - set(found)):
+            return next(iter(found))
+        return None
 
     def _restore(self, text: str) -> str | Unknown:
         """The value checkov rendered as `text` inside a map."""
