@@ -22,9 +22,7 @@ from checkov.terraform.runner import Runner as TerraformRunner
 
 from ecs_guard.checkov import checks_dir
 from ecs_guard.checkov.estate import forget
-from ecs_guard.engine import targets
 from ecs_guard.rule import select_rules
-from ecs_guard.scan import scan
 
 RUNNERS = {
     "plan": (PlanRunner, "terraform_plan"),
@@ -42,6 +40,7 @@ class Answers:
     passed: set[Pair] = field(default_factory=set)
     unknown: set[Pair] = field(default_factory=set)
     records: list = field(default_factory=list)  # checkov's failed and passed records
+    secrets: list[str] = field(default_factory=list)  # what EG501 flags (ecs-guard's answers only)
 
 
 class UnknownLog(logging.Handler):
@@ -83,28 +82,22 @@ def through_checkov(kind: str, path: Path, skip: list[str] | None = None) -> tup
 
 
 def through_ecs_guard(path: Path) -> Answers:
-    """`ecs-guard scan`'s answers: failed where there is a finding, unknown where
-    a result was not evaluated (and nothing failed), passed on every other
+    """`ecs-guard scan`'s answers, in this process (plans and templates: no
+    HCL front end needed): failed where there is a finding, unknown where a
+    result was not evaluated (and nothing failed), passed on every other
     resource a rule ran on. Compared before sensitive texts are masked: a plan
     marks a whole container_definitions sensitive when one value in it is, and
     ecs-guard then masks every string of it in its own reports (names in
     addresses included), while checkov names resources by their addresses."""
-    from unittest import mock
+    from ecs_guard_answers import answers
 
-    with mock.patch("ecs_guard.sensitive.redact_sensitive", lambda report, texts: None):
-        report = scan([str(path)])
-    answers = Answers()
-    answers.failed = {(f.rule_id, f.resource) for f in report.findings}
-    answers.unknown = {(u.rule_id, u.resource) for u in report.not_evaluated} - answers.failed
-    assert report.inventory is not None
-    ran = {
-        (rule.id, owner.address)
-        for rule in report.rules
-        for target in rule.targets
-        for _, owner in targets(report.inventory, target)
-    }
-    answers.passed = ran - answers.failed - answers.unknown
-    return answers
+    found = answers(str(path))
+    return Answers(
+        failed={tuple(pair) for pair in found["failed"]},  # type: ignore[misc]
+        passed={tuple(pair) for pair in found["passed"]},  # type: ignore[misc]
+        unknown={tuple(pair) for pair in found["unknown"]},  # type: ignore[misc]
+        secrets=list(found["secrets"]),
+    )
 
 
 def through_main_ecs_guard(paths: list[Path]) -> dict[Path, Answers]:
@@ -130,5 +123,6 @@ def through_main_ecs_guard(paths: list[Path]) -> dict[Path, Answers]:
             failed={tuple(pair) for pair in answers["failed"]},
             passed={tuple(pair) for pair in answers["passed"]},
             unknown={tuple(pair) for pair in answers["unknown"]},
+            secrets=answers["secrets"],
         )
     return found

@@ -4,7 +4,8 @@ python-hcl2), since checkov's environment cannot import it.
 
     python tests_checkov/ecs_guard_answers.py PATH...
 
-prints {path: {"failed": [[rule, resource]...], "passed": [...], "unknown": [...]}}.
+prints {path: {"failed": [[rule, resource]...], "passed": [...], "unknown": [...],
+"secrets": [the literal environment values EG501 flags]}}.
 The checkov bridge's tests call it through ECS_GUARD_PYTHON (noxfile.py,
 session checkov). Results are compared before sensitive texts are masked
 (checkov_run.through_ecs_guard says why).
@@ -36,7 +37,26 @@ def answers(path: str) -> dict[str, list[list[str]]]:
         "failed": sorted(map(list, failed)),
         "passed": sorted(map(list, ran - failed - unknown)),
         "unknown": sorted(map(list, unknown)),
+        "secrets": secrets_of(report),
     }
+
+
+def secrets_of(report) -> list[str]:
+    """The literal values of the environment variables EG501 flags in the report."""
+    assert report.inventory is not None
+    flagged = {(f.resource, f.container) for f in report.findings if f.rule_id == "EG501"}
+    messages = " ".join(f.message for f in report.findings if f.rule_id == "EG501")
+    return [
+        entry.value.value
+        for definition in report.inventory.task_definitions
+        for container in definition.containers.value or ()
+        if (definition.address, container.name.value) in flagged
+        for entry in container.environment.value or ()
+        if entry.value.known
+        and isinstance(entry.value.value, str)
+        and entry.value.value
+        and f"'{entry.name.value}'" in messages
+    ]
 
 
 if __name__ == "__main__":
