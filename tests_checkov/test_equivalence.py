@@ -42,7 +42,7 @@ _CONTAINER_RULES = {"EG201", "EG402", "EG501", "EG601", "EG602", "EG603"}
 # or by folder relative to the repository.
 HCL_DIFFERENCES: dict[str, tuple[str, set[str]]] = {
     "EG101-hcl-public-ip-in-module-for-each": (
-        "checkov leaves `each.key == \"green\"` as the text ${blue == \"green\"}",
+        'checkov leaves `each.key == "green"` as the text ${blue == "green"}',
         {"EG101"},
     ),
     "EG102-hcl-count-host": ("checkov does not resolve var.agents[count.index]", _CONTAINER_RULES),

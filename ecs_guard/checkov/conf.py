@@ -33,7 +33,7 @@ from ecs_guard.inputs.unknown import Unknown
 
 META_ATTRIBUTES = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection"})
 # Attributes holding a JSON document, which jsonencode() makes data in checkov's conf.
-JSON_ATTRIBUTES = {
+JSON_ATTRIBUTES: dict[str, set[tuple[str, ...]]] = {
     "aws_ecs_task_definition": {("container_definitions",)},
     "aws_iam_policy": {("policy",)},
     "aws_iam_role": {("assume_role_policy",), ("inline_policy", "policy")},
@@ -114,13 +114,15 @@ class ConfReader:
                 inner = nested[1] if nested else None
                 blocks = raw if isinstance(raw, list) else [raw]
                 result[name] = [
-                    self._body(b, inner, (*here, i), resource_type, read) if isinstance(b, dict) else self._text(b, read, dotted)
+                    self._body(b, inner, (*here, i), resource_type, read)
+                    if isinstance(b, dict)
+                    else self._text(b, read, dotted)
                     for i, b in enumerate(blocks)
                 ]
                 continue
             value = raw[0] if isinstance(raw, list) and len(raw) == 1 else raw
             names = tuple(step for step in here if isinstance(step, str))
-            if names in JSON_ATTRIBUTES.get(resource_type, ()):
+            if names in JSON_ATTRIBUTES.get(resource_type, set()):
                 result[name] = Document(self._document(value, read, dotted))
             else:
                 kind = schema.attribute_type(name) if schema is not None else None
@@ -160,7 +162,7 @@ class ConfReader:
             if in_map and ":" in value:
                 return self.literals.restore(value)
             return _converted(value, kind)
-        if isinstance(value, bool) or isinstance(value, (int, float)):
+        if isinstance(value, (bool, int, float)):
             return _converted(value, kind)
         if isinstance(value, list):
             element = kind[1] if isinstance(kind, list) and kind[0] in ("list", "set") else None

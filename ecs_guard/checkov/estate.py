@@ -79,7 +79,9 @@ def _scan(kind: str, source: Any) -> Estate:
         inventory = _load(kind, source)
     except Exception as error:  # never crash checkov's run; never str(error): it may quote a secret
         LOG.error("ecs-guard: %s: cannot be read (%s)", what, type(error).__name__)
-        return Estate(problem=f"ecs-guard could not read the {'configuration' if kind == 'graph' else 'file'} ({type(error).__name__})")
+        return Estate(
+            problem=f"ecs-guard could not read the {'configuration' if kind == 'graph' else 'file'} ({type(error).__name__})"
+        )
     for problem in inventory.problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
         LOG.warning("ecs-guard: %s: %s", where, problem.message)

@@ -207,15 +207,14 @@ def _record(
 def _without_dynamic_wrappers(conf: dict[str, Any]) -> dict[str, Any]:
     """The conf with dynamic blocks expanded as checkov expands them for its
     own checks (its handle_dynamic_values), on a copy: the graph is checkov's."""
+    import contextlib
     import copy
 
     from checkov.terraform.parser_functions import handle_dynamic_values
 
     conf = copy.deepcopy(conf)
-    try:
+    with contextlib.suppress(Exception):  # a shape checkov itself cannot expand: left as written, read as unknown
         handle_dynamic_values(conf)
-    except Exception:  # a shape checkov itself cannot expand: left as written, read as unknown
-        pass
     return conf
 
 

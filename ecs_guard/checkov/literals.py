@@ -58,7 +58,7 @@ class Literals:
             for path in sorted(Path(folder).iterdir()) if Path(folder).is_dir() else ():
                 if path.name.endswith(_SUFFIXES) and path.is_file() and path.stat().st_size <= MAX_FILE:
                     self._read(path.read_text(encoding="utf-8", errors="replace"))
-        self.restore = lru_cache(maxsize=4096)(self._restore)  # type: ignore[method-assign]
+        self.restore = lru_cache(maxsize=4096)(self._restore)
 
     def _read(self, text: str) -> None:
         for match in _STRING.finditer(text):
