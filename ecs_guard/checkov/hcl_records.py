@@ -83,7 +83,7 @@ class GraphResource(PlanResource):
 def read_checkov_graph(graph: Any) -> Inventory:
     """The estate of checkov's graph of one Terraform folder."""
     vertices = read_graph(graph)
-    blocks = [v for v in vertices if v.block_type in ("resource", "data") and v.address]
+    blocks = [v for v in vertices if v.block_type in ("resource", "data") and v.address and not _none(v)]
     folders = {os.path.dirname(str(v.attributes.get("file_path_"))) for v in vertices if v.attributes.get("file_path_")}
     reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders))
     by_local: dict[tuple[str, str], list[tuple[str, Any]]] = {}  # every resource of the graph, kept or not
@@ -110,6 +110,12 @@ def read_checkov_graph(graph: Any) -> Inventory:
 
 
 # --------------------------------------------------------------------- one record
+
+
+def _none(vertex: Vertex) -> bool:
+    """A block with no instances (`count = 0`, an empty `for_each`): not in the estate, as in Terraform."""
+    conf = vertex.config()
+    return conf.get("count") in ([0], ["0"]) or conf.get("for_each") in ([[]], [{}], [None])
 
 
 def _type_of(vertex: Vertex) -> str:
