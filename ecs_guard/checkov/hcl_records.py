@@ -246,18 +246,49 @@ def _computed_from_text(vertex: Vertex, by_index: dict[int, Vertex]) -> list[tup
     resource's configuration, which checkov notes in the vertex's
     ``rendering_breadcrumbs_``. Neither: checkov evaluated the expression
     with the reference's text for its value
-    (``length(aws_ecr_repository.app.repository_url) > 0 ? 2 : 1`` is 2)."""
-    crumbs = vertex.attributes.get("rendering_breadcrumbs_")
-    explained = {_names(label) for label in crumbs} if isinstance(crumbs, dict) else set()
+    (``length(aws_ecr_repository.app.repository_url) > 0 ? 2 : 1`` is 2).
+    The same holds for a value that reaches the attribute through a module
+    argument, a local or a module output computed that way."""
     found = []
-    for label, target in vertex.edges:
-        other = by_index.get(target)
-        if label.startswith("[") or other is None or other.block_type not in ("resource", "data"):
-            continue
+    for label, _ in vertex.edges:
         steps = _names(label)
-        if steps and steps not in explained:
-            found.append((steps, address_of(other)))
+        if not label.startswith("[") and steps:
+            target = _unexplained(vertex, label, by_index, set())
+            if target is not None:
+                found.append((steps, target))
     return found
+
+
+def _unexplained(vertex: Vertex, label: str, by_index: dict[int, Vertex], seen: set[int]) -> str | None:
+    """The resource whose unresolved reference the value of `label` of
+    `vertex` was computed from, if any (through variables, locals, outputs)."""
+    if vertex.index in seen or len(seen) > _MAX_DEPTH:
+        return None
+    seen.add(vertex.index)
+    crumbs = vertex.attributes.get("rendering_breadcrumbs_")
+    explained = {_names(crumb) for crumb in crumbs} if isinstance(crumbs, dict) else set()
+    steps = _names(label)
+    for edge, target in vertex.edges:
+        other = by_index.get(target)
+        if edge.startswith("[") or other is None or _names(edge) != steps:
+            continue
+        if other.block_type in ("resource", "data"):
+            if steps not in explained:
+                return address_of(other)
+            continue
+        name = other.address.rsplit(".", 1)[-1]
+        if other.block_type == "variable":  # its value: the module call's argument (a root variable's is no resource's)
+            for default, call in other.edges:
+                module = by_index.get(call)
+                if default == "default" and module is not None and module.block_type == "module":
+                    found = _unexplained(module, name, by_index, seen)
+                    if found is not None:
+                        return found
+        elif other.block_type in ("locals", "output"):
+            found = _unexplained(other, name if other.block_type == "locals" else "value", by_index, seen)
+            if found is not None:
+                return found
+    return None
 
 
 def _names(label: str) -> tuple[str, ...]:
