@@ -55,18 +55,6 @@ HCL_DIFFERENCES: dict[str, tuple[str, set[str]]] = {
         {"EG501"},
     ),
     "EG602-hcl-privileged-in-a-json-file": ("checkov does not evaluate file()", _CONTAINER_RULES),
-    "EG301-hcl-policy-document-source-json-wildcard": (
-        "the bridge reads an aws_iam_policy_document's statement blocks, and does not merge source_json",
-        {"EG301"},
-    ),
-    "EG301-hcl-policy-document-override-json-wildcard": (
-        "the bridge reads an aws_iam_policy_document's statement blocks, and does not merge override_json",
-        {"EG301"},
-    ),
-    "EG301-hcl-policy-document-source-json-no-wildcard": (
-        "the bridge reads an aws_iam_policy_document's statement blocks, and does not merge source_json",
-        {"EG301"},
-    ),
     "fixtures/scenarios/fargate-web/terraform": (
         "checkov leaves health_check.enabled (each.key) and local.zones[count.index] unresolved, and renders "
         'the worker\'s image "…@sha256:${"…"}" with quotes in it',

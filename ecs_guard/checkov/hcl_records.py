@@ -34,6 +34,7 @@ from typing import Any
 from ecs_guard.checkov.conf import ConfReader, Document
 from ecs_guard.checkov.graph import Vertex, read_graph
 from ecs_guard.checkov.literals import Literals
+from ecs_guard.checkov.policy_documents import render_policy_documents
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of, join, key_suffix, module_of
 from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
@@ -104,6 +105,7 @@ def read_checkov_graph(graph: Any) -> Inventory:
             records.append(record)
     inventory = Inventory(files=sorted({str(v.attributes.get("file_path_")) for v in blocks}))
     inventory.sensitive = _sensitive_texts(vertices)
+    render_policy_documents(records)
     links = Links(instances_of(records), {}, {}, frozenset(unexpanded))
     build_model(PlanIndex(records, links, holder=HOLDER), inventory)
     return inventory
