@@ -47,14 +47,9 @@ HCL_DIFFERENCES: dict[str, tuple[str, set[str]]] = {
     ),
     "EG102-hcl-count-host": ("checkov does not resolve var.agents[count.index]", _CONTAINER_RULES),
     "EG401-hcl-container-health-check": (
-        "checkov leaves the jsonencode() unevaluated (a string in it holds `||`)",
+        "checkov cuts the jsonencode() text at the `||` in a string of it and leaves it unevaluated",
         {*_CONTAINER_RULES, "EG401"},
     ),
-    "EG501-hcl-literal-through-a-module-argument": (
-        "checkov leaves a variable whose default is null as the text var.db_password",
-        {"EG501"},
-    ),
-    "EG602-hcl-privileged-in-a-json-file": ("checkov does not evaluate file()", _CONTAINER_RULES),
     "fixtures/scenarios/fargate-web/terraform": (
         "checkov leaves health_check.enabled (each.key) and local.zones[count.index] unresolved, and renders "
         'the worker\'s image "…@sha256:${"…"}" with quotes in it',
@@ -65,7 +60,7 @@ HCL_DIFFERENCES: dict[str, tuple[str, set[str]]] = {
         {"EG501"},
     ),
     "examples/secure-fargate/terraform": (
-        "checkov leaves the jsonencode() unevaluated (a local inserted unquoted, a string holding `||`)",
+        "checkov leaves the jsonencode() unevaluated (a local inserted unquoted, `||` in a string)",
         _CONTAINER_RULES,
     ),
 }

@@ -61,6 +61,10 @@ _FUNCTIONS = (
 )
 _CALL = re.compile(rf"(?<![\w.\-/])(?P<name>{_FUNCTIONS})\(")
 _FOR = re.compile(r"[\[{]\s*for\s+\w")
+_VARIABLE = re.compile(r"(?:\$\{)?var\.([A-Za-z_][\w-]*)\}?")
+# file("${path.module}/containers.json"), as checkov leaves it: read here, relative to the module's folder
+_FILE = re.compile(r'(?:\$\{)?file\("\$\{path\.module\}/([^"$]+)"\)\}?')
+MAX_FILE = 5 * 1024 * 1024
 
 
 @dataclass
@@ -68,6 +72,8 @@ class Read:
     """One block's values (with Unknown markers where checkov could not
     evaluate) and, by dotted attribute, the reference texts written there."""
 
+    module: str = ""  # the module instance the block is in ('' for the root)
+    directory: str = ""  # the folder of its file: path.module
     values: dict[str, Any] = field(default_factory=dict)
     references: dict[str, list[str]] = field(default_factory=dict)
     # The Unknown markers (by id) of values taken from other resources'
@@ -79,14 +85,19 @@ class ConfReader:
     """Reads blocks of one graph. `types`: the resource types the graph has,
     so that ``random_password.db.result`` is known for a reference while a
     literal that merely looks like one (``my_app.prod.example``) is not;
-    `literals`: the strings written in its files (literals.py)."""
+    `literals`: the strings written in its files (literals.py). checkov
+    leaves ``var.x`` as text when the variable's value is null (``default =
+    null``, no argument): that one is null, as in Terraform."""
 
-    def __init__(self, types: set[str], literals: Literals):
+    def __init__(self, types: set[str], literals: Literals, null_variables: set[str]):
         self.types = types
         self.literals = literals
+        self.null_variables = null_variables  # addresses of variables whose value is null (default = null)
 
-    def block(self, conf: dict[str, Any], schema: BlockSchema | None, resource_type: str) -> Read:
-        read = Read()
+    def block(
+        self, conf: dict[str, Any], schema: BlockSchema | None, resource_type: str, module: str, directory: str
+    ) -> Read:
+        read = Read(module, directory)
         read.values = self._body(conf, schema, (), resource_type, read, top=True)
         return read
 
@@ -134,6 +145,13 @@ class ConfReader:
         if isinstance(value, str) and value.startswith("jsonencode(") and value.endswith(")"):
             value = _literal(value[len("jsonencode(") : -1], value)
         if isinstance(value, str):
+            written = _FILE.fullmatch(value)
+            if written is not None:  # the file's text is taken as written: file() interpolates nothing
+                text = _read_file(written.group(1), read.directory, dotted)
+                try:
+                    return text if isinstance(text, Unknown) else json.loads(text)
+                except ValueError:
+                    return text  # not JSON: the builders report it as a problem, as for a plan
             unknown = self._unresolved(value, read, dotted)
             if unknown is not None:
                 return unknown
@@ -148,6 +166,9 @@ class ConfReader:
         """`in_map`: inside an HCL object checkov evaluated, where it rewrites
         "=" as ":" (literals.py); None: inside a JSON text, which it does not."""
         if isinstance(value, str):
+            variable = _VARIABLE.fullmatch(value)
+            if variable is not None and _join(read.module, variable.group(1)) in self.null_variables:
+                return None
             if "${" in value and in_map is not None:
                 written = self.literals.escaped(value)  # "$${NAME}" written: a literal "${NAME}"
                 if written is not None:
@@ -227,6 +248,24 @@ class Document:
 
     def __init__(self, data: Any):
         self.data = data
+
+
+def _join(module: str, name: str) -> str:
+    return f"{module}.{name}" if module else name
+
+
+def _read_file(relative: str, directory: str, dotted: str) -> Any:
+    """The text of file("${path.module}/RELATIVE"), which checkov does not read."""
+    import os
+
+    path = os.path.normpath(os.path.join(directory, relative))
+    try:
+        if not directory or os.path.getsize(path) > MAX_FILE:
+            return Unknown(f"{dotted}: file() of a file ecs-guard does not read in checkov")
+        with open(path, encoding="utf-8") as stream:
+            return stream.read()
+    except (OSError, UnicodeDecodeError):
+        return Unknown(f"{dotted}: file() of a file that cannot be read")
 
 
 def _literal(inner: str, text: str) -> Any:

@@ -86,7 +86,12 @@ def read_checkov_graph(graph: Any) -> Inventory:
     vertices = read_graph(graph)
     blocks = [v for v in vertices if v.block_type in ("resource", "data") and v.address and not _none(v)]
     folders = {os.path.dirname(str(v.attributes.get("file_path_"))) for v in vertices if v.attributes.get("file_path_")}
-    reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders))
+    nulls = {
+        v.address
+        for v in vertices
+        if v.block_type == "variable" and "default" in v.attributes and v.attributes["default"] is None
+    }
+    reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders), nulls)
     by_local: dict[tuple[str, str], list[tuple[str, Any]]] = {}  # every resource of the graph, kept or not
     unexpanded: set[tuple[str, str]] = set()
     for vertex in blocks:
@@ -185,7 +190,8 @@ def _record(
     )
     schema = resource_schema(resource_type, mode)
     conf = _without_dynamic_wrappers(vertex.config())
-    read = reader.block(conf, schema, resource_type)
+    directory = os.path.dirname(str(attributes.get("file_path_", "")))
+    read = reader.block(conf, schema, resource_type, module, directory)
     for steps, target in _computed_from_text(vertex, by_index):
         _forget(read.values, steps, f"{'.'.join(steps)}: computed by checkov from {target}, which it could not resolve")
     wanted = ATTRIBUTES[kind]
