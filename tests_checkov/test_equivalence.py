@@ -41,19 +41,17 @@ _CONTAINER_RULES = {"EG201", "EG402", "EG501", "EG601", "EG602", "EG603"}
 # ecs-guard answers; never another answer). Keyed by rule fixture case id,
 # or by folder relative to the repository.
 HCL_DIFFERENCES: dict[str, tuple[str, set[str]]] = {
-    "EG101-hcl-public-ip-in-module-for-each": (
-        'checkov leaves `each.key == "green"` as the text ${blue == "green"}',
-        {"EG101"},
+    "EG102-hcl-count-host": (
+        "checkov leaves the jsonencode() unevaluated, var.agents[count.index] unresolved inside it",
+        _CONTAINER_RULES,
     ),
-    "EG102-hcl-count-host": ("checkov does not resolve var.agents[count.index]", _CONTAINER_RULES),
     "EG401-hcl-container-health-check": (
         "checkov cuts the jsonencode() text at the `||` in a string of it and leaves it unevaluated",
         {*_CONTAINER_RULES, "EG401"},
     ),
     "fixtures/scenarios/fargate-web/terraform": (
-        "checkov leaves health_check.enabled (each.key) and local.zones[count.index] unresolved, and renders "
-        'the worker\'s image "…@sha256:${"…"}" with quotes in it',
-        {"EG401", "EG404", "EG201"},
+        'checkov renders the worker\'s image "…@sha256:${"…"}" with quotes in it',
+        {"EG201"},
     ),
     "fixtures/scenarios/values-through-modules/terraform": (
         "checkov does not evaluate concat() with a for expression (the modules' environment)",

@@ -61,6 +61,10 @@ _FUNCTIONS = (
 )
 _CALL = re.compile(rf"(?<![\w.\-/])(?P<name>{_FUNCTIONS})\(")
 _FOR = re.compile(r"[\[{]\s*for\s+\w")
+_KEY_COMPARED = re.compile(
+    r'\$\{\s*(?P<left>"[^"\\]*"|[\w-]+)\s*(?P<operator>==|!=)\s*(?P<right>"[^"\\]*"|[\w-]+)\s*\}'
+)
+_ELEMENT = re.compile(r'(?:\$\{)?(?P<kind>var|local)\.(?P<name>[\w-]+)\[("?)(?P<index>[\w-]+)\3\]\}?')
 _VARIABLE = re.compile(r"(?:\$\{)?var\.([A-Za-z_][\w-]*)\}?")
 # file("${path.module}/containers.json"), as checkov leaves it: read here, relative to the module's folder
 _FILE = re.compile(r'(?:\$\{)?file\("\$\{path\.module\}/([^"$]+)"\)\}?')
@@ -74,6 +78,7 @@ class Read:
 
     module: str = ""  # the module instance the block is in ('' for the root)
     directory: str = ""  # the folder of its file: path.module
+    key: Any = None  # its for_each key (each.key), None for none
     values: dict[str, Any] = field(default_factory=dict)
     references: dict[str, list[str]] = field(default_factory=dict)
     # The Unknown markers (by id) of values taken from other resources'
@@ -89,15 +94,22 @@ class ConfReader:
     leaves ``var.x`` as text when the variable's value is null (``default =
     null``, no argument): that one is null, as in Terraform."""
 
-    def __init__(self, types: set[str], literals: Literals, null_variables: set[str]):
+    def __init__(self, types: set[str], literals: Literals, null_variables: set[str], collections: dict[str, Any]):
         self.types = types
         self.literals = literals
         self.null_variables = null_variables  # addresses of variables whose value is null (default = null)
+        self.collections = collections  # "var.module.api.x" / "local.x": values checkov rendered
 
     def block(
-        self, conf: dict[str, Any], schema: BlockSchema | None, resource_type: str, module: str, directory: str
+        self,
+        conf: dict[str, Any],
+        schema: BlockSchema | None,
+        resource_type: str,
+        module: str,
+        directory: str,
+        key: Any = None,
     ) -> Read:
-        read = Read(module, directory)
+        read = Read(module, directory, key)
         read.values = self._body(conf, schema, (), resource_type, read, top=True)
         return read
 
@@ -169,6 +181,12 @@ class ConfReader:
             variable = _VARIABLE.fullmatch(value)
             if variable is not None and _join(read.module, variable.group(1)) in self.null_variables:
                 return None
+            compared = _each_key_compared(value, read.key)
+            if compared is not None:
+                return compared
+            element = self._element(value, read)
+            if element is not None:
+                return _converted(self.literals.restore(element) if ":" in element else element, kind)
             if "${" in value and in_map is not None:
                 written = self.literals.escaped(value)  # "$${NAME}" written: a literal "${NAME}"
                 if written is not None:
@@ -197,6 +215,21 @@ class ConfReader:
                 for key, item in value.items()
             }
         return value
+
+    def _element(self, text: str, read: Read) -> str | None:
+        """The element a whole ``var.x[N]`` / ``local.x["k"]`` text names, when checkov knows the collection."""
+        match = _ELEMENT.fullmatch(text)
+        if match is None:
+            return None
+        collection = self.collections.get(f"{match.group('kind')}.{_join(read.module, match.group('name'))}")
+        index = match.group("index")
+        if isinstance(collection, list) and index.isdigit() and int(index) < len(collection):
+            found = collection[int(index)]
+        elif isinstance(collection, dict):
+            found = collection.get(index)
+        else:
+            return None
+        return found if isinstance(found, str) and not _REFERENCE.search(found) and "${" not in found else None
 
     def _text(self, value: Any, read: Read, dotted: str) -> Any:
         if isinstance(value, str):
@@ -248,6 +281,23 @@ class Document:
 
     def __init__(self, data: Any):
         self.data = data
+
+
+def _each_key_compared(text: str, key: Any) -> bool | None:
+    """``each.key == "green"`` as checkov leaves it, with the key put in
+    unquoted (``${blue == "green"}``): compared, for the block's own key."""
+    if not isinstance(key, str) or "${" not in text:
+        return None
+    match = _KEY_COMPARED.fullmatch(text)
+    if match is None:
+        return None
+    left, operator, right = match.group("left"), match.group("operator"), match.group("right")
+    if left.startswith('"'):
+        left, right = right, left
+    if left != key or not right.startswith('"'):
+        return None
+    equal = right[1:-1] == key
+    return equal if operator == "==" else not equal
 
 
 def _join(module: str, name: str) -> str:

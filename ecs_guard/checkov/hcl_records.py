@@ -91,7 +91,7 @@ def read_checkov_graph(graph: Any) -> Inventory:
         for v in vertices
         if v.block_type == "variable" and "default" in v.attributes and v.attributes["default"] is None
     }
-    reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders), nulls)
+    reader = ConfReader({_type_of(v) for v in blocks}, Literals(folders), nulls, _collections(vertices))
     by_local: dict[tuple[str, str], list[tuple[str, Any]]] = {}  # every resource of the graph, kept or not
     unexpanded: set[tuple[str, str]] = set()
     for vertex in blocks:
@@ -114,6 +114,22 @@ def read_checkov_graph(graph: Any) -> Inventory:
     links = Links(instances_of(records), {}, {}, frozenset(unexpanded))
     build_model(PlanIndex(records, links, holder=HOLDER), inventory)
     return inventory
+
+
+def _collections(vertices: list[Vertex]) -> dict[str, Any]:
+    """The lists and maps of variables and locals as checkov rendered them, by "var.ADDRESS" / "local.ADDRESS"."""
+    found: dict[str, Any] = {}
+    for vertex in vertices:
+        name = vertex.address.rsplit(".", 1)[-1]
+        if vertex.block_type == "variable":
+            value = vertex.attributes.get("default")
+        elif vertex.block_type == "locals":
+            value = vertex.attributes.get(name)
+        else:
+            continue
+        if isinstance(value, (list, dict)):
+            found[f"{'var' if vertex.block_type == 'variable' else 'local'}.{vertex.address}"] = value
+    return found
 
 
 # --------------------------------------------------------------------- one record
@@ -191,7 +207,7 @@ def _record(
     schema = resource_schema(resource_type, mode)
     conf = _without_dynamic_wrappers(vertex.config())
     directory = os.path.dirname(str(attributes.get("file_path_", "")))
-    read = reader.block(conf, schema, resource_type, module, directory)
+    read = reader.block(conf, schema, resource_type, module, directory, key)
     for steps, target in _computed_from_text(vertex, by_index):
         _forget(read.values, steps, f"{'.'.join(steps)}: computed by checkov from {target}, which it could not resolve")
     wanted = ATTRIBUTES[kind]
