@@ -134,12 +134,13 @@ def _index(report: Report, inventory: Inventory) -> Estate:
         estate.not_evaluated.setdefault((unknown.rule_id, unknown.resource), []).append(unknown)
     for error in report.errors:
         estate.errors.setdefault((error.rule_id, error.resource), []).append(error)
-    for definition in inventory.task_definitions:
+    for definition in (d for part in inventory.every_branch() for d in part.task_definitions):
         values = [
             entry.value.value
             for container in definition.containers.value or ()
             for entry in container.environment.value or ()
             if entry.value.known and isinstance(entry.value.value, str) and entry.value.value
         ]
-        estate.secrets[definition.address] = values + list(inventory.sensitive)
+        known = estate.secrets.setdefault(definition.address, list(inventory.sensitive))
+        known += (value for value in values if value not in known)  # a template's branches share addresses
     return estate
