@@ -37,7 +37,7 @@ from ecs_guard.inputs.terraform.build.links import Links, instances_of
 from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
 from ecs_guard.inputs.terraform.build.records import Path, PlanResource, dotted
 from ecs_guard.inputs.terraform.provider.schema import COMPUTED_BLOCKS, resource_schema
-from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.inputs.unknown import Unknown, first_unknown, reason_at
 from ecs_guard.location import Location
 from ecs_guard.model import Inventory, Value
 
@@ -66,13 +66,7 @@ class GraphResource(PlanResource):
         return self.derived.get(attribute, ())
 
     def _reason(self, path: Path) -> str:
-        for depth in range(len(path), 0, -1):
-            reason = self.reasons.get(path[:depth])
-            if reason is not None:
-                return reason
-        depth = len(path)
-        found = next((why for where, why in self.reasons.items() if where[:depth] == path), None)
-        return found or f"{dotted(path)} is unknown until apply"
+        return reason_at(self.reasons, path) or f"{dotted(path)} is unknown until apply"
 
 
 def read_checkov_graph(graph: Any) -> Inventory:
@@ -213,7 +207,7 @@ def _note_non_literal(record: GraphResource, data: Any, path: Path, markers: set
 
 
 def _document(record: GraphResource, name: str, data: Any, values: dict, unknown: dict) -> None:
-    missing = _first_unknown(data)
+    missing = first_unknown(data)
     if missing is None:
         values[name] = json.dumps(data) if not isinstance(data, str) else data
         return
@@ -229,7 +223,7 @@ def _split_unknown(record: GraphResource, data: Any, path: Path) -> tuple[Any, A
         record.reasons.setdefault(path, data.reason)
         return None, True
     if isinstance(data, Document):
-        missing = _first_unknown(data.data)
+        missing = first_unknown(data.data)
         if missing is not None:
             record.reasons.setdefault(path, missing.reason)
             record.documents[path] = data.data
@@ -248,17 +242,6 @@ def _split_unknown(record: GraphResource, data: Any, path: Path) -> tuple[Any, A
         trees = [t for _, t in pairs]
         return [k for k, _ in pairs], trees if any(trees) else {}
     return data, {}
-
-
-def _first_unknown(data: Any) -> Unknown | None:
-    if isinstance(data, Unknown):
-        return data
-    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
-    for item in items:
-        found = _first_unknown(item)
-        if found is not None:
-            return found
-    return None
 
 
 # --------------------------------------------------------------------- secrets

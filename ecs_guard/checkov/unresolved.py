@@ -16,7 +16,7 @@ from typing import Any
 
 from ecs_guard.checkov.conf import Document
 from ecs_guard.checkov.graph import Vertex, address_of
-from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.inputs.unknown import Unknown, first_unknown
 
 _MAX_DEPTH = 64
 
@@ -88,7 +88,7 @@ def forget(values: dict[str, Any], steps: tuple[str, ...], reason: str) -> None:
         if not isinstance(node, dict) or step not in node:
             return
         if position == len(steps) - 1:
-            if _first_unknown(_data(node[step])) is None:
+            if first_unknown(_data(node[step])) is None:
                 node[step] = Unknown(reason)
             return
         node = node[step]
@@ -96,14 +96,3 @@ def forget(values: dict[str, Any], steps: tuple[str, ...], reason: str) -> None:
 
 def _data(value: Any) -> Any:
     return value.data if isinstance(value, Document) else value
-
-
-def _first_unknown(data: Any) -> Unknown | None:
-    if isinstance(data, Unknown):
-        return data
-    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
-    for item in items:
-        found = _first_unknown(item)
-        if found is not None:
-            return found
-    return None
