@@ -173,6 +173,14 @@ def parse_expression(text: str, line: int):
     return _reference_expression(source, line)
 
 
+def load_parser() -> None:
+    """Load now what parse_hcl needs (python-hcl2, lark, the parser tables):
+    before worker processes are forked (parallel_parse.py), so that they
+    share it rather than each loading it again."""
+    if _fast_builder() is None:
+        hcl2_module().api._get_parser()
+
+
 def _prepared(text: str) -> str:
     too_deep = too_deep_line(text)  # refused before the parser spends seconds on it
     if too_deep is not None:
