@@ -6,8 +6,10 @@ cold. lark's own cache (``hcl2.parser.PARSER_FILE``) cannot be shipped: its
 validity hash includes the cache file's own path, which is not known when a
 wheel is built. So the package build (setup.py, ``build_py``) runs python-hcl2's
 own ``parser()`` once and writes the result with ``Lark.save`` into
-``TABLES_FILE`` next to this module; a scan loads it with ``Lark.load``
-(0.3 s) and hands it to python-hcl2 in place of its lru-cached builder.
+``TABLES_FILE`` next to this module. A scan loads it (0.05-0.1 s) twice over,
+as needed: with syntax_builder.py's transformer for the fast path, and as
+python-hcl2's own parser (in place of its lru-cached builder, loaded on
+first use) for the reference path.
 
 The file starts with a stamp line: the versions of lark, python-hcl2 and
 Python, and a digest of python-hcl2's grammar and of the modules that choose

@@ -2,7 +2,7 @@
 
 python-hcl2's own pipeline builds three trees for every file: lark's parse
 tree (with positions on every node), python-hcl2's rule tree, then ours
-(hcl2_rule_tree.py). Building the first two was two thirds of a cold scan.
+(rule_tree.py). Building the first two was two thirds of a cold scan.
 Here the same parser (python-hcl2's grammar and post-lexer, the same
 tables) is given these callbacks as its lark transformer: each grammar
 rule is turned into our node the moment the parser reduces it, and nothing
