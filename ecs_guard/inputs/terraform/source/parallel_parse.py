@@ -21,9 +21,10 @@ spawned and load it themselves.
 
 Since the parse is a quarter of what it was (syntax_builder.py), a worker's
 file saves less and the threshold is higher: each file parsed by a worker
-still costs the main process a read of its cache entry, and starting the
-pool costs some 50 ms, so below a few dozen files the workers do not pay even
-on an idle machine, and on a busy one they never do (docs/performance.md).
+still costs the main process a read of its cache entry (~0.5 ms), and
+finding the uncached files and starting the pool cost some 50 ms, so below a
+few dozen files the workers do not pay even on an idle machine, and on a busy
+one they never do (docs/performance.md).
 
 ECS_GUARD_PARSE_WORKERS forces a mode: 1 (or 0) parses serially, N > 1 uses
 N workers (at most MAX_WORKERS, and one per file) whatever the number
