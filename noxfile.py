@@ -72,7 +72,17 @@ def checkov(session: nox.Session) -> None:
     """The checkov bridge in checkov's own environment: checkov pinned, ecs-guard
     with --no-deps (checkov's bc-python-hcl2 and ecs-guard's python-hcl2 both
     install `hcl2`; the main environment never gets checkov). tests_checkov/ is
-    not in pytest's testpaths, so the main suite never collects it."""
+    not in pytest's testpaths, so the main suite never collects it.
+
+    ecs-guard's own answers for Terraform source need its HCL front end, which
+    cannot be imported there: a second environment beside it (ecs-guard with
+    its dependencies, no checkov) computes them, named by ECS_GUARD_PYTHON."""
     session.install(CHECKOV, "pytest")
     session.install("--no-deps", ".")
-    session.run("pytest", "-q", "-p", "no:cacheprovider", "tests_checkov", *session.posargs)
+    main = os.path.join(session.create_tmp(), "ecs-guard")
+    session.run("python", "-m", "venv", main)
+    python = os.path.join(main, "bin", "python")
+    session.run(python, "-m", "pip", "install", "--quiet", ".", external=True)
+    session.run(
+        "pytest", "-q", "-p", "no:cacheprovider", "tests_checkov", *session.posargs, env={"ECS_GUARD_PYTHON": python}
+    )

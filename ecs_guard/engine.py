@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ecs_guard.model import Cluster, Container, Inventory, Resource, Service, TaskDefinition, TaskSet
+from ecs_guard import alternatives
+from ecs_guard.model import Branch, Cluster, Container, Inventory, Resource, Service, TaskDefinition, TaskSet
 from ecs_guard.results import Finding, NotEvaluated, RuleError, Severity
 from ecs_guard.rule import Rule
 
@@ -108,15 +109,34 @@ def run(inventory: Inventory, rules: list[Rule]) -> Report:
         skipped=list(inventory.skipped),
         inventory=inventory,
     )
+    _judge(report, inventory, rules)
+    for group in inventory.alternatives:
+        findings, not_evaluated, errors = alternatives.merge(group, [_judge_branch(b, rules) for b in group.branches])
+        report.findings += findings
+        report.not_evaluated += not_evaluated
+        report.errors += errors
+    report.findings.sort(key=document_order)
+    report.not_evaluated.sort(key=document_order)
+    return report
+
+
+def _judge(report: Report, inventory: Inventory, rules: list[Rule]) -> dict[type, list]:
+    """Run every rule on the inventory's objects; the objects of each target type."""
     subjects: dict[type, list] = {}  # made once per target type, not once per rule
     for rule in rules:
         for target in rule.targets:
             if target not in subjects:
                 subjects[target] = targets(inventory, target)
             _run_rule(report, rule, subjects[target])
-    report.findings.sort(key=document_order)
-    report.not_evaluated.sort(key=document_order)
-    return report
+    return subjects
+
+
+def _judge_branch(branch: Branch, rules: list[Rule]) -> alternatives.Judged:
+    """The rules' results on one branch of an input's undecided conditions."""
+    part = Report()
+    subjects = _judge(part, branch.inventory, rules)
+    judged = {(rule.id, owner.address) for rule in rules for target in rule.targets for _, owner in subjects[target]}
+    return alternatives.Judged(branch, judged, part.findings, part.not_evaluated, part.errors)
 
 
 def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, Resource]]) -> None:

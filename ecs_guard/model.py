@@ -320,7 +320,34 @@ class Inventory:
     skipped: list[str] = field(default_factory=list)  # folders (ending in '/') and files a walk left out
     # Suppressions an input writes outside comments (a CloudFormation resource's Metadata): suppress.Comment
     suppressions: list[Any] = field(default_factory=list)
+    # Inputs whose resources depend on conditions not known (a template's Fn::If): modelled once per way
+    # the conditions can go, and judged by the engine only where every way gives the same verdict
+    alternatives: list[Alternatives] = field(default_factory=list)
+
+    def every_branch(self) -> list[Inventory]:
+        """This inventory and every alternative of its inputs: all the model
+        objects there are, for a reader that is not judging them (which
+        resources exist, which texts to mask)."""
+        return [self] + [branch.inventory for group in self.alternatives for branch in group.branches]
 
     def extend(self, other: Inventory) -> None:
         for name in self.__dataclass_fields__:
             getattr(self, name).extend(getattr(other, name))
+
+
+@dataclass
+class Branch:
+    """One way an input's undecided conditions can go, and the model it gives."""
+
+    assumed: dict[str, bool]  # condition name -> assumed value
+    inventory: Inventory
+
+
+@dataclass
+class Alternatives:
+    """The resources of one input (a CloudFormation template) under every
+    way its undecided conditions can go. `reasons` says why each condition
+    is not known (names a parameter or a function, never a value)."""
+
+    reasons: dict[str, str]
+    branches: list[Branch]

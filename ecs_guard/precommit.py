@@ -45,9 +45,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ecs_guard.inputs import SKIPPED_DIRECTORIES, detect
+from ecs_guard.inputs import detect
 from ecs_guard.inputs.cloudformation import detect as template_detect
 from ecs_guard.inputs.cloudformation.parameters import PARAMETERS_SUFFIX
+from ecs_guard.inputs.walk import skipped_directories
 from ecs_guard.location import display_path
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
@@ -184,7 +185,8 @@ def _outermost(chosen: dict[str, tuple[str, list[str]]]) -> list[str]:
 
 def _in_skipped_directory(path: str) -> bool:
     parts = os.path.relpath(path, repository_top(os.path.dirname(path))).split(os.sep)
-    return any(part in SKIPPED_DIRECTORIES for part in parts[:-1])
+    skipped = skipped_directories()
+    return any(part in skipped for part in parts[:-1])
 
 
 # ----------------------------------------------------------------- places
@@ -399,8 +401,9 @@ class ModuleGraph:
 
     def _module_calls(self) -> Iterable[tuple[str, list[str]]]:
         """(folder, local sources called from it) for every folder with .tf files."""
+        skipped = skipped_directories()
         for folder, directories, files in os.walk(self.top):
-            directories[:] = sorted(d for d in directories if d not in SKIPPED_DIRECTORIES)
+            directories[:] = sorted(d for d in directories if d not in skipped)
             sources = []
             for name in files:
                 lower = name.lower()

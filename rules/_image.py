@@ -44,6 +44,20 @@ def tail_is_latest(tail: str) -> bool | None:
     return None
 
 
+def tail_is_pinned(tail: str) -> bool | None:
+    """Whether an image reference whose beginning is not known is pinned by
+    a digest: True, False, or None when the known end cannot tell. A digest
+    ends the reference, so it is in the tail when there is one; a tail that
+    holds a ":" or "/" but no "@" ends in a tag or a name, not a digest
+    ("${repo}:1.4.2"), while a tail with neither ("${repo}${suffix}x") may
+    be the end of one."""
+    if "@" in tail:
+        return parse_image("x" + tail[tail.rfind("@") :]).digest is not None
+    if ":" in tail or "/" in tail:
+        return False
+    return None
+
+
 def parse_image(reference: str) -> ImageReference:
     name, _, digest = reference.strip().partition("@")
     last_slash = name.rfind("/")

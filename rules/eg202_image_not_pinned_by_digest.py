@@ -5,7 +5,7 @@ from __future__ import annotations
 from ecs_guard.model import Container
 from ecs_guard.results import Severity
 from ecs_guard.rule import rule
-from ecs_guard.rules._image import parse_image
+from ecs_guard.rules._image import parse_image, tail_is_pinned
 
 
 @rule(id="EG202", name="image-not-pinned-by-digest", severity=Severity.INFO, target=Container, peers={}, enabled=False)
@@ -39,12 +39,21 @@ def image_not_pinned_by_digest(c: Container):
     ```
     Keep the tag for people to read; the digest is what the agent pulls.
 
+    An image whose beginning is only known at apply time is judged by its
+    known end, since a digest always ends the reference:
+    `"${aws_ecr_repository.web.repository_url}:1.4.2"` is not pinned,
+    `"${var.repository}:${var.tag}"` is not evaluated.
+
     ## References
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_definition_parameters.html#container_definition_image
     - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-type-ecs.html#deployment-container-image-stability
     """
     image = c.image
     if not image.known:
-        yield image.not_evaluated()
+        pinned = tail_is_pinned(image.tail) if image.tail else None
+        if pinned is False:
+            yield image.finding(f"image ending in '{image.tail}' is not pinned by digest")
+        elif pinned is None:
+            yield image.not_evaluated()
     elif image.value and parse_image(image.value).digest is None:
         yield image.finding(f"image '{image.value}' is not pinned by digest")

@@ -165,23 +165,6 @@ def test_conditions_over_known_parameters_choose_the_branch(tmp_path, monkeypatc
     assert [f.resource for f in report.findings] == expected
 
 
-def test_a_condition_that_cannot_be_decided_is_not_evaluated_unless_the_branches_agree(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    text = (
-        "Parameters:\n  Env:\n    Type: String\n"
-        "Conditions:\n  Prod: !Equals [!Ref Env, prod]\n"
-        "Resources:\n  Cluster:\n    Type: AWS::ECS::Cluster\n    Properties:\n      ClusterSettings:\n"
-        "        - Name: containerInsights\n          Value: !If [Prod, enabled, {second}]\n"
-    )
-    write(tmp_path, text.format(second="disabled"))
-    report = scan(["."], rules=[get_rule("EG408")])
-    assert report.findings == []
-    assert ["condition Prod" in n.reason and "parameter Env" in n.reason for n in report.not_evaluated] == [True]
-    write(tmp_path, text.format(second="enabled"))
-    report = scan(["."], rules=[get_rule("EG408")])
-    assert report.findings == [] and report.not_evaluated == []
-
-
 def test_a_resource_whose_condition_is_false_is_not_deployed(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     text = (

@@ -170,3 +170,45 @@ def test_a_damaged_index_is_one_problem_naming_the_file(tmp_path):
         "cannot read the module index (not valid JSON); run terraform init again"
     ]
     assert any("terraform init" in p.message and 'module "api"' in p.message for p in root.problems)
+
+
+def test_tf_data_dir_moves_the_index_and_its_folder_is_not_walked(layout, monkeypatch):
+    """TF_DATA_DIR=.tfdata makes terraform init write .tfdata/modules/modules.json
+    with Dir entries under .tfdata/: ecs-guard reads that index, and does not
+    walk .tfdata as more roots (the fetched copies would be scanned twice)."""
+    source, _plan = layout
+    expected = _results(_scan(source))
+    index = source / ".terraform" / "modules" / "modules.json"
+    index.write_text(index.read_text().replace('"Dir":".terraform/', '"Dir":".tfdata/'))
+    (source / ".terraform").rename(source / ".tfdata")
+    monkeypatch.setenv("TF_DATA_DIR", ".tfdata")
+    moved = _scan(source)
+    assert _results(moved) == expected
+    assert "terraform/.tfdata/" in moved.skipped
+    monkeypatch.delenv("TF_DATA_DIR")
+    assert _results(_scan(source)) != expected  # without it, calls are not fetched and .tfdata is walked
+
+
+def test_a_registry_module_is_read_from_the_index_like_a_git_one(layout):
+    """A registry source is recorded in modules.json with its host
+    (``registry.terraform.io/terraform-aws-modules/ecs/aws//modules/service``)
+    and the call carries a `version`. The registry cannot be reached offline,
+    so the fixture's git calls are rewritten the way `terraform init` records
+    a registry call: the same fetched files give the same findings."""
+    source, _plan = layout
+    before = _scan(source)
+    git = "git::file:///tmp/ecs-guard-fixture-modules/ecs-modules.git//modules/ecs-service?ref=v1.0.0"
+    registry = "terraform-aws-modules/ecs/aws//modules/service"
+    main = source / "main.tf"
+    main.write_text(main.read_text().replace(f'"{git}"', f'"{registry}"\n  version = "5.12.1"'))
+    index = source / ".terraform" / "modules" / "modules.json"
+    data = json.loads(index.read_text())
+    for module in data["Modules"]:
+        if module["Source"] == git:
+            module["Source"], module["Version"] = f"registry.terraform.io/{registry}", "5.12.1"
+    index.write_text(json.dumps(data))
+    report = _scan(source)
+    assert not [p for p in report.problems if "not scanned" in p.message]
+    assert _results(report) == _results(before)
+    fetched = [key for key in _results(before, lines=True) if "/.terraform/" in key[4]]
+    assert fetched and set(fetched) <= set(_results(report, lines=True))  # the same lines in the fetched files

@@ -110,12 +110,13 @@ def test_no_import_cycle():
 def test_a_cycle_would_be_found():
     GRAPH["ecs_guard.model"].add("ecs_guard.engine")
     try:
-        assert _cycles() == [["ecs_guard.engine", "ecs_guard.model"]]
+        [cycle] = _cycles()
+        assert {"ecs_guard.engine", "ecs_guard.model"} <= set(cycle)
     finally:
         GRAPH["ecs_guard.model"].discard("ecs_guard.engine")
 
 
-CORE = ("model", "results", "location", "rule", "engine", "suppress", "fingerprint", "redact")
+CORE = ("model", "results", "location", "rule", "engine", "alternatives", "suppress", "fingerprint", "redact")
 # (importer prefix, what it must not import, why)
 LAYERS = [
     *[(f"ecs_guard.{core}", "ecs_guard.inputs", "the core knows no input kind") for core in CORE],

@@ -21,6 +21,7 @@ SCENARIOS = ROOT / "fixtures" / "scenarios"
 PLAN = SCENARIOS / "fargate-web" / "plan.json"
 TEMPLATE = SCENARIOS / "fargate-web" / "cloudformation" / "template.yaml"
 UNKNOWNS = SCENARIOS / "unknowns" / "plan.json"
+SOURCE = SCENARIOS / "fargate-web" / "terraform"
 
 
 def test_ids_severities_and_details_are_ecs_guards():
@@ -42,7 +43,7 @@ def _findings(path):
     return scan([str(path)]).findings
 
 
-@pytest.mark.parametrize("kind, path", [("plan", PLAN), ("cloudformation", TEMPLATE)])
+@pytest.mark.parametrize("kind, path", [("plan", PLAN), ("cloudformation", TEMPLATE), ("hcl", SOURCE)])
 def test_skip_check_by_ecs_guard_id(kind, path):
     answers, _ = through_checkov(kind, path)
     assert any(rule == "EG603" for rule, _ in answers.failed)
@@ -121,19 +122,31 @@ def test_an_inline_skip_names_the_ecs_guard_id(tmp_path):
     assert skipped.failed == answers.failed - {("EG201", "LegacyTaskDefinition")}
 
 
-def test_terraform_source_is_unknown_never_a_pass(tmp_path):
-    """The bridge does not read .tf files yet: no ecs-guard check passes or fails on them."""
-    from checkov.runner_filter import RunnerFilter
-    from checkov.terraform.runner import Runner
-
-    from ecs_guard.checkov import checks_dir
-
+def test_terraform_source_is_read_from_checkovs_graph():
+    """The terraform (HCL) framework answers from the graph checkov hands each check."""
     source = SCENARIOS / "fargate-web" / "terraform"
-    ids = [r.id for r in select_rules()]
-    report = Runner().run(
-        root_folder=str(source),
-        external_checks_dir=[checks_dir()],
-        runner_filter=RunnerFilter(framework=["terraform"], checks=ids),
-    )
-    assert report.resources  # checkov read the source
-    assert [r.check_id for r in report.failed_checks + report.passed_checks] == []
+    answers, _ = through_checkov("hcl", source)
+    assert ("EG603", "module.api.aws_ecs_task_definition.this") in answers.failed  # a module's resource
+    assert ("EG301", "aws_ecs_task_definition.legacy") in answers.passed  # a role and its policies, linked
+
+
+def test_terraform_source_without_a_graph_is_unknown(monkeypatch):
+    """A check that gets no graph (checkov's registry sets `check.graph`)
+    answers UNKNOWN, logged once per file, never a pass."""
+    from checkov.common.checks.base_check_registry import BaseCheckRegistry
+
+    original = BaseCheckRegistry.run_check
+
+    def without_graph(self, check, *args, **kwargs):
+        self.graph = None
+        return original(self, check, *args, **kwargs)
+
+    monkeypatch.setattr(BaseCheckRegistry, "run_check", without_graph)
+    register._NO_GRAPH_LOGGED.clear()
+    answers, log = through_checkov("hcl", SCENARIOS / "fargate-web" / "terraform")
+    assert not answers.failed and not answers.passed
+    assert [line for line in log if "checkov built no graph" in line] == [
+        "ecs-guard: /main.tf: every ecs-guard check is " + register.NO_GRAPH,
+        "ecs-guard: /modules/service/main.tf: every ecs-guard check is " + register.NO_GRAPH,
+        "ecs-guard: /modules/worker/main.tf: every ecs-guard check is " + register.NO_GRAPH,
+    ]

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from checkov_run import through_checkov
+from checkov_run import through_checkov, through_main_ecs_guard
+from ecs_guard_answers import secrets_of as secrets_in
 from fixture_cases import ROOT, all_cases
 
 from ecs_guard.rule import select_rules
@@ -22,50 +23,23 @@ FORMATS = ("cli", "json", "sarif", "junitxml", "github_failed_only")
 
 def secrets_of(path: Path) -> list[str]:
     """The literal values of the environment variables EG501 flags in `path`, read by ecs-guard."""
-    report = scan([str(path)])
-    assert report.inventory is not None
-    flagged = {(f.resource, f.container) for f in report.findings if f.rule_id == "EG501"}
-    return [
-        entry.value.value
-        for definition in report.inventory.task_definitions
-        for container in definition.containers.value or ()
-        if (definition.address, container.name.value) in flagged
-        for entry in container.environment.value or ()
-        if entry.value.known
-        and isinstance(entry.value.value, str)
-        and entry.value.value
-        and f"'{entry.name.value}'" in " ".join(f.message for f in report.findings if f.rule_id == "EG501")
-    ]
+    return secrets_in(scan([str(path)]))
+
+
+SOURCES = {"terraform_plan": "plan.json", "cloudformation": "cloudformation/template.yaml", "terraform": "terraform"}
 
 
 @pytest.mark.parametrize("folder", [SCENARIO, EXAMPLE], ids=["scenario", "example"])
-@pytest.mark.parametrize("framework", ["terraform_plan", "cloudformation"])
+@pytest.mark.parametrize("framework", list(SOURCES))
 def test_no_output_format_shows_the_secret(framework, folder, tmp_path):
-    source = folder / ("plan.json" if framework == "terraform_plan" else "cloudformation/template.yaml")
-    secrets = secrets_of(source)
-    assert secrets and all(secret in source.read_text() for secret in secrets)  # there is a secret to leak
-    checkov = Path(sys.executable).parent / "checkov"
-    ids = ",".join(rule.id for rule in select_rules())
-    run = subprocess.run(
-        [
-            str(checkov),
-            "-d",
-            str(folder),
-            "--framework",
-            framework,
-            "--check",
-            ids,
-            "--skip-download",
-            "--external-checks-dir",
-            _checks_dir(),
-            *[a for f in FORMATS for a in ("-o", f)],
-            "--output-file-path",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    source = folder / SOURCES[framework]
+    if framework == "terraform":  # ecs-guard reads Terraform source in the main environment only
+        secrets = through_main_ecs_guard([source])[source].secrets
+        text = "".join(p.read_text() for p in source.rglob("*.tf"))
+    else:
+        secrets, text = secrets_of(source), source.read_text()
+    assert secrets and all(secret in text for secret in secrets)  # there is a secret to leak
+    run = checkov_cli(["-d", str(folder), "--framework", framework], tmp_path)
     assert run.returncode == 1, run.stderr[-2000:]  # failed checks, no crash
     written = {p.name: p.read_text() for p in tmp_path.iterdir()}
     assert len(written) == len(FORMATS)
@@ -75,20 +49,47 @@ def test_no_output_format_shows_the_secret(framework, folder, tmp_path):
             assert secret not in text, f"the secret is in {name}"
 
 
+def checkov_cli(arguments: list[str], output: Path) -> subprocess.CompletedProcess:
+    """checkov's own command line with ecs-guard's checks only, writing every output format into `output`."""
+    checkov = Path(sys.executable).parent / "checkov"
+    ids = ",".join(rule.id for rule in select_rules())
+    return subprocess.run(
+        [
+            str(checkov),
+            *arguments,
+            "--check",
+            ids,
+            "--skip-download",
+            "--external-checks-dir",
+            _checks_dir(),
+            *[a for f in FORMATS for a in ("-o", f)],
+            "--output-file-path",
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
 def _checks_dir() -> str:
     from ecs_guard.checkov import checks_dir
 
     return checks_dir()
 
 
-EG501_CASES = [c for c in all_cases() if c.rule == "EG501" and c.kind in ("plan", "cloudformation") and c.expect]
+EG501_CASES = [c for c in all_cases() if c.rule == "EG501" and c.kind in ("plan", "cloudformation", "hcl") and c.expect]
 
 
 @pytest.mark.parametrize("case", EG501_CASES, ids=[c.id for c in EG501_CASES])
 def test_no_result_of_a_failing_fixture_holds_the_secret(case, tmp_path):
     case.write(tmp_path)
-    path = tmp_path / ("plan.json" if case.kind == "plan" else next(iter(case.files)))
-    secrets = secrets_of(path)
+    if case.kind == "hcl":  # ecs-guard reads Terraform source in the main environment only
+        path = tmp_path
+        secrets = through_main_ecs_guard([path])[path].secrets
+    else:
+        path = tmp_path / ("plan.json" if case.kind == "plan" else next(iter(case.files)))
+        secrets = secrets_of(path)
     assert secrets
     answers, log = through_checkov(case.kind, path)
     assert any(record.check_id == "EG501" for record in answers.records)

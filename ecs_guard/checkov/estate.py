@@ -6,8 +6,11 @@ autoscaling). So the first check to ask about a file reads it with
 ecs-guard's own adapter (the plan adapter; the CloudFormation loader, which
 re-reads the template: checkov's conf has NoEcho parameter defaults
 substituted into it), runs the engine once, and every later check answers
-from that report. Only ecs-guard modules that import the standard library
-and PyYAML are used: the HCL front end is never imported here.
+from that report. Terraform source is the exception: ecs-guard's HCL front
+end cannot run inside checkov's environment, so the estate of a Terraform
+folder is read from the graph checkov parsed it into (hcl_records.py), once
+per graph. Only ecs-guard modules that import the standard library and
+PyYAML are used: the HCL front end is never imported here.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ecs_guard.engine import targets
 
@@ -40,6 +43,7 @@ class Estate:
 
 
 _CACHE: dict[tuple[str, str], Estate] = {}
+_GRAPHS: dict[int, tuple[Any, Estate]] = {}  # id(graph) -> (the graph, kept so its id is not reused; its estate)
 
 
 def estate_of(kind: str, path: str) -> Estate:
@@ -50,21 +54,34 @@ def estate_of(kind: str, path: str) -> Estate:
     return _CACHE[key]
 
 
+def estate_of_graph(graph: Any) -> Estate:
+    """The scan of the Terraform folder checkov parsed into `graph` (its
+    terraform runner's graph, which checkov hands every check), read once."""
+    cached = _GRAPHS.get(id(graph))
+    if cached is None or cached[0] is not graph:
+        cached = _GRAPHS[id(graph)] = (graph, _scan("graph", graph))
+    return cached[1]
+
+
 def forget() -> None:
     """Drop every cached scan (a second checkov run in the same process reads files afresh)."""
     _CACHE.clear()
+    _GRAPHS.clear()
 
 
-def _scan(kind: str, path: str) -> Estate:
+def _scan(kind: str, source: Any) -> Estate:
     from ecs_guard.engine import run
     from ecs_guard.rule import select_rules
     from ecs_guard.sensitive import redact_sensitive
 
+    what = "checkov's Terraform graph" if kind == "graph" else source
     try:
-        inventory = _load_plan(path) if kind == "plan" else _load_template(path)
+        inventory = _load(kind, source)
     except Exception as error:  # never crash checkov's run; never str(error): it may quote a secret
-        LOG.error("ecs-guard: %s: cannot be read (%s)", path, type(error).__name__)
-        return Estate(problem=f"ecs-guard could not read the file ({type(error).__name__})")
+        LOG.error("ecs-guard: %s: cannot be read (%s)", what, type(error).__name__)
+        return Estate(
+            problem=f"ecs-guard could not read the {'configuration' if kind == 'graph' else 'file'} ({type(error).__name__})"
+        )
     for problem in inventory.problems:
         where = f"{problem.path}:{problem.line}" if problem.line else problem.path
         LOG.warning("ecs-guard: %s: %s", where, problem.message)
@@ -75,6 +92,14 @@ def _scan(kind: str, path: str) -> Estate:
     for rule in rules:
         estate.modelled[rule.id] = {owner.address for t in rule.targets for _, owner in targets(inventory, t)}
     return estate
+
+
+def _load(kind: str, source: Any) -> Inventory:
+    if kind == "graph":
+        from ecs_guard.checkov.hcl_records import read_checkov_graph
+
+        return read_checkov_graph(source)
+    return _load_plan(source) if kind == "plan" else _load_template(source)
 
 
 def _load_plan(path: str) -> Inventory:
@@ -109,12 +134,13 @@ def _index(report: Report, inventory: Inventory) -> Estate:
         estate.not_evaluated.setdefault((unknown.rule_id, unknown.resource), []).append(unknown)
     for error in report.errors:
         estate.errors.setdefault((error.rule_id, error.resource), []).append(error)
-    for definition in inventory.task_definitions:
+    for definition in (d for part in inventory.every_branch() for d in part.task_definitions):
         values = [
             entry.value.value
             for container in definition.containers.value or ()
             for entry in container.environment.value or ()
             if entry.value.known and isinstance(entry.value.value, str) and entry.value.value
         ]
-        estate.secrets[definition.address] = values + list(inventory.sensitive)
+        known = estate.secrets.setdefault(definition.address, list(inventory.sensitive))
+        known += (value for value in values if value not in known)  # a template's branches share addresses
     return estate

@@ -29,7 +29,7 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck as TerraformCheck
 from checkov.terraform.checks.resource.registry import resource_registry
 
-from ecs_guard.checkov.estate import estate_of
+from ecs_guard.checkov.estate import estate_of, estate_of_graph
 from ecs_guard.checkov.verdict import FAILED, PASSED, Verdict, verdict
 from ecs_guard.model import Cluster, Container, Service, TaskDefinition, TaskSet
 from ecs_guard.rule import Rule, select_rules
@@ -56,8 +56,8 @@ CLOUDFORMATION_TYPES = {
 # failing check prints the code of a resource whose secret EG501 found.
 CATEGORIES = [CheckCategories.GENERAL_SECURITY, CheckCategories.SECRETS]
 
-SOURCE_NOT_READ = "not evaluated: ecs-guard's checkov bridge does not read Terraform source (.tf) yet"
-_SOURCE_FILES_LOGGED: set[str] = set()
+NO_GRAPH = "not evaluated: checkov built no graph of the Terraform source, which ecs-guard reads it from"
+_NO_GRAPH_LOGGED: set[str] = set()
 
 _RESULTS = {PASSED: CheckResult.PASSED, FAILED: CheckResult.FAILED}
 
@@ -84,14 +84,17 @@ def _settings(rule: Rule, types: dict[type, str]) -> dict[str, Any]:
     }
 
 
-def _answer(check: Any, conf: dict[str, Any], kind: str, path: str | None, address: str) -> CheckResult:
-    """The rule's verdict for the resource, in checkov's terms, never an exception."""
+def _answer(check: Any, conf: dict[str, Any], kind: str, source: Any, address: str) -> CheckResult:
+    """The rule's verdict for the resource, in checkov's terms, never an
+    exception. `source`: the file's path (kind "plan", "cloudformation") or
+    checkov's graph (kind "graph")."""
     try:
-        if path is None:
+        if source is None:
             found = Verdict("UNKNOWN", ["not evaluated: ecs-guard could not tell which file checkov is reading"])
             LOG.warning("ecs-guard: %s %s: %s", check.id, check.entity_path, found.details[0])
         else:
-            found = verdict(estate_of(kind, path), check.id, address, check.entity_path)
+            estate = estate_of_graph(source) if kind == "graph" else estate_of(kind, source)
+            found = verdict(estate, check.id, address, check.entity_path)
         check.details = found.details
         if found.secrets:
             for number, secret in enumerate(found.secrets):
@@ -101,6 +104,22 @@ def _answer(check: Any, conf: dict[str, Any], kind: str, path: str | None, addre
     except Exception as error:  # a broken rule or bridge never stops checkov; never str(error)
         LOG.error("ecs-guard: %s %s: internal error (%s)", check.id, check.entity_path, type(error).__name__)
         return CheckResult.UNKNOWN
+
+
+def _answer_from_graph(check: Any, conf: dict[str, Any], address: str) -> CheckResult:
+    """Terraform source: answered from the graph checkov's terraform runner
+    built of the folder, which its check registry sets on every check it
+    runs (`check.graph`, checkov 3.x). Without one (checkov told not to
+    build it), every check is UNKNOWN, logged once per file."""
+    graph = getattr(check, "graph", None)
+    if graph is not None:
+        return _answer(check, conf, "graph", graph, address)
+    check.details = [NO_GRAPH]
+    scanned = check.entity_path.partition(":")[0]
+    if scanned not in _NO_GRAPH_LOGGED:  # once per file, not once per rule and resource
+        _NO_GRAPH_LOGGED.add(scanned)
+        LOG.warning("ecs-guard: %s: every ecs-guard check is %s", scanned, NO_GRAPH)
+    return CheckResult.UNKNOWN
 
 
 def _terraform_check(rule: Rule) -> None:
@@ -116,12 +135,7 @@ def _terraform_check(rule: Rule) -> None:
             if "__startline__" in conf:  # a plan: checkov's conf names the file
                 files = conf.get("__file__") or [None]
                 return _answer(self, conf, "plan", files[0], address)
-            self.details = [SOURCE_NOT_READ]
-            scanned = self.entity_path.partition(":")[0]
-            if scanned not in _SOURCE_FILES_LOGGED:  # once per file, not once per rule and resource
-                _SOURCE_FILES_LOGGED.add(scanned)
-                LOG.warning("ecs-guard: %s: every ecs-guard check is %s", scanned, SOURCE_NOT_READ)
-            return CheckResult.UNKNOWN
+            return _answer_from_graph(self, conf, address)
 
     EcsGuardTerraformCheck()
 

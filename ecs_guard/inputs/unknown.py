@@ -10,6 +10,8 @@ importing the HCL front end.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class Unknown:
     """Marks an unknown part in plain Python data. ``tail`` is the known end
@@ -31,3 +33,27 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash(self.reason)
+
+
+def first_unknown(data: Any) -> Unknown | None:
+    """The first Unknown in plain data (dicts, lists), depth first; None when all of it is known."""
+    if data.__class__ is Unknown:
+        return data
+    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    for item in items:
+        found = first_unknown(item)
+        if found is not None:
+            return found
+    return None
+
+
+def reason_at(reasons: dict[tuple, str], path: tuple) -> str | None:
+    """Why the value at `path` is not known, from `reasons` (path -> why):
+    the reason recorded at the path or the nearest part holding it, else
+    the first reason recorded inside it; None when there is none."""
+    for depth in range(len(path), 0, -1):
+        reason = reasons.get(path[:depth])
+        if reason is not None:
+            return reason
+    depth = len(path)
+    return next((why for where, why in reasons.items() if where[:depth] == path), None)

@@ -39,6 +39,19 @@ SKIPPED_BY_DEFAULT = {
     "__pycache__": "Python bytecode",
 }
 SKIPPED_DIRECTORIES = frozenset(SKIPPED_BY_DEFAULT)
+
+
+def skipped_directories() -> frozenset[str]:
+    """SKIPPED_DIRECTORIES and the folder TF_DATA_DIR names, when it is set
+    to a folder inside each root (Terraform's working folder by another name)."""
+    data_dir = os.environ.get("TF_DATA_DIR", "").strip().rstrip("/\\")
+    if data_dir.startswith("./"):
+        data_dir = data_dir[2:]
+    if not data_dir or os.path.isabs(data_dir) or "/" in data_dir or os.sep in data_dir:
+        return SKIPPED_DIRECTORIES
+    return SKIPPED_DIRECTORIES | {data_dir}
+
+
 # Skipped without being counted: a repository's own .git is in every scan of
 # its root and never holds an input, so counting it would only teach people
 # to ignore the count. Every other skipped folder may hide code, so it is counted.
@@ -73,6 +86,7 @@ class _Walk:
         self.exclusions = exclusions
         self.skipped = skipped
         self.visited: set[str] = set()  # real paths of the folders walked
+        self.skipped_directories = skipped_directories()
 
 
 def _walk(directory: str, display: str, walk: _Walk) -> Iterator[tuple[str, str]]:
@@ -93,7 +107,7 @@ def _walk(directory: str, display: str, walk: _Walk) -> Iterator[tuple[str, str]
     prefix = "" if display == "." else display.rstrip("/") + "/"
     for entry in entries:
         if _is_dir(entry):
-            if entry.name in SKIPPED_DIRECTORIES or walk.exclusions.excludes(entry.path, entry.name, folder=True):
+            if entry.name in walk.skipped_directories or walk.exclusions.excludes(entry.path, entry.name, folder=True):
                 if entry.name not in UNCOUNTED:
                     walk.skipped.append(prefix + entry.name + "/")
             else:

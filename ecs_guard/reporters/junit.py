@@ -94,7 +94,9 @@ def _cases(report: Report) -> dict[str, dict[tuple[str, str], _Case]]:
                 if target not in subjects:
                     subjects[target] = list(
                         dict.fromkeys(
-                            (owner.address, owner.location.path) for _, owner in targets(report.inventory, target)
+                            (owner.address, owner.location.path)
+                            for part in report.inventory.every_branch()
+                            for _, owner in targets(part, target)
                         )
                     )
                     for address, path in subjects[target]:

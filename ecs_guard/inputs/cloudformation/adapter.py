@@ -33,7 +33,7 @@ from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.terraform.build.index import PlanIndex
 from ecs_guard.inputs.terraform.build.links import Links, instances_of
 from ecs_guard.inputs.terraform.build.model import ATTRIBUTES, build_model
-from ecs_guard.model import Inventory
+from ecs_guard.model import Alternatives, Branch, Inventory
 
 if TYPE_CHECKING:
     from ecs_guard.inputs.adapters import Scan
@@ -126,14 +126,108 @@ def _parameters(path: str, shown: str, label: str | None, scan: Scan) -> dict[st
 
 
 def load_template_model(template: Template, given: dict[str, str] | None = None) -> Inventory:
-    """The model of one loaded template (`given`: parameter values from a parameters file)."""
+    """The model of one loaded template (`given`: parameter values from a parameters file).
+
+    When an ``Fn::If`` on a condition that cannot be decided chooses between
+    values that differ, the template is modelled once per way its undecided
+    conditions can go (at most MAX_BRANCHES), and the engine keeps only the
+    verdicts every way agrees on (ecs_guard/alternatives.py). Beyond that
+    many, such a value stays not known."""
     inventory = Inventory(files=[template.display])
-    records = template_records(template, given or {}, inventory.problems)
+    inventory.suppressions.extend(metadata_ignores(template))
+    context = _Context(template, given or {})
+    evaluator = context.evaluator()
+    records = template_records(template, evaluator, inventory.problems)
+    assumptions = _assumptions(context, evaluator.undecided) if evaluator.undecided else None
+    if not assumptions:
+        _build(records, inventory)
+        return inventory
+    branches = []
+    for assumed in assumptions:
+        branch = Inventory()
+        _build(template_records(template, context.evaluator(assumed), branch.problems), branch)
+        for problem in branch.problems:
+            if problem not in inventory.problems:
+                inventory.problems.append(problem)
+        branches.append(Branch(assumed, branch))
+    inventory.alternatives.append(Alternatives(dict(evaluator.undecided), branches))
+    return inventory
+
+
+MAX_BRANCHES = 16
+
+
+class _Context:
+    """What every evaluation of one template shares: its parameters and its resources' kinds."""
+
+    def __init__(self, template: Template, given: dict[str, str]):
+        data = template.data
+        resources = data.get("Resources") or {}
+        self.data = data
+        self.parameters = template_parameters(data.get("Parameters"), given)
+        self.kinds = {name: reference_kind(str(r.get("Type"))) for name, r in resources.items() if isinstance(r, dict)}
+
+    def evaluator(self, assumed: dict[str, bool] | None = None) -> Evaluator:
+        return Evaluator(self.data, self.parameters, self.kinds, assumed)
+
+
+def _assumptions(context: _Context, undecided: dict[str, str]) -> list[dict[str, bool]] | None:
+    """Every way the undecided conditions can go, true before false. Only a
+    condition still undecided once the ones before it are fixed is split on,
+    so a condition defined from another (``IsDev: !Not [!Condition IsProd]``)
+    adds no branch and no impossible one. None beyond MAX_BRANCHES."""
+    order = _dependencies_first(undecided, context.data.get("Conditions"))
+    complete: list[dict[str, bool]] = []
+    pending: list[dict[str, bool]] = [{}]
+    while pending:
+        assumed = pending.pop()
+        evaluator = context.evaluator(assumed)
+        split = next((name for name in order if evaluator.condition(name) is None), None)
+        if split is None:
+            complete.append(assumed)
+        else:
+            pending += [{**assumed, split: False}, {**assumed, split: True}]
+        if len(complete) + len(pending) > MAX_BRANCHES:
+            return None
+    return complete
+
+
+def _dependencies_first(names: dict[str, str], specs: object) -> list[str]:
+    """`names` and the conditions they are defined from, each after the ones
+    it is defined from: splitting on ``Prod`` decides ``IsDev: !Not
+    [!Condition Prod]``, while splitting on ``IsDev`` first would not."""
+    specs = specs if isinstance(specs, dict) else {}
+    order: list[str] = []
+    seen: set[str] = set()  # a condition defined from itself is visited once
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for used in _conditions_used(specs.get(name)):
+            visit(used)
+        order.append(name)
+
+    for name in names:
+        visit(name)
+    return order
+
+
+def _conditions_used(node: object) -> list[str]:
+    """The conditions a condition's definition names with ``Condition``."""
+    if isinstance(node, dict):
+        if len(node) == 1 and isinstance(node.get("Condition"), str):
+            return [node["Condition"]]
+        return [name for value in node.values() for name in _conditions_used(value)]
+    if isinstance(node, list):
+        return [name for value in node for name in _conditions_used(value)]
+    return []
+
+
+def _build(records: list[TemplateResource], inventory: Inventory) -> None:
     links = Links(instances_of(records), {}, {})
     build_model(PlanIndex(records, links, holder="the template"), inventory)
     _mark_resolved_secrets(inventory)
-    inventory.suppressions.extend(metadata_ignores(template))
-    return inventory
 
 
 _SECRETS_MANAGER = "{{resolve:secretsmanager:"
@@ -152,14 +246,11 @@ def _mark_resolved_secrets(inventory: Inventory) -> None:
                     entry.resolved_secret = True
 
 
-def template_records(template: Template, given: dict[str, str], problems: list[InputProblem]) -> list[TemplateResource]:
-    """A record for every modelled resource of the template (a resource that
-    cannot be read is a problem in `problems`)."""
-    data = template.data
-    resources = data.get("Resources") or {}
-    parameters = template_parameters(data.get("Parameters"), given)
-    kinds = {name: reference_kind(str(r.get("Type"))) for name, r in resources.items() if isinstance(r, dict)}
-    evaluator = Evaluator(data, parameters, kinds)
+def template_records(template: Template, evaluator: Evaluator, problems: list[InputProblem]) -> list[TemplateResource]:
+    """A record for every modelled resource of the template, its intrinsics
+    evaluated by `evaluator` (a resource that cannot be read is a problem in
+    `problems`)."""
+    resources = template.data.get("Resources") or {}
     records: list[TemplateResource] = []
     for logical_id, resource in resources.items():
         if not isinstance(resource, dict):

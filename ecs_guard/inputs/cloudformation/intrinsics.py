@@ -20,9 +20,13 @@ follows them), whether it was written literally, and the parameter whose
   known; ``parts()`` gives the known parts for a caller that can judge a
   string by its known end (EG201: ``!Sub "${Repo}:latest"``);
 - ``Fn::If``: the branch its condition selects when the condition is
-  known; when not, the branches' common value, or not known (never one
-  branch picked); conditions (``Fn::Equals``/``And``/``Or``/``Not``,
-  ``Condition``) are evaluated over known parameter values;
+  known (or assumed: `assumed` fixes conditions, so that the adapter can
+  build the template once per way its undecided conditions can go, and
+  the engine compare the rules' verdicts, ecs_guard/alternatives.py);
+  when not, the branches' common value, or not known (never one branch
+  picked), and the condition is recorded in `undecided`; conditions
+  (``Fn::Equals``/``And``/``Or``/``Not``, ``Condition``) are evaluated
+  over known parameter values;
 - ``Fn::Select``, ``Fn::Split``, ``Fn::FindInMap``, ``Fn::Base64``;
   ``Fn::Select`` of ``Fn::GetAZs``: "availability zone N of the region"
   (distinct indexes are distinct zones, the same index the same zone);
@@ -71,15 +75,23 @@ class Evaluator:
     records have (or a placeholder kind for resources ecs-guard does not
     model), for the reference strings."""
 
-    def __init__(self, template: dict, parameters: dict[str, Parameter], kinds: dict[str, str]):
+    def __init__(
+        self,
+        template: dict,
+        parameters: dict[str, Parameter],
+        kinds: dict[str, str],
+        assumed: dict[str, bool] | None = None,
+    ):
         self.parameters = parameters
         self.kinds = kinds
         conditions = template.get("Conditions")
         self.condition_specs: dict = conditions if isinstance(conditions, dict) else {}
         mappings = template.get("Mappings")
         self.mappings: dict = mappings if isinstance(mappings, dict) else {}
-        self._conditions: dict[str, bool | None] = {}
+        self._conditions: dict[str, bool | None] = dict(assumed or {})
         self._condition_reasons: dict[str, str] = {}
+        # Conditions not known whose Fn::If branches differ, with why they are not known
+        self.undecided: dict[str, str] = {}
 
     # ----------------------------------------------------------------- values
 
@@ -248,10 +260,9 @@ class Evaluator:
         if first == second and not _has_unknown(first):
             return first
         trace.literal = False
-        return Unknown(
-            f"Fn::If on condition {argument[0]}, which is not known ({self.condition_reason(argument[0])}), "
-            "and its branches differ"
-        )
+        reason = self.condition_reason(argument[0])
+        self.undecided[argument[0]] = reason
+        return Unknown(f"Fn::If on condition {argument[0]}, which is not known ({reason}), and its branches differ")
 
     def _select(self, argument: Any, trace: Trace, secret_ok: bool, depth: int) -> Any:
         if not (isinstance(argument, list) and len(argument) == 2):

@@ -31,7 +31,7 @@ from typing import Any
 from ecs_guard.inputs.cloudformation.intrinsics import ABSENT, Evaluator, Trace, is_intrinsic
 from ecs_guard.inputs.cloudformation.template import Template
 from ecs_guard.inputs.terraform.build.records import Path, PlanResource, dotted
-from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.inputs.unknown import Unknown, first_unknown, reason_at
 from ecs_guard.location import Location
 from ecs_guard.model import Value
 
@@ -80,13 +80,7 @@ class TemplateResource(PlanResource):
         return Location(self.template.display, self.template.line_of(template_path), None, self.logical_id)
 
     def _reason(self, path: Path) -> str:
-        for depth in range(len(path), 0, -1):
-            reason = self.reasons.get(path[:depth])
-            if reason is not None:
-                return reason
-        depth = len(path)
-        found = next((why for where, why in self.reasons.items() if where[:depth] == path), None)
-        return found or f"{dotted(path)} is known after the stack is deployed"
+        return reason_at(self.reasons, path) or f"{dotted(path)} is known after the stack is deployed"
 
 
 def new_record(template: Template, logical_id: str, kind: str, address: str, index: int | None) -> TemplateResource:
@@ -280,7 +274,7 @@ class RecordBuilder:
                 continue
             expressions.setdefault(name, [])
             if isinstance(data, _Document):
-                missing = _first_unknown(data.data)
+                missing = first_unknown(data.data)
                 if missing is None:
                     values[name] = json.dumps(data.data)
                 else:
@@ -324,17 +318,6 @@ class _Document:
 
     def __init__(self, data: Any):
         self.data = data
-
-
-def _first_unknown(data: Any) -> Unknown | None:
-    if data.__class__ is Unknown:
-        return data
-    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
-    for item in items:
-        found = _first_unknown(item)
-        if found is not None:
-            return found
-    return None
 
 
 def _camel(key: str) -> str:

@@ -1,5 +1,7 @@
 """The modules `terraform init` fetched for a root: .terraform/modules/modules.json.
 
+(Or $TF_DATA_DIR/modules/modules.json when TF_DATA_DIR is set, as Terraform does.)
+
 Terraform keeps every module it installed (registry, git, S3, http, and the
 local calls inside them) under .terraform/modules/ and lists them in
 modules.json: ``{"Modules": [{"Key": "api.logs", "Source": "...", "Dir":
@@ -16,13 +18,26 @@ through the index of the root that fetched them.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ecs_guard.inputs.problems import InputProblem
 from ecs_guard.location import display_path
 
-INDEX = Path(".terraform") / "modules" / "modules.json"
+INDEX = Path(".terraform") / "modules" / "modules.json"  # where it is unless TF_DATA_DIR moves it
+
+
+def index_path(root_dir: Path) -> Path:
+    """The root's modules.json: in Terraform's data folder, `.terraform`
+    or the folder TF_DATA_DIR names (relative to the root, as when
+    terraform runs there)."""
+    data_dir = os.environ.get("TF_DATA_DIR", "").strip()
+    if not data_dir:
+        return root_dir / INDEX
+    return root_dir / data_dir / "modules" / "modules.json"
+
+
 REGISTRY = "registry.terraform.io/"
 
 
@@ -56,7 +71,7 @@ def same_source(written: str, recorded: str) -> bool:
 def read_module_index(root_dir: Path) -> tuple[ModuleIndex | None, list[InputProblem]]:
     """The index of `root_dir`, or None when it has none (not initialised).
     An index that cannot be read is a one-line problem and no index."""
-    path = root_dir / INDEX
+    path = index_path(root_dir)
     if not path.is_file():
         return None, []
     display = display_path(path)
