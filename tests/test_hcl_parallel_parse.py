@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from ecs_guard.inputs.terraform.hcl.parse import parse_cache, parse_cache_key
+from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_cache_key, parse_hcl
+from ecs_guard.inputs.terraform.hcl.syntax import to_json
 from ecs_guard.inputs.terraform.source import parallel_parse
 from ecs_guard.inputs.terraform.source.module import read_text
 
@@ -84,6 +85,29 @@ def test_workers_fill_the_parse_cache_and_leave_broken_files_out(repository, tmp
     assert parsed == len(set(keys.values())) - 2 >= 8  # each text once, every good one by a worker
     # everything cached now: a second pass starts no process
     assert parallel_parse.warm_parse_cache(folders) == 0
+
+
+def test_workers_cache_the_syntax_a_serial_parse_gives_for_every_fixture_file(tmp_path, monkeypatch):
+    """Workers are forked with the parser already loaded (shared, not loaded
+    again): what they cache is, node for node and line for line, what the
+    scan's own process parses from the same text."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv(parallel_parse.WORKERS_VARIABLE, "2")
+    files = [path for path in sorted(ROOT.glob("**/*.tf")) if ".git" not in path.parts]
+    parsed = parallel_parse.warm_parse_cache(sorted({path.parent for path in files}))
+    cache = parse_cache()
+    compared = 0
+    for path in files:
+        text = read_text(path)
+        entry = cache.get(parse_cache_key("hcl", text))
+        try:
+            expected = to_json(parse_hcl(text))
+        except HclSyntaxError:
+            assert entry is None, path  # a broken file is left for the serial run to report
+            continue
+        assert entry == expected, path
+        compared += 1
+    assert compared >= 40 and parsed >= 30  # (copies of one text are parsed once)
 
 
 def test_few_files_or_a_forced_serial_run_start_no_process(repository, tmp_path, monkeypatch):

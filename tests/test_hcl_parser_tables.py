@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from ecs_guard.inputs.terraform.hcl import parser_tables
-from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_hcl
+from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_hcl_reference
 from ecs_guard.inputs.terraform.hcl.syntax import to_json
 
 pytestmark = pytest.mark.slow  # end to end: real processes (deselect with -m "not slow")
@@ -65,7 +65,8 @@ def _tree_facts(node) -> list:
 
 
 def _parse_with(parser, text: str, monkeypatch) -> tuple:
-    """(raw lark tree facts or error, our syntax tree or error) with `parser` in python-hcl2.
+    """(raw lark tree facts or error, our syntax tree or error) with `parser` in python-hcl2
+    (tests/test_hcl_syntax_builder.py holds the fast path equal to this one).
 
     An error is compared by where and on which token it stopped, not by
     lark's message: that lists the expected tokens in an order that depends
@@ -83,8 +84,8 @@ def _parse_with(parser, text: str, monkeypatch) -> tuple:
             _tree_facts(token) if token is not None else None,
         ]
     monkeypatch.setattr(hcl2.api, "_get_parser", lambda: parser)
-    try:
-        ours = to_json(parse_hcl(text))
+    try:  # through python-hcl2's pipeline, which uses `parser` (the fast path loads its own)
+        ours = to_json(parse_hcl_reference(text))
     except HclSyntaxError as error:
         ours = ["error", error.message, error.line]
     return raw, ours
@@ -157,6 +158,37 @@ def test_without_usable_shipped_tables_they_are_built_once_into_the_user_cache(t
     second = parser_tables.hcl2_parser(hcl2, cache, stale)
     assert len(builds) == 1 and second is not fresh_parser  # loaded from the cache file
     assert stale.read_bytes() == b"ecs-guard hcl2 parser tables 1\n{}\n"  # the shipped file is never written
+
+
+def test_the_fast_path_parser_comes_from_the_same_tables_shipped_cached_or_built(tmp_path, fresh_parser, monkeypatch):
+    """syntax_builder.py's parser is the same tables loaded with its own lark
+    options (its transformer, no positions), wherever the tables come from."""
+    from ecs_guard.inputs.terraform.hcl.parse import parse_expression
+    from ecs_guard.inputs.terraform.hcl.syntax import Body
+    from ecs_guard.inputs.terraform.hcl.syntax_builder import SyntaxBuilder
+
+    text = 'resource "a" "b" {\n  x = [1, "${var.y}"]\n}\n'
+    expected = to_json(parse_hcl_reference(text))
+
+    def parses(shipped: Path, cache: Path | None) -> bool:
+        builder = SyntaxBuilder(parse_expression)
+        builder.lark = parser_tables.hcl2_parser(
+            hcl2, cache, shipped, transformer=builder.transformer(), propagate_positions=False
+        )
+        body = builder.parse_file(text)
+        return isinstance(body, Body) and to_json(body) == expected
+
+    builds = []
+    monkeypatch.setattr(parser_tables, "build_parser", lambda module: builds.append(1) or fresh_parser)
+    assert parses(parser_tables.TABLES_FILE, tmp_path / "unused")
+    assert builds == []  # shipped
+    stale = tmp_path / "shipped.bin"
+    stale.write_bytes(b"ecs-guard hcl2 parser tables 1\n{}\n")
+    cache = tmp_path / "cache"
+    assert parses(stale, cache)  # built now, then loaded with the options
+    assert parses(stale, cache)  # from the user cache
+    assert parses(stale, None)  # built, no cache at all
+    assert builds == [1, 1]
 
 
 def test_a_cache_that_cannot_be_written_still_gives_a_parser(tmp_path, fresh_parser, monkeypatch):

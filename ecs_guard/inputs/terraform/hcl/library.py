@@ -24,9 +24,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ecs_guard.inputs.terraform.hcl.cache import usable_directory
+from ecs_guard.inputs.terraform.hcl.parser_tables import hcl2_parser
 from ecs_guard.inputs.terraform.hcl.parser_tables import install as install_parser_tables
 
 _MODULE = None
+_CACHE_FOLDER = None  # where tables built at run time go (None: nowhere), decided with _MODULE
 
 
 class HclLibraryError(Exception):
@@ -35,7 +37,7 @@ class HclLibraryError(Exception):
 
 def hcl2_module():
     """The hcl2 module, checked and configured (once per process)."""
-    global _MODULE
+    global _MODULE, _CACHE_FOLDER
     if _MODULE is None:
         try:
             import hcl2
@@ -54,8 +56,16 @@ def hcl2_module():
         if folder is not None:
             hcl2.parser.PARSER_FILE = folder / f"lark-hcl2-{_version(hcl2)}.bin"
         install_parser_tables(hcl2, folder)  # the shipped tables; PARSER_FILE if not usable
-        _MODULE = hcl2
+        _MODULE, _CACHE_FOLDER = hcl2, folder
     return _MODULE
+
+
+def lark_parser(**options):
+    """A lark parser of python-hcl2's grammar from the same tables as
+    python-hcl2's own (parser_tables.py), with lark `options` of its own
+    (syntax_builder.py's transformer)."""
+    hcl2 = hcl2_module()
+    return hcl2_parser(hcl2, _CACHE_FOLDER, **options)
 
 
 @lru_cache(maxsize=1)

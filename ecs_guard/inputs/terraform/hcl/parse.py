@@ -1,10 +1,17 @@
-"""HCL text -> our syntax tree (syntax.py), through python-hcl2's rule tree.
+"""HCL text -> our syntax tree (syntax.py): the fast path, the reference, the parse cache.
 
-This is the only module that knows python-hcl2's classes (by name, so an
-unused class costs no import). Lines come from the rule tree's lark meta
-(``_meta.line``); ``hcl2.loads(..., with_meta=...)`` does nothing in 8.1.4.
-Parsed files are cached by content (cache.py), so a warm run imports no
-hcl2 at all; parse_file reports how long each file took.
+Two ways to the same nodes, both driving python-hcl2's grammar and tables:
+
+- the fast path (syntax_builder.py) builds our nodes while lark parses,
+  nothing else: about four times cheaper, and what every clean file gets;
+- the reference (rule_tree.py) is python-hcl2's own pipeline read into our
+  nodes. Any text the fast path does not build cleanly (an error of any
+  kind) is parsed again through it, so every problem is reported exactly
+  as it always was; tests hold the two equal on every fixture.
+
+``hcl2.loads(..., with_meta=...)`` does nothing in 8.1.4: lines come from
+lark's tokens. Parsed files are cached by content (cache.py), so a warm run
+imports no hcl2 at all; parse_file reports how long each file took.
 """
 
 from __future__ import annotations
@@ -12,33 +19,17 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ecs_guard.inputs.terraform.hcl.cache import ContentCache, EntryKey
-from ecs_guard.inputs.terraform.hcl.library import hcl2_module, hcl2_version
+from ecs_guard.inputs.terraform.hcl.library import hcl2_module, hcl2_version, lark_parser
 from ecs_guard.inputs.terraform.hcl.nesting import MAX_NESTING, too_deep_line
-from ecs_guard.inputs.terraform.hcl.syntax import (
-    Attribute,
-    Binary,
-    Block,
-    Body,
-    Call,
-    Conditional,
-    ForExpr,
-    GetAttr,
-    Index,
-    Literal,
-    ObjectExpr,
-    ObjectItem,
-    Splat,
-    Template,
-    TupleExpr,
-    Unary,
-    Variable,
-    from_json,
-    to_json,
-)
-from ecs_guard.inputs.terraform.hcl.templates import TemplateError, heredoc_body, parse_template
+from ecs_guard.inputs.terraform.hcl.rule_tree import Converter
+from ecs_guard.inputs.terraform.hcl.syntax import Body, Literal, Template, from_json, to_json
+from ecs_guard.inputs.terraform.hcl.syntax_builder import RULES_DIGEST, SyntaxBuilder, rules_digest
+from ecs_guard.inputs.terraform.hcl.syntax_error import HclSyntaxError
+from ecs_guard.inputs.terraform.hcl.templates import TemplateError, parse_template
 
 CACHE_FORMAT = "ecs-guard-hcl-syntax-1"
 _WRAPPER = "__ecs_guard_expression__ = ("
@@ -54,15 +45,6 @@ _TEXT_TOKENS = frozenset(
     }
 )
 _PUNCTUATION = re.compile(r"[{}\[\](),=:]+\Z")
-
-
-class HclSyntaxError(Exception):
-    """Text that is not valid HCL: a one-line message and the line."""
-
-    def __init__(self, message: str, line: int | None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
 
 
 @dataclass
@@ -162,11 +144,69 @@ def trim_heredoc_markers(text: str) -> str:
 
 
 def parse_hcl(text: str) -> Body:
+    """The syntax of one file's text. Raises HclSyntaxError."""
+    text = _prepared(text)
+    builder = _fast_builder()
+    if builder is not None:
+        try:
+            return builder.parse_file(text)
+        except Exception:  # not built cleanly: the reference parses it again, and says what is wrong
+            pass
+    return _reference_body(text)
+
+
+def parse_hcl_reference(text: str) -> Body:
+    """parse_hcl through python-hcl2's rule tree only (tests compare the two paths)."""
+    return _reference_body(_prepared(text))
+
+
+def parse_expression(text: str, line: int):
+    """One expression (from inside "${...}"), its first line being `line`.
+    Raises TemplateError."""
+    source = f"{_WRAPPER}{text}\n)\n"
+    builder = _fast_builder()
+    if builder is not None:
+        try:
+            return builder.parse_wrapped(source, line - 1)
+        except Exception:  # as in parse_hcl
+            pass
+    return _reference_expression(source, line)
+
+
+def load_parser() -> None:
+    """Load now what parse_hcl needs (python-hcl2, lark, the parser tables):
+    before worker processes are forked (parallel_parse.py), so that they
+    share it rather than each loading it again."""
+    if _fast_builder() is None:
+        hcl2_module().api._get_parser()
+
+
+def _prepared(text: str) -> str:
     too_deep = too_deep_line(text)  # refused before the parser spends seconds on it
     if too_deep is not None:
         raise HclSyntaxError(f"nested more than {MAX_NESTING} levels deep: not parsed", too_deep)
+    return trim_heredoc_markers(text)
+
+
+@lru_cache(maxsize=1)
+def _fast_builder() -> SyntaxBuilder | None:
+    """The fast path's builder, its parser loaded from the same tables as
+    python-hcl2's (parser_tables.py); None when that parser cannot be made
+    or its grammar is not the one the builder was checked against."""
+    hcl2_module()  # an unusable hcl2 (bc-python-hcl2) is reported as before
+    builder = SyntaxBuilder(parse_expression)
+    try:
+        parser = lark_parser(transformer=builder.transformer(), propagate_positions=False)
+    except Exception:  # an unforeseen lark: the reference serves every parse
+        return None
+    if rules_digest(parser.rules) != RULES_DIGEST:
+        return None
+    builder.lark = parser
+    return builder
+
+
+def _reference_body(text: str) -> Body:
     hcl2 = hcl2_module()
-    text = trim_heredoc_markers(text)
     try:
         tree = hcl2.parses(text, discard_comments=True)
     except RecursionError:
@@ -174,22 +214,24 @@ def parse_hcl(text: str) -> Body:
     except Exception as error:  # lark raises many kinds; all mean "not HCL"
         raise _syntax_error(error) from None
     try:
-        return _Converter(text, 0).body(tree.body)
+        return Converter(text, 0, _reference_expression_of).body(tree.body)
     except TemplateError as error:
         raise HclSyntaxError(error.message, error.line) from None
 
 
-def parse_expression(text: str, line: int):
-    """One expression (from inside "${...}"), its first line being `line`."""
+def _reference_expression_of(text: str, line: int):
+    return _reference_expression(f"{_WRAPPER}{text}\n)\n", line)
+
+
+def _reference_expression(source: str, line: int):
     hcl2 = hcl2_module()
-    source = f"{_WRAPPER}{text}\n)\n"
     try:
         tree = hcl2.parses(source, discard_comments=True)
     except Exception as error:
         problem = _syntax_error(error)
         raise TemplateError(f"in template expression: {problem.message}", line + (problem.line or 1) - 1) from None
     attribute = next(child for child in tree.body.children if type(child).__name__ == "AttributeRule")
-    return _Converter(source, line - 1).expression(attribute.expression)
+    return Converter(source, line - 1, _reference_expression_of).expression(attribute.expression)
 
 
 def _syntax_error(error: Exception) -> HclSyntaxError:
@@ -218,207 +260,3 @@ def _syntax_error(error: Exception) -> HclSyntaxError:
     if kind == "UnexpectedEOF":
         return HclSyntaxError("syntax error: unexpected end of file", line)
     return HclSyntaxError(f"syntax error ({kind})", line)
-
-
-class _Converter:
-    """python-hcl2 rule tree -> syntax nodes. ``line_delta`` shifts lines of
-    a sub-parse (a template expression) to the file's lines."""
-
-    def __init__(self, source: str, line_delta: int):
-        self.source = source
-        self.line_delta = line_delta
-
-    def line(self, rule) -> int:
-        meta = getattr(rule, "_meta", None)
-        return (getattr(meta, "line", 1) or 1) + self.line_delta
-
-    def end_line(self, rule) -> int:
-        meta = getattr(rule, "_meta", None)
-        return (getattr(meta, "end_line", 0) or 0) + self.line_delta
-
-    # ------------------------------------------------------------- structure
-
-    def body(self, rule) -> Body:
-        attributes: list[Attribute] = []
-        blocks: list[Block] = []
-        seen: dict[str, int] = {}
-        for child in rule.children:
-            kind = type(child).__name__
-            if kind == "AttributeRule":
-                name = _name(child.identifier)
-                line = self.line(child)
-                if name in seen:
-                    raise HclSyntaxError(f'attribute "{name}" is defined twice (first on line {seen[name]})', line)
-                seen[name] = line
-                attributes.append(Attribute(line, name, self.expression(child.expression), self.end_line(child)))
-            elif kind == "BlockRule":
-                labels = child.labels
-                block_type = _name(labels[0])
-                names = tuple(self.label(label) for label in labels[1:])
-                blocks.append(Block(self.line(child), block_type, names, self.body(child.body), self.end_line(child)))
-        return Body(tuple(attributes), tuple(blocks))
-
-    def label(self, rule) -> str:
-        if type(rule).__name__ == "StringRule":
-            node = self.string(rule)
-            if isinstance(node, Literal):
-                return node.value
-            raise HclSyntaxError("a block label cannot contain interpolations", self.line(rule))
-        return _name(rule)
-
-    # ------------------------------------------------------------- expressions
-
-    def expression(self, rule):
-        kind = type(rule).__name__
-        method = getattr(self, "_" + kind, None)
-        if method is None:
-            raise HclSyntaxError(f"unsupported syntax ({kind})", self.line(rule))
-        return method(rule)
-
-    def _ExprTermRule(self, rule):
-        return self.expression(rule.expression)
-
-    def _IntLitRule(self, rule):
-        digits = str(rule.token.value)  # past ~300 digits a float (inf), as int() refuses 4,300
-        return Literal(self.line(rule), int(digits) if len(digits) <= 300 else _number(float(digits)))
-
-    def _FloatLitRule(self, rule):
-        return Literal(self.line(rule), _number(float(str(rule.token.value))))
-
-    def _LiteralValueRule(self, rule):
-        return Literal(self.line(rule), {"true": True, "false": False, "null": None}[str(rule.token.value)])
-
-    def _IdentifierRule(self, rule):
-        return Variable(self.line(rule), _name(rule))
-
-    def _KeywordRule(self, rule):
-        return Variable(self.line(rule), _name(rule))
-
-    def string(self, rule):
-        meta = rule._meta
-        raw = self.source[meta.start_pos + 1 : meta.end_pos - 1]
-        return parse_template(raw, self.line(rule), True, parse_expression)
-
-    def _StringRule(self, rule):
-        return self.string(rule)
-
-    def _HeredocTemplateRule(self, rule):
-        token = str(rule.heredoc.value)
-        body, offset = heredoc_body(token)
-        return parse_template(body, self.line(rule) + offset, False, parse_expression)
-
-    _HeredocTrimTemplateRule = _HeredocTemplateRule
-
-    def _TemplateStringRule(self, rule):
-        return Literal(self.line(rule), rule.inner_value)
-
-    def _TupleRule(self, rule):
-        return TupleExpr(self.line(rule), tuple(self.expression(e) for e in rule.elements))
-
-    def _ObjectRule(self, rule):
-        items = []
-        for element in rule.elements:
-            key_rule = element.key
-            if type(key_rule).__name__ == "ObjectElemKeyRule":
-                inner = key_rule.value
-                inner_kind = type(inner).__name__
-                if inner_kind in ("IdentifierRule", "KeywordRule", "LiteralValueRule"):
-                    key = Literal(self.line(inner), _name(inner))
-                elif inner_kind == "StringRule":
-                    key = self.string(inner)
-                else:  # a number used as a key is its string
-                    key = Literal(self.line(inner), str(self.expression(inner).value))
-            else:
-                key = self.expression(key_rule.expression)
-            items.append(ObjectItem(self.line(element), key, self.expression(element.expression)))
-        return ObjectExpr(self.line(rule), tuple(items))
-
-    def _GetAttrExprTermRule(self, rule):
-        return GetAttr(self.line(rule.get_attr), self.expression(rule.expr_term), _name(rule.get_attr.identifier))
-
-    def _IndexExprTermRule(self, rule):
-        obj, index = rule.children[0], rule.children[1]
-        return Index(self.line(index), self.expression(obj), self.index_key(index))
-
-    def index_key(self, rule):
-        if type(rule).__name__ == "ShortIndexRule":
-            return Literal(self.line(rule), int(str(rule.index.value)))
-        return self.expression(rule.index_expression)
-
-    def splat(self, rule, splat_rule):
-        steps: list[GetAttr | Index] = []
-        for step in splat_rule.get_attrs:
-            if type(step).__name__ == "GetAttrRule":
-                steps.append(GetAttr(self.line(step), None, _name(step.identifier)))  # type: ignore[arg-type]  # no obj: see Splat
-            else:
-                steps.append(Index(self.line(step), None, self.index_key(step)))  # type: ignore[arg-type]  # no obj: see Splat
-        return Splat(self.line(splat_rule), self.expression(rule.expr_term), tuple(steps))
-
-    def _AttrSplatExprTermRule(self, rule):
-        return self.splat(rule, rule.attr_splat)
-
-    def _FullSplatExprTermRule(self, rule):
-        return self.splat(rule, rule.attr_splat)
-
-    def _FunctionCallRule(self, rule):
-        name = "::".join(_name(identifier) for identifier in rule.identifiers)
-        arguments = rule.arguments
-        args = tuple(self.expression(a) for a in arguments.arguments) if arguments else ()
-        return Call(self.line(rule), name, args, bool(arguments and arguments.has_ellipsis))
-
-    def _ConditionalRule(self, rule):
-        return Conditional(
-            self.line(rule),
-            self.expression(rule.condition),
-            self.expression(rule.if_true),
-            self.expression(rule.if_false),
-        )
-
-    def _BinaryOpRule(self, rule):
-        operator = str(rule.binary_term.binary_operator.token.value).strip()
-        return Binary(
-            self.line(rule), operator, self.expression(rule.expr_term), self.expression(rule.binary_term.expr_term)
-        )
-
-    def _UnaryOpRule(self, rule):
-        operand = self.expression(rule.expr_term)
-        operator = rule.operator.strip()
-        if operator == "-" and isinstance(operand, Literal) and type(operand.value) in (int, float):
-            return Literal(operand.line, -operand.value)
-        return Unary(self.line(rule), operator, operand)
-
-    def for_intro(self, intro):
-        first = _name(intro.first_iterator)
-        second = intro.second_iterator
-        if second is not None:
-            return first, _name(second), self.expression(intro.iterable)
-        return None, first, self.expression(intro.iterable)
-
-    def _ForTupleExprRule(self, rule):
-        key_var, value_var, collection = self.for_intro(rule.for_intro)
-        condition = self.expression(rule.condition.condition_expr) if rule.condition else None
-        return ForExpr(
-            self.line(rule), key_var, value_var, collection, None, self.expression(rule.value_expr), condition
-        )
-
-    def _ForObjectExprRule(self, rule):
-        key_var, value_var, collection = self.for_intro(rule.for_intro)
-        condition = self.expression(rule.condition.condition_expr) if rule.condition else None
-        return ForExpr(
-            self.line(rule),
-            key_var,
-            value_var,
-            collection,
-            self.expression(rule.key_expr),
-            self.expression(rule.value_expr),
-            condition,
-            rule.ellipsis is not None,
-        )
-
-
-def _name(rule) -> str:
-    return str(rule.token.value)
-
-
-def _number(value: float):
-    return int(value) if value.is_integer() and abs(value) < 2**63 else value

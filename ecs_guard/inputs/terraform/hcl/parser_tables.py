@@ -6,8 +6,10 @@ cold. lark's own cache (``hcl2.parser.PARSER_FILE``) cannot be shipped: its
 validity hash includes the cache file's own path, which is not known when a
 wheel is built. So the package build (setup.py, ``build_py``) runs python-hcl2's
 own ``parser()`` once and writes the result with ``Lark.save`` into
-``TABLES_FILE`` next to this module; a scan loads it with ``Lark.load``
-(0.3 s) and hands it to python-hcl2 in place of its lru-cached builder.
+``TABLES_FILE`` next to this module. A scan loads it (0.05-0.1 s) twice over,
+as needed: with syntax_builder.py's transformer for the fast path, and as
+python-hcl2's own parser (in place of its lru-cached builder, loaded on
+first use) for the reference path.
 
 The file starts with a stamp line: the versions of lark, python-hcl2 and
 Python, and a digest of python-hcl2's grammar and of the modules that choose
@@ -27,7 +29,9 @@ dependencies.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import io
 import json
 import os
 import sys
@@ -94,20 +98,30 @@ def write_tables(path: Path, hcl2: ModuleType, parser: Any = None) -> None:
         raise
 
 
-def load_tables(path: Path, hcl2: ModuleType) -> Any | None:
+def load_tables(path: Path, hcl2: ModuleType, **options: Any) -> Any | None:
     """The parser saved in `path`; None when the file is missing, damaged,
-    or was built for another lark, python-hcl2 or Python."""
-    from lark import Lark
-
+    or was built for another lark, python-hcl2 or Python. `options` are
+    lark's options that may differ from those the tables were built with
+    (``transformer``, ``propagate_positions``: syntax_builder.py's parser)."""
     try:
         with open(path, "rb") as stream:
             if stream.readline() != _MAGIC:
                 return None
             if json.loads(stream.readline()) != stamp(hcl2):
                 return None
-            return Lark.load(stream)
+            return _load(stream, options)
     except Exception:  # missing, unreadable, truncated, not ours: build instead
         return None
+
+
+def _load(stream: Any, options: dict[str, Any]) -> Any:
+    """``Lark.load`` with `options`: lark's own cache loads its files so
+    (``Lark._load``), the public ``Lark.load`` takes no options."""
+    from lark import Lark
+
+    if not options:
+        return Lark.load(stream)
+    return Lark.__new__(Lark)._load(stream, **options)
 
 
 def cached_tables_path(cache_dir: Path, hcl2: ModuleType) -> Path:
@@ -117,22 +131,28 @@ def cached_tables_path(cache_dir: Path, hcl2: ModuleType) -> Path:
     return cache_dir / f"hcl2-parser-{key}.bin"
 
 
-def hcl2_parser(hcl2: ModuleType, cache_dir: Path | None, shipped: Path = TABLES_FILE) -> Any:
+def hcl2_parser(hcl2: ModuleType, cache_dir: Path | None, shipped: Path = TABLES_FILE, **options: Any) -> Any:
     """The parser: the shipped tables if valid, else the user cache's, else
     built now and saved there (a cache that cannot be written, or none at
-    all: `cache_dir` None, only costs the next run the same build)."""
-    parser = load_tables(shipped, hcl2)
+    all: `cache_dir` None, only costs the next run the same build).
+    `options` as for load_tables."""
+    parser = load_tables(shipped, hcl2, **options)
     if parser is not None:
         return parser
-    if cache_dir is None:
-        return build_parser(hcl2)
-    cached = cached_tables_path(cache_dir, hcl2)
-    parser = load_tables(cached, hcl2)
-    if parser is not None:
-        return parser
+    cached = cached_tables_path(cache_dir, hcl2) if cache_dir is not None else None
+    if cached is not None:
+        parser = load_tables(cached, hcl2, **options)
+        if parser is not None:
+            return parser
     parser = build_parser(hcl2)
-    with contextlib.suppress(OSError):
-        write_tables(cached, hcl2, parser)
+    if cached is not None:
+        with contextlib.suppress(OSError):
+            write_tables(cached, hcl2, parser)
+    if options:  # the tables just built, loaded again with the options
+        saved = io.BytesIO()
+        parser.save(saved)
+        saved.seek(0)
+        parser = _load(saved, options)
     return parser
 
 
@@ -140,16 +160,17 @@ def install(hcl2: ModuleType, cache_dir: Path | None, shipped: Path = TABLES_FIL
     """Make ``hcl2.parses`` use the shipped (or once built) tables.
 
     python-hcl2 8.x's api module calls the lru-cached builder it imported as
-    ``_get_parser``; that name is replaced by one returning our parser. If
-    that is not the structure found (another python-hcl2), nothing is changed
-    and False is returned: python-hcl2 then builds its parser itself, into
+    ``_get_parser``; that name is replaced by one returning our parser,
+    loaded on its first call (a scan whose files all take the fast path,
+    syntax_builder.py, never needs it). If that is not the structure found
+    (another python-hcl2), nothing is changed and False is returned:
+    python-hcl2 then builds its parser itself, into
     ``hcl2.parser.PARSER_FILE``, as before."""
     api = getattr(hcl2, "api", None)
     builder = getattr(hcl2.parser, "parser", None)
     if builder is None or getattr(api, "_get_parser", None) is not builder or not hasattr(builder, "__wrapped__"):
         return False
-    parser = hcl2_parser(hcl2, cache_dir, shipped)
-    api._get_parser = lambda: parser  # type: ignore[union-attr]
+    api._get_parser = functools.cache(lambda: hcl2_parser(hcl2, cache_dir, shipped))  # type: ignore[union-attr]
     return True
 
 

@@ -13,10 +13,18 @@ file's name and line, as it always does.
 
 Processes are only started when they pay: more than THRESHOLD files are
 missing from the cache, the cache can be written, and there are at least two
-CPUs (worker_count). A warm run (every file cached) starts none. Workers are forked, so
-they start with the modules already imported; each loads python-hcl2 and its
-parser tables itself (the main process never needs them when every file gets
-cached).
+CPUs (worker_count). A warm run (every file cached) starts none. Workers are
+forked, so they start with the modules already imported, and with the parser
+(python-hcl2, lark, the tables) that the main process loads just before: once
+for all of them, not once each. Where processes cannot be forked they are
+spawned and load it themselves.
+
+Since the parse is a quarter of what it was (syntax_builder.py), a worker's
+file saves less and the threshold is higher: each file parsed by a worker
+still costs the main process a read of its cache entry (~0.5 ms), and
+finding the uncached files and starting the pool cost some 50 ms, so below a
+few dozen files the workers do not pay even on an idle machine, and on a busy
+one they never do (docs/performance.md).
 
 ECS_GUARD_PARSE_WORKERS forces a mode: 1 (or 0) parses serially, N > 1 uses
 N workers (at most MAX_WORKERS, and one per file) whatever the number
@@ -30,10 +38,10 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ecs_guard.inputs.terraform.hcl.cache import EntryKey, usable_directory
-from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_cache, parse_cache_key, parse_file
+from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, load_parser, parse_cache, parse_cache_key, parse_file
 from ecs_guard.inputs.terraform.source.module import read_text
 
-THRESHOLD = 8  # files missing from the cache; fewer are parsed serially (docs/performance.md)
+THRESHOLD = 32  # files missing from the cache; fewer are parsed serially (docs/performance.md)
 MAX_WORKERS = 8
 WORKERS_VARIABLE = "ECS_GUARD_PARSE_WORKERS"
 
@@ -58,6 +66,8 @@ def warm_parse_cache(folders: Iterable[Path]) -> int:
 
     try:
         context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        if context is not None:
+            load_parser()  # once, shared by the forked workers
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             return sum(pool.map(_parse_into_cache, paths))
     except Exception:  # no processes here (a sandbox, a broken pool): the serial run parses everything
@@ -67,10 +77,10 @@ def warm_parse_cache(folders: Iterable[Path]) -> int:
 def worker_count(missing: int, cpus: int, forced: int | None) -> int:
     """How many worker processes to parse `missing` files with (under 2:
     serially): one per CPU, unless forced. Not fewer on a busy machine:
-    there the workers cost ~5% more CPU in all (each loads python-hcl2 and
-    its tables) and gain little, while on a CPU that is even partly free
-    they gain up to 40% (docs/performance.md); the load average lags too
-    much to tell the two apart."""
+    there the workers cost ~10% more CPU in all (the pool, and the main
+    process reading back what they cached) and gain nothing, while on an
+    idle CPU they save up to half the parse (docs/performance.md); the load
+    average lags too much to tell the two apart."""
     if forced is not None:
         return min(forced, MAX_WORKERS, missing)
     if missing <= THRESHOLD:
