@@ -69,7 +69,7 @@ def parse_file(path: Path, text: str, use_cache: bool = True) -> ParsedFile:
     """Parse one .tf/.tfvars file's text. Raises HclSyntaxError."""
     started = time.perf_counter()
     try:
-        body, cached = _cached("hcl", text, lambda: parse_hcl(text), Body, use_cache)
+        body, cached = cached_syntax("hcl", text, lambda: parse_hcl(text), Body, use_cache)
     except RecursionError:
         raise HclSyntaxError("too deeply nested to parse", None) from None
     return ParsedFile(str(path), body, time.perf_counter() - started, cached)
@@ -85,13 +85,15 @@ def parse_template_text(text: str, use_cache: bool = True):
         except TemplateError as error:
             raise HclSyntaxError(error.message, error.line) from None
 
-    node, _ = _cached("template", text, build, (Literal, Template), use_cache)
+    node, _ = cached_syntax("template", text, build, (Literal, Template), use_cache)
     return node
 
 
-def _cached(kind: str, text: str, build, expected, use_cache: bool):
-    """(syntax tree, whether it came from the cache). A cache entry that does
-    not decode to the expected node is damaged: built again and overwritten."""
+def cached_syntax(kind: str, text: str, build, expected, use_cache: bool):
+    """(syntax tree, whether it came from the cache): the parse cache for any
+    syntax `build` makes (HCL here, Terraform's JSON syntax in
+    source/json_syntax.py), keyed by `kind` and the text. A cache entry that
+    does not decode to the expected node is damaged: built again and overwritten."""
     if not use_cache:
         return build(), False
     cache = parse_cache()

@@ -27,7 +27,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 
 from ecs_guard.inputs.terraform.hcl.parse import (
     HclSyntaxError,
-    _cached,
+    cached_syntax,
     parse_expression,
 )
 from ecs_guard.inputs.terraform.hcl.syntax import (
@@ -343,4 +343,4 @@ def parse_tf_json(text: str) -> Body:
 
 def parse_tf_json_cached(text: str, use_cache: bool = True) -> tuple[Body, bool]:
     """(Body, whether it came from the parse cache)."""
-    return _cached("tf.json-1", text, lambda: parse_tf_json(text), Body, use_cache)
+    return cached_syntax("tf.json-1", text, lambda: parse_tf_json(text), Body, use_cache)
