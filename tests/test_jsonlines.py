@@ -160,3 +160,17 @@ def test_remembered_members_give_the_same_answers_in_any_order_on_random_documen
         rng.shuffle(paths)
         remembering = JsonText("x.json", text)
         assert {p: remembering.offset_of(p) for p in paths} == expected, seed
+
+
+def test_small_and_large_texts_give_the_same_lines():
+    """Lines of a small text are counted, those of a large one found in its
+    newline offsets: both give the line json.dumps(indent=1) puts a value on."""
+    from ecs_guard.inputs.jsondocs import lines
+
+    for count in (10, lines._COUNTED // 10):  # below and above the size where counting stops
+        data = {"items": [{"name": f"n{i}", "value": i} for i in range(count)]}
+        text = json.dumps(data, indent=1)
+        document = JsonText("f.json", text)
+        expected = [text.splitlines().index(f'   "name": "n{i}",') + 1 for i in (0, count // 2, count - 1)]
+        assert [document.line_of(("items", i, "name")) for i in (0, count // 2, count - 1)] == expected
+        assert (len(text) > lines._COUNTED) == (count > 10)

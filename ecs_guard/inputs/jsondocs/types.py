@@ -159,20 +159,44 @@ _NAMES = {str: "a string", int: "a number", float: "a number", bool: "a bool", l
 
 
 def wrong_type(data: Any) -> tuple[tuple, str, str] | None:
-    """(JSON path, expected, found) of the first field of the wrong type, or None."""
-    stack: list[tuple[tuple, Any]] = [((), data)]
+    """(JSON path, expected, found) of the first field of the wrong type, or None.
+
+    Every value of every snapshot file passes here, so it is written for
+    speed: no path is built unless a field is wrong (each container on the
+    stack links to its parent's step), and a key's expected types are
+    looked up once per distinct key."""
+    stack: list[tuple[Any, tuple | None]] = [(data, None)]
+    expected_of = _EXPECTED_BY_KEY
     while stack:
-        path, node = stack.pop()
+        node, link = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                expected = _expected(key)
+                expected = expected_of.get(key, _UNSEEN)
+                if expected is _UNSEEN:
+                    expected = _expected(key)
+                    if len(expected_of) < _MAX_KEYS_REMEMBERED:
+                        expected_of[key] = expected
                 if expected is not None and value is not None and not _is(value, expected):
-                    return (*path, key), _describe(expected), _type_name(value)
+                    return _path((link, key)), _describe(expected), _type_name(value)
                 if isinstance(value, (dict, list)):
-                    stack.append(((*path, key), value))
-        elif isinstance(node, list):
-            stack.extend(((*path, index), value) for index, value in enumerate(node) if isinstance(value, (dict, list)))
+                    stack.append((value, (link, key)))
+        else:
+            stack.extend((value, (link, index)) for index, value in enumerate(node) if isinstance(value, (dict, list)))
     return None
+
+
+_UNSEEN = object()
+_EXPECTED_BY_KEY: dict[str, Any] = {}
+_MAX_KEYS_REMEMBERED = 10_000  # keys come from the input: remember a bounded number
+
+
+def _path(link: tuple | None) -> tuple:
+    """The JSON path a chain of (parent link, step) links spells, root first."""
+    steps = []
+    while link is not None:
+        link, step = link
+        steps.append(step)
+    return tuple(reversed(steps))
 
 
 def dotted(path: tuple) -> str:
