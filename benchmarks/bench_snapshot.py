@@ -37,6 +37,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from compiled import byte_compile
+
 BUDGET = 3.0
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GEN = REPO / "benchmarks" / "gen.py"
@@ -87,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help=f"exit 1 when the ratio is above {BUDGET:g}")
     parser.add_argument("--gen", type=Path, default=DEFAULT_GEN, help="path of the generator (benchmarks/gen.py)")
     parser.add_argument("--phases", action="store_true", help="also print where a scan's time goes")
+    parser.add_argument("--no-byte-compile", action="store_true", help="measure without compiling ecs-guard first")
     args = parser.parse_args(argv)
+    if not args.no_byte_compile:
+        byte_compile()  # as an installed ecs-guard runs (benchmarks/compiled.py)
     if not args.gen.is_file():
         print(f"bench_snapshot: generator not found at {args.gen} (use --gen)", file=sys.stderr)
         return 2

@@ -57,6 +57,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from compiled import byte_compile
+
 ROOT = Path(__file__).resolve().parent.parent
 GEN = ROOT / "benchmarks" / "gen.py"
 TASK_DEFINITION = ROOT / "fixtures" / "taskdefs" / "register-input.json"
@@ -87,18 +89,6 @@ def ecs_guard() -> list[str]:
     if not executable.exists():
         raise SystemExit("bench_vs_checkov: ecs-guard is not installed beside this Python")
     return [str(executable), "scan", "--format", "json", "--output", os.devnull]
-
-
-def byte_compile() -> None:
-    """Byte-compile the installed ecs-guard (its package and its rule pack),
-    as pip does at install; Python then reads the .pyc files even under
-    PYTHONDONTWRITEBYTECODE."""
-    code = (
-        "import compileall, sys, ecs_guard, ecs_guard.rules\n"
-        "folders = [*ecs_guard.__path__, *ecs_guard.rules.__path__]\n"
-        "sys.exit(0 if all(compileall.compile_dir(f, quiet=1) for f in folders) else 1)"
-    )
-    subprocess.run([sys.executable, "-c", code], check=True, stdout=subprocess.DEVNULL)
 
 
 def make_inputs(work: Path, services: int, plan_services: int) -> tuple[Path, Path]:
