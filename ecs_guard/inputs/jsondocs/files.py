@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from ecs_guard.inputs import detect
+from ecs_guard.inputs.jsondocs.types import FieldTypes
 from ecs_guard.inputs.problems import InputError, InputProblem
 
 NOT_UNDERSTOOD = "not an ECS input ecs-guard understands"
@@ -29,6 +30,7 @@ class JsonFile:
     text: str
     data: Any
     shape: detect.Shape | None
+    well_typed: bool = True  # every field has its expected type (jsondocs/types.py)
 
 
 PLAN = "plan"  # read_json_file's answer for a Terraform plan: not parsed here
@@ -48,7 +50,8 @@ def read_json_file(stream: BinaryIO, display: str, named: bool) -> JsonFile | st
     raw = head + stream.read() if len(head) == detect.HEAD_BYTES else head
     try:
         text = decode(raw)
-        data = json.loads(text)
+        field_types = FieldTypes()
+        data = json.loads(text, object_hook=field_types.see)
     except InputError as error:
         return InputProblem(display, error.message, error.line)
     except json.JSONDecodeError as error:
@@ -62,7 +65,7 @@ def read_json_file(stream: BinaryIO, display: str, named: bool) -> JsonFile | st
         return None
     if shape is None:
         return not_understood(display, named, NOT_UNDERSTOOD + detect.hint_for_unknown(data))
-    return JsonFile(text, data, shape)
+    return JsonFile(text, data, shape, not field_types.wrong)
 
 
 def _rest_mentions_plan_keys(stream: BinaryIO, head_text: str) -> bool:

@@ -158,45 +158,69 @@ _ENDINGS: tuple[tuple[str, tuple[type, ...]], ...] = (("Arn", _STRING), ("Arns",
 _NAMES = {str: "a string", int: "a number", float: "a number", bool: "a bool", list: "a list", dict: "an object"}
 
 
-def wrong_type(data: Any) -> tuple[tuple, str, str] | None:
-    """(JSON path, expected, found) of the first field of the wrong type, or None.
+class FieldTypes:
+    """Checks the type of every field while json.loads builds the objects
+    (``json.loads(text, object_hook=check.see)``): `wrong` says whether any
+    field had the wrong type, and wrong_type() then says which and where.
 
-    Every value of every snapshot file passes here, so it is written for
-    speed: no path is built unless a field is wrong (each container on the
-    stack links to its parent's step), and a key's expected types are
-    looked up once per distinct key."""
-    stack: list[tuple[Any, tuple | None]] = [(data, None)]
-    expected_of = _EXPECTED_BY_KEY
-    while stack:
-        node, link = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                expected = expected_of.get(key, _UNSEEN)
-                if expected is _UNSEEN:
-                    expected = _expected(key)
-                    if len(expected_of) < _MAX_KEYS_REMEMBERED:
-                        expected_of[key] = expected
-                if expected is not None and value is not None and not _is(value, expected):
-                    return _path((link, key)), _describe(expected), _type_name(value)
-                if isinstance(value, (dict, list)):
-                    stack.append((value, (link, key)))
-        else:
-            stack.extend((value, (link, index)) for index, value in enumerate(node) if isinstance(value, (dict, list)))
-    return None
+    Every value of every snapshot file passes here, so the common case costs
+    little: per object, two set operations in C find the keys that have an
+    expected type (keys never seen before are classified once), and only
+    those are checked; no walk and no path."""
+
+    __slots__ = ("wrong",)
+
+    def __init__(self) -> None:
+        self.wrong = False
+
+    def see(self, obj: dict) -> dict:
+        if self.wrong:
+            return obj
+        if not _SEEN_KEYS.issuperset(obj):
+            _classify(obj.keys() - _SEEN_KEYS)
+        typed = _TYPED_KEYS
+        if not typed.keys().isdisjoint(obj):
+            for key in typed.keys() & obj.keys():
+                value, expected = obj[key], typed[key]
+                if value.__class__ not in expected and value is not None and not _is(value, expected):
+                    self.wrong = True
+                    break
+        return obj
 
 
-_UNSEEN = object()
-_EXPECTED_BY_KEY: dict[str, Any] = {}
+_SEEN_KEYS: set = set()  # keys classified so far
+_TYPED_KEYS: dict[Any, tuple[type, ...]] = {}  # those of them with an expected type
 _MAX_KEYS_REMEMBERED = 10_000  # keys come from the input: remember a bounded number
 
 
-def _path(link: tuple | None) -> tuple:
-    """The JSON path a chain of (parent link, step) links spells, root first."""
-    steps = []
-    while link is not None:
-        link, step = link
-        steps.append(step)
-    return tuple(reversed(steps))
+def _classify(keys: Any) -> None:
+    if len(_SEEN_KEYS) > _MAX_KEYS_REMEMBERED:
+        _SEEN_KEYS.clear()
+        _TYPED_KEYS.clear()
+    for key in keys:
+        _SEEN_KEYS.add(key)
+        expected = _expected(key) if isinstance(key, str) else None
+        if expected is not None:
+            _TYPED_KEYS[key] = expected
+
+
+def wrong_type(data: Any) -> tuple[tuple, str, str] | None:
+    """(JSON path, expected, found) of the first field of the wrong type, or
+    None. A walk of the whole document: FieldTypes tells, at less cost,
+    whether there is one."""
+    stack: list[tuple[tuple, Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                expected = _expected(key)
+                if expected is not None and value is not None and not _is(value, expected):
+                    return (*path, key), _describe(expected), _type_name(value)
+                if isinstance(value, (dict, list)):
+                    stack.append(((*path, key), value))
+        elif isinstance(node, list):
+            stack.extend(((*path, index), value) for index, value in enumerate(node) if isinstance(value, (dict, list)))
+    return None
 
 
 def dotted(path: tuple) -> str:
