@@ -33,29 +33,30 @@ class Judged:
     not_evaluated: list[NotEvaluated] = field(default_factory=list)
     errors: list[RuleError] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._failed = _group_by_key(self.findings)
+        self._unknown = _group_by_key(self.not_evaluated)
+
+    def keys(self) -> set[tuple[str, str]]:
+        """Every (rule, resource) this branch has an answer for."""
+        return self.judged | self._failed.keys() | self._unknown.keys()
+
+    def verdict(self, key: tuple[str, str]) -> tuple[str, list] | None:
+        """This branch's verdict on (rule, resource) with its results; None where the resource is not."""
+        if key in self._failed:
+            return FAILS, self._failed[key]
+        if key in self._unknown:
+            return NOT_EVALUATED, self._unknown[key]
+        return (PASSES, []) if key in self.judged else None
+
 
 def merge(group: Alternatives, branches: list[Judged]) -> tuple[list[Finding], list[NotEvaluated], list[RuleError]]:
     """One answer per (rule, resource) from every branch's answers."""
     findings: list[Finding] = []
     not_evaluated: list[NotEvaluated] = []
-    errors: dict[tuple, RuleError] = {}
-    by_branch = [(_group_by_key(judged.findings), _group_by_key(judged.not_evaluated)) for judged in branches]
-    keys: dict[tuple[str, str], None] = {}
-    for judged, (failed, unknown) in zip(branches, by_branch, strict=True):
-        keys.update(dict.fromkeys(judged.judged))
-        keys.update(dict.fromkeys(failed))
-        keys.update(dict.fromkeys(unknown))
-        for error in judged.errors:
-            errors.setdefault((error.rule_id, error.resource, error.message), error)
-    for key in keys:
-        verdicts: list[tuple[Branch, str, list]] = []
-        for judged, (failed, unknown) in zip(branches, by_branch, strict=True):
-            if key in failed:
-                verdicts.append((judged.branch, FAILS, failed[key]))
-            elif key in unknown:
-                verdicts.append((judged.branch, NOT_EVALUATED, unknown[key]))
-            elif key in judged.judged:
-                verdicts.append((judged.branch, PASSES, []))
+    errors = {(e.rule_id, e.resource, e.message): e for judged in branches for e in judged.errors}
+    for key in sorted(set().union(*(judged.keys() for judged in branches))):  # the engine sorts the results later
+        verdicts = [(judged.branch, *found) for judged in branches if (found := judged.verdict(key)) is not None]
         answers = {verdict for _, verdict, _ in verdicts}
         if answers == {FAILS}:
             findings += verdicts[0][2]
