@@ -464,37 +464,34 @@ class SyntaxBuilder:
         return _ForCond(children[-1][0])
 
     def for_tuple_expr(self, children):  # Converter._ForTupleExprRule
-        intro, condition, values = None, None, []
-        for child in children:
-            kind = child.__class__
-            if kind is _ForIntro:
-                intro = child
-            elif kind is _ForCond:
-                condition = child.condition
-            elif kind is tuple:
-                values.append(child[0])
-        assert intro is not None
+        intro, condition, values, _group = _for_parts(children)
         line = children[0].line + self.delta
         node = ForExpr(line, intro.key_var, intro.value_var, intro.collection, None, values[0], condition)
         return (node, line, children[-1].end_line + self.delta, None)
 
     def for_object_expr(self, children):  # Converter._ForObjectExprRule
-        intro, condition, values, group = None, None, [], False
-        for child in children:
-            kind = child.__class__
-            if kind is _ForIntro:
-                intro = child
-            elif kind is _ForCond:
-                condition = child.condition
-            elif kind is tuple:
-                values.append(child[0])
-            elif child.type == "ELLIPSIS":
-                group = True
-        assert intro is not None
+        intro, condition, values, group = _for_parts(children)
         line = children[0].line + self.delta
         key, value = values
         node = ForExpr(line, intro.key_var, intro.value_var, intro.collection, key, value, condition, group)
         return (node, line, children[-1].end_line + self.delta, None)
+
+
+def _for_parts(children: list) -> tuple[_ForIntro, Any, list, bool]:
+    """(intro, condition, value expressions, grouped with ...) of a for expression's children."""
+    intro, condition, values, group = None, None, [], False
+    for child in children:
+        kind = child.__class__
+        if kind is _ForIntro:
+            intro = child
+        elif kind is _ForCond:
+            condition = child.condition
+        elif kind is tuple:
+            values.append(child[0])
+        elif getattr(child, "type", None) == "ELLIPSIS":
+            group = True
+    assert intro is not None
+    return intro, condition, values, group
 
 
 def _check_directives(parts: list) -> None:
