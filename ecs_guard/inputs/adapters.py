@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 from ecs_guard.inputs.cloudformation.cdk import inside_assembly, load_assembly
 from ecs_guard.inputs.cloudformation.files import CloudFormation, load_json_template
@@ -55,6 +55,15 @@ class Scan:
     @property
     def problems(self) -> list[InputProblem]:
         return self.inventory.problems
+
+    def first_read(self, stream: BinaryIO) -> bool:
+        """Whether this scan reads the open file for the first time (and from now on, not)."""
+        status = os.fstat(stream.fileno())
+        identity = (status.st_dev, status.st_ino)
+        if identity in self.seen:
+            return False
+        self.seen.add(identity)
+        return True
 
 
 class Adapter(Protocol):
@@ -96,10 +105,8 @@ class JsonDocuments:
             return  # a CDK cloud assembly is read through its manifest.json
         try:
             with open(path, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                if (status.st_dev, status.st_ino) in scan.seen:
+                if not scan.first_read(stream):
                     return
-                scan.seen.add((status.st_dev, status.st_ino))
                 found = read_json_file(stream, display, named)
         except OSError as error:
             scan.problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))

@@ -139,11 +139,7 @@ def _read_once(path: str, display: str, scan: Scan) -> str | None:
 
     try:
         with open(path, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if (status.st_dev, status.st_ino) in scan.seen:
-                return None
-            scan.seen.add((status.st_dev, status.st_ino))
-            return decode(stream.read())
+            return decode(stream.read()) if scan.first_read(stream) else None
     except OSError as error:
         scan.problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
     except InputError as error:

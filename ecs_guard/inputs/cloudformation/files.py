@@ -15,7 +15,6 @@ builders behind it: they are imported when a template is found.
 
 from __future__ import annotations
 
-import os
 from typing import TYPE_CHECKING
 
 from ecs_guard.inputs.cloudformation.detect import HEAD_BYTES, is_template, looks_like_template
@@ -40,10 +39,8 @@ class CloudFormation:
     def load(self, path: str, display: str, named: bool, scan: Scan) -> None:
         try:
             with open(path, "rb") as stream:
-                status = os.fstat(stream.fileno())
-                if (status.st_dev, status.st_ino) in scan.seen:
+                if not scan.first_read(stream):
                     return
-                scan.seen.add((status.st_dev, status.st_ino))
                 head = stream.read(HEAD_BYTES)
                 if not looks_like_template(head):
                     _not_ours(display, named, scan)

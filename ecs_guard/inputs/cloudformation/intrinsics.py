@@ -42,7 +42,7 @@ import re
 from typing import Any
 
 from ecs_guard.inputs.cloudformation.parameters import Parameter
-from ecs_guard.inputs.unknown import Unknown
+from ecs_guard.inputs.unknown import Unknown, first_unknown
 
 ABSENT = Unknown("AWS::NoValue")  # compared by identity: the property is not there
 _PSEUDO_KNOWN = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com"}
@@ -257,7 +257,7 @@ class Evaluator:
             return self.evaluate(argument[1 if condition else 2], trace, secret_ok, depth)
         first = self.evaluate(argument[1], trace, secret_ok, depth)
         second = self.evaluate(argument[2], trace, secret_ok, depth)
-        if first == second and not _has_unknown(first):
+        if first == second and first_unknown(first) is None:
             return first
         trace.literal = False
         reason = self.condition_reason(argument[0])
@@ -335,9 +335,9 @@ class Evaluator:
         if name == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
             trace = Trace()
             left, right = (self.evaluate(a, trace) for a in argument)
-            if _has_unknown(left) or _has_unknown(right):
-                unknown = left if _has_unknown(left) else right
-                reasons.append(unknown.reason if unknown.__class__ is Unknown else "a value not known")
+            unknown = first_unknown(left) or first_unknown(right)
+            if unknown is not None:
+                reasons.append(unknown.reason)
                 return None
             return _text(left) == _text(right) if not isinstance(left, list) else left == right
         if name in ("Fn::And", "Fn::Or") and isinstance(argument, list):
@@ -356,13 +356,3 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-def _has_unknown(value: Any) -> bool:
-    if value.__class__ is Unknown:
-        return True
-    if isinstance(value, dict):
-        return any(_has_unknown(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(v) for v in value)
-    return False

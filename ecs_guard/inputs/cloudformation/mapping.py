@@ -22,6 +22,7 @@ Where CloudFormation and the provider differ in shape:
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from ecs_guard.inputs.cloudformation.records import (
@@ -33,6 +34,7 @@ from ecs_guard.inputs.cloudformation.records import (
     new_record,
     public_ip,
 )
+from ecs_guard.inputs.unknown import Unknown, first_unknown
 
 KIND_PREFIX = "cloudformation_"  # the placeholder kind of a resource type not modelled
 
@@ -169,10 +171,6 @@ def role(make: Make) -> list[RecordBuilder]:
 
 def _documents_as_json(b: RecordBuilder, attribute: str) -> None:
     """Inline policy documents are objects in a template, JSON strings in the provider."""
-    import json
-
-    from ecs_guard.inputs.unknown import Unknown
-
     blocks = b.written.get(attribute)
     if not isinstance(blocks, list):
         return
@@ -180,25 +178,12 @@ def _documents_as_json(b: RecordBuilder, attribute: str) -> None:
         if not isinstance(block, dict) or "policy" not in block:
             continue
         document = block["policy"]
-        missing = _unknown_in(document)
+        missing = first_unknown(document)
         if missing is None:
             block["policy"] = json.dumps(document)
         else:
             b.record.documents[(attribute, index, "policy")] = document
-            block["policy"] = Unknown(missing)
-
-
-def _unknown_in(data: object) -> str | None:
-    from ecs_guard.inputs.unknown import Unknown
-
-    if isinstance(data, Unknown):
-        return data.reason
-    items = data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
-    for item in items:
-        found = _unknown_in(item)
-        if found is not None:
-            return found
-    return None
+            block["policy"] = Unknown(missing.reason)
 
 
 def policy(make: Make, properties: dict) -> list[RecordBuilder]:
@@ -241,8 +226,6 @@ def managed_policy(make: Make, properties: dict) -> list[RecordBuilder]:
 
 
 def _unknown_arn(logical_id: str):
-    from ecs_guard.inputs.unknown import Unknown
-
     return Unknown(f"Ref {logical_id}: known after the stack is deployed")
 
 
@@ -295,8 +278,6 @@ def target_group(make: Make) -> list[RecordBuilder]:
 
 
 def subnet(make: Make) -> list[RecordBuilder]:
-    from ecs_guard.inputs.unknown import Unknown
-
     b = make("aws_subnet", None)
     b.put("availability_zone", "AvailabilityZone")
     if "availability_zone" not in b.written:
