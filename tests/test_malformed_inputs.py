@@ -146,3 +146,14 @@ def test_the_check_made_while_parsing_agrees_with_the_walk_that_says_where():
         assert field_types.wrong == (wrong_type(parsed) is not None), path
         flagged += field_types.wrong
     assert 40 < flagged < 400  # both answers were met
+
+
+def test_the_check_made_while_parsing_still_checks_after_many_distinct_keys():
+    """The keys FieldTypes remembers are bounded (input chooses them): once
+    the memory is full and cleared, a known key of the wrong type is still found."""
+    from ecs_guard.inputs.jsondocs.types import FieldTypes
+
+    many = {f"key{n}": 1 for n in range(12_000)}
+    field_types = FieldTypes()
+    json.loads(json.dumps([{"clusterArn": "a"}, many, {"clusterArn": 5, "other": 1}]), object_hook=field_types.see)
+    assert field_types.wrong

@@ -177,7 +177,7 @@ class FieldTypes:
         if self.wrong:
             return obj
         if not _SEEN_KEYS.issuperset(obj):
-            _classify(obj.keys() - _SEEN_KEYS)
+            _classify(obj)
         typed = _TYPED_KEYS
         if not typed.keys().isdisjoint(obj):
             for key in typed.keys() & obj.keys():
@@ -193,11 +193,13 @@ _TYPED_KEYS: dict[Any, tuple[type, ...]] = {}  # those of them with an expected 
 _MAX_KEYS_REMEMBERED = 10_000  # keys come from the input: remember a bounded number
 
 
-def _classify(keys: Any) -> None:
+def _classify(obj: dict) -> None:
+    """Classify the keys of `obj` not seen before; afterwards every key of
+    `obj` is in _SEEN_KEYS (and in _TYPED_KEYS if it has an expected type)."""
     if len(_SEEN_KEYS) > _MAX_KEYS_REMEMBERED:
         _SEEN_KEYS.clear()
         _TYPED_KEYS.clear()
-    for key in keys:
+    for key in obj.keys() - _SEEN_KEYS:
         _SEEN_KEYS.add(key)
         expected = _expected(key) if isinstance(key, str) else None
         if expected is not None:
