@@ -42,13 +42,17 @@ def fingerprinted(findings: Iterable[Finding], root: str | None = None) -> list[
     seen: dict[str, int] = {}
     result = []
     rebased: dict[str, str] = {}
+    message_keys: dict[str, str] = {}  # a large estate repeats a few hundred messages 10,000s of times
     for f in sorted(findings, key=lambda f: (*document_order(f), f.message)):
         path = f.location.path
         if root is not None:
             if path not in rebased:
                 rebased[path] = relative_path(path, root)
             path = rebased[path]
-        digest = _digest(f, path)
+        message_key = message_keys.get(f.message)
+        if message_key is None:
+            message_key = message_keys[f.message] = _message_key(f.message)
+        digest = _digest(f, path, message_key)
         seen[digest] = seen.get(digest, 0) + 1
         result.append((f, f"{digest}:{seen[digest]}"))
     return result
@@ -69,7 +73,11 @@ def relative_path(path: str, root: str) -> str:
         return PurePath(os.path.abspath(path)).as_posix()
 
 
-def _digest(f: Finding, path: str) -> str:
-    message_key = " ".join(_DIGITS.sub("", f.message).split())
+def _message_key(message: str) -> str:
+    """The message as the fingerprint sees it: no digits, whitespace collapsed."""
+    return " ".join(_DIGITS.sub("", message).split())
+
+
+def _digest(f: Finding, path: str, message_key: str) -> str:
     identity = "|".join((f.rule_id, path, f.resource, f.container or "", message_key))
     return hashlib.sha256(identity.encode("utf-8")).hexdigest()

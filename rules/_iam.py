@@ -36,11 +36,10 @@ def wildcard_role_results(role: Value[Role | None], which: str) -> Iterator[Find
     if role.value is None:  # no role set: nothing to grant
         return
     grants, unknowns = role_wildcard_grants(role.value)
-    name = role_label(role.value)
     if grants:
-        yield role.finding(f"{which} '{name}' grants wildcard permissions: " + "; ".join(grants))
+        yield role.finding(f"{which} '{role_label(role.value)}' grants wildcard permissions: " + "; ".join(grants))
     elif unknowns:
-        yield role.not_evaluated(f"{which} '{name}' not fully known: " + "; ".join(unknowns))
+        yield role.not_evaluated(f"{which} '{role_label(role.value)}' not fully known: " + "; ".join(unknowns))
 
 
 def role_wildcard_grants(role: Role) -> tuple[list[str], list[str]]:
@@ -58,17 +57,17 @@ def role_wildcard_grants(role: Role) -> tuple[list[str], list[str]]:
 
 
 def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
-    label = policy_label(policy)
+    """The policy's label is made only for what is reported: most policies grant no wildcard."""
     if not policy.statements.known:
-        return [], [f"{label} not known ({policy.statements.reason or 'not in the input'})"]
+        return [], [f"{policy_label(policy)} not known ({policy.statements.reason or 'not in the input'})"]
     grants: list[str] = []
     unknowns: list[str] = []
     for statement in policy.statements.value or ():
         grant = statement_wildcard_grant(statement)
         if grant is None:
-            unknowns.append(f"a statement of {label} not known ({_first_unknown_reason(statement)})")
+            unknowns.append(f"a statement of {policy_label(policy)} not known ({_first_unknown_reason(statement)})")
         elif grant:
-            grants.append(f"{label} {grant}")
+            grants.append(f"{policy_label(policy)} {grant}")
     return grants, unknowns
 
 

@@ -131,6 +131,22 @@ def test_each_finding_is_on_a_line_of_its_own():
     assert '  "notices": []' in lines
 
 
+def test_a_long_list_written_in_pieces_is_one_entry_per_line_all_the_same():
+    """Entries are encoded and written a few hundred at a time: the pieces
+    join into the same document, with no entry split or lost at their seams."""
+    from ecs_guard.reporters.json_report import _ENTRIES_PER_PIECE, one_entry_per_line
+
+    count = 2 * _ENTRIES_PER_PIECE + 1
+    doc = {"findings": [{"rule_id": "EG101", "line": n} for n in range(count)], "files": ["a.json"]}
+    text = one_entry_per_line(doc)
+    assert json.loads(text) == doc
+    lines = text.splitlines()
+    assert lines[1] == '  "findings": ['
+    assert lines[2 : 2 + count] == [f'    {{"rule_id": "EG101", "line": {n}}},' for n in range(count - 1)] + [
+        f'    {{"rule_id": "EG101", "line": {count - 1}}}'
+    ]
+
+
 ODD_VALUES = {
     "message": 'quotes " and \\ backslashes, tabs\t, é, 日本, \u2028',
     "line": 7,

@@ -98,6 +98,20 @@ def test_locations_are_lazy_and_keep_the_address():
     assert (location.path, location.address, location.line) == ("x.json", "family:web", 3)
 
 
+def test_a_lazily_located_value_is_a_known_literal_equal_to_the_plain_value():
+    """JsonValue keeps what every JSON value shares on its class: it still
+    compares, prints and answers like the Value it stands for."""
+    from ecs_guard.model import Value
+
+    text = JsonText("x.json", '{\n  "image": "nginx:1.27"\n}')
+    value = text.locator(()).value("nginx:1.27", ("image",))
+    plain = Value("nginx:1.27", text.location(("image",)))
+    assert (value.known, value.reason, value.literal, value.tail) == (True, "", True, None)
+    assert value == plain and plain == value
+    assert repr(value) == repr(plain) == "Value('nginx:1.27', Location('x.json', line=2, address=''))"
+    assert value != Value("nginx:1.27", text.location(()))
+
+
 # ----------------------------------------------------------------- remembered members
 
 _KEYS = [

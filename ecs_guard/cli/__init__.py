@@ -29,8 +29,36 @@ from ecs_guard.reporters.terminal import set_color
 class _Parser(argparse.ArgumentParser):
     """argparse prints usage and exits on its own; we want one line and a return code."""
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)  # sub-command parsers too
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):
         raise UsageError(message)
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, told the terminal's width. argparse makes one
+    per argument added (to check its metavar), and one without a width imports
+    shutil to ask: milliseconds of every run, help or not."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width: int | None = None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
+def _terminal_columns() -> int:
+    """What shutil.get_terminal_size() says of the columns: $COLUMNS, else the
+    terminal of standard output, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]  # None: handled below
+    except (AttributeError, ValueError, OSError):
+        return 80
 
 
 @dataclass(frozen=True)

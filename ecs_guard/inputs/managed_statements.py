@@ -13,7 +13,6 @@ that are not known, with the table's date in the reason, so the rules say
 
 from __future__ import annotations
 
-from ecs_guard.inputs.managed_policies import ManagedPolicy, lookup
 from ecs_guard.location import Location
 from ecs_guard.model import Statement, Value
 
@@ -23,6 +22,10 @@ def aws_managed_statements(arn: str, address: str, location: Location) -> Value 
     located at `location` (where the input names the policy); not known when
     the table does not know the policy; None when `arn` is not an AWS managed
     policy ARN (judge that policy by its own document)."""
+    # here, not at import: most scans attach no AWS managed policy, and the
+    # table's module costs milliseconds of every start
+    from ecs_guard.inputs.managed_policies import ManagedPolicy, lookup
+
     found = lookup(arn)
     if found is None:
         return None

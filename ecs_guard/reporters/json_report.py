@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+from collections.abc import Iterator
 from typing import TextIO
 
 from ecs_guard import __version__
@@ -46,7 +47,8 @@ _encode = _entry_encoder()
 
 
 def render(report: Report, stream: TextIO, *, verbose: bool = False) -> None:
-    stream.write(one_entry_per_line(document(report)))
+    for piece in _pieces(document(report)):
+        stream.write(piece)
 
 
 def one_entry_per_line(doc: dict) -> str:
@@ -54,14 +56,29 @@ def one_entry_per_line(doc: dict) -> str:
     list, on a line of its own: as easy to grep and diff as indented JSON,
     and written by the C encoder (json.dump with an indent runs the
     pure-Python one, several times slower for a large estate)."""
-    members = []
+    return "".join(_pieces(doc))
+
+
+_ENTRIES_PER_PIECE = 500
+
+
+def _pieces(doc: dict) -> Iterator[str]:
+    """one_entry_per_line's text in pieces of a few hundred entries, written
+    as they are made: the report of a large estate (megabytes) never exists
+    whole in memory, where each fresh megabyte costs page faults."""
+    separator = "{\n"
     for key, value in doc.items():
+        yield f"{separator}  {json.dumps(key)}: "
+        separator = ",\n"
         if isinstance(value, list) and value:
-            entries = ",\n    ".join(map(_encode, value))
-            members.append(f"  {json.dumps(key)}: [\n    {entries}\n  ]")
+            yield "[\n    "
+            for start in range(0, len(value), _ENTRIES_PER_PIECE):
+                entries = ",\n    ".join(map(_encode, value[start : start + _ENTRIES_PER_PIECE]))
+                yield entries if start == 0 else ",\n    " + entries
+            yield "\n  ]"
         else:
-            members.append(f"  {json.dumps(key)}: {_encode(value)}")
-    return "{\n" + ",\n".join(members) + "\n}\n"
+            yield _encode(value)
+    yield "\n}\n"
 
 
 def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:

@@ -40,7 +40,7 @@ def attribute(
         return Value(None, owner)
     if literal is None and found.__class__ is not Unknown:  # every input but Terraform source: kept fast
         if locate.__class__ is Locator:  # JSON files: the location is made only if a report needs it
-            return JsonValue(found, locate, (*path, key))
+            return JsonValue(found, locate, path, key)
         return Value(found, locate((*path, key)))
     return _read(found, locate((*path, key)), (*path, key), literal)
 

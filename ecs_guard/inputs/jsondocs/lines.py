@@ -18,6 +18,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # in CPython, not in typeshed
+from typing import Any
 
 from ecs_guard.location import Location
 from ecs_guard.model import Value
@@ -26,24 +27,34 @@ _SCAN = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # in CPython
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _SEPARATOR = re.compile(r"[ \t\n\r]*,?[ \t\n\r]*")  # between members (no comma before the first)
 _COLON = re.compile(r"[ \t\n\r]*:[ \t\n\r]*")
+# a separator, a key without escapes and its colon: how almost every member starts
+_PLAIN_MEMBER = re.compile(r'[ \t\n\r]*,?[ \t\n\r]*"([^"\\]*)"[ \t\n\r]*:[ \t\n\r]*')
 
 JsonPath = tuple  # of str (object keys) and int (array indexes)
 _COUNTED = 32_768  # up to this many characters, a line is found by counting the newlines before it
 
 
 class JsonText:
-    """One JSON file's text and its display path."""
+    """One JSON file's text and its display path, and (`data`) the document
+    parsed from it when the caller keeps that too."""
 
-    __slots__ = ("_containers", "_newlines", "path", "text")
+    __slots__ = ("_containers", "_newlines", "_root", "data", "path", "text")
 
-    def __init__(self, path: str, text: str):
+    def __init__(self, path: str, text: str, data: Any = None):
         self.path = path
         self.text = text
+        # Kept as long as the locations into the text are: the model holds
+        # values of the document, and freeing the rest of a large snapshot's
+        # 100,000s of parsed objects as soon as it is read would cost a
+        # twentieth of the scan (the command leaves it all to the operating
+        # system at exit, with the model).
+        self.data = data
         # offset of an object or array -> what is known of its members. A
         # report asks for many lines in the same objects (every finding of a
         # container, every statement of a policy): each sibling is skipped
         # once, not once per line.
         self._containers: dict[int, _Members] = {}
+        self._root: int | None = None  # offset of the top-level value, found on the first line asked for
         self._newlines: array | None = None  # offsets of every "\n", made on the first line asked for
 
     def location(self, json_path: Iterable, address: str = "") -> Location:
@@ -71,19 +82,21 @@ class JsonText:
     def offset_of(self, json_path: JsonPath) -> int:
         """Offset of the key (for object members) or of the element (for array
         items) at `json_path`; of the deepest existing ancestor if it is absent."""
-        best = _skip(self.text, 0)
-        value = best
-        for step in json_path:
-            members = self._containers.get(value)
-            if members is None:
-                members = self._containers[value] = _Members(self.text[value], value)
-            try:
-                found = members.child(self.text, step)
-            except (StopIteration, ValueError, IndexError):
-                return best
-            if found is None:
-                return best
-            best, value = found
+        text, containers = self.text, self._containers
+        if self._root is None:
+            self._root = _skip(text, 0)
+        best = value = self._root
+        try:
+            for step in json_path:
+                members = containers.get(value)
+                if members is None:
+                    members = containers[value] = _members(text, value)
+                found = members.find(text, step)
+                if found is None:
+                    return best
+                best, value = found
+        except (StopIteration, ValueError, IndexError):  # text that is not JSON past this point
+            pass
         return best
 
 
@@ -142,8 +155,9 @@ class Locator:
         return Locator(self.text, self.base + prefix, self.address)
 
     def value(self, value, relative: JsonPath) -> JsonValue:
-        """``Value(value, self(relative))``, its Location made only if asked for."""
-        return JsonValue(value, self, relative)
+        """``Value(value, self(relative))``, its Location made only if asked
+        for; `relative` names a member or an item (it is not empty)."""
+        return JsonValue(value, self, relative[:-1], relative[-1])
 
 
 class JsonValue(Value):
@@ -152,19 +166,26 @@ class JsonValue(Value):
     snapshot and a report needs the locations of a few thousand. Equal to
     the plain Value with the same location."""
 
-    __slots__ = ("_locator", "_relative")
+    __slots__ = ("_locator", "_member", "_parent")
+    # The same for every JsonValue, so set once here rather than on each of
+    # 100,000s (these class attributes hide Value's slots: read-only, as a
+    # Value is treated anyway).
+    known = True
+    reason = ""
+    literal = True
+    tail = None
 
-    def __init__(self, value, locator: Locator, relative: JsonPath):
+    def __init__(self, value, locator: Locator, parent: JsonPath, key: str | int):
         self.value = value
-        self.known = True
-        self.reason = ""
-        self.literal = True
         self._locator = locator
-        self._relative = relative
+        # the path below the locator's, in two parts: joined only if a
+        # location is asked for (a tuple per value read was 6 MB of a snapshot)
+        self._parent = parent
+        self._member = key
 
     @property
     def location(self) -> JsonLocation:  # type: ignore[override]  # read-only, made when asked for
-        return JsonLocation(self._locator, self._relative)
+        return JsonLocation(self._locator, (*self._parent, self._member))
 
 
 def newline_offsets(text: str) -> array:
@@ -183,46 +204,95 @@ def _skip(text: str, pos: int) -> int:
 
 
 class _Members:
-    """The members of one object or array found so far, and where to go on.
-    A member's value is skipped (by the C scanner) only when a member after
-    it is asked for, so walking into the last key of a file never parses
-    the value it walks into."""
+    """What is known of the members of one value: none (a scalar)."""
 
-    __slots__ = ("found", "next_at", "opener", "unskipped")
+    __slots__ = ()
 
-    def __init__(self, opener: str, pos: int):
-        self.opener = opener
-        self.found: dict | list = {} if opener == "{" else []
-        self.next_at: int | None = pos + 1 if opener in "{[" else None  # None: no more members
-        self.unskipped: int | None = None  # offset of the last value found, not skipped yet
-
-    def child(self, text: str, step) -> tuple[int, int] | None:
+    def find(self, text: str, step) -> tuple[int, int] | None:
         """(offset to report, offset of the value) of `step`, or None."""
-        if isinstance(self.found, dict) and isinstance(step, str):  # an object ("{")
-            while step not in self.found and self._next(text):
-                pass
-            return self.found.get(step)
-        if self.opener == "[" and isinstance(self.found, list) and isinstance(step, int) and step >= 0:
-            while len(self.found) <= step and self._next(text):
-                pass
-            return (self.found[step], self.found[step]) if step < len(self.found) else None
         return None
 
-    def _next(self, text: str) -> bool:
-        """Finds the next member; False at the end of the container."""
-        if self.next_at is None:
-            return False
-        i = self.next_at if self.unskipped is None else _SCAN(text, self.unskipped)[1]
-        i = _SEPARATOR.match(text, i).end()  # type: ignore[union-attr]  # matches empty text too
-        if text[i] in "}]":
-            self.next_at = None
-            return False
-        if isinstance(self.found, dict):  # an object ("{")
-            key, after = scanstring(text, i + 1)
-            value_at = _COLON.match(text, after).end()  # type: ignore[union-attr]  # a key is followed by a colon
-            self.found.setdefault(key, (i, value_at))
-        else:
-            value_at = i
-            self.found.append(i)
-        self.unskipped = self.next_at = value_at
-        return True
+
+class _ObjectMembers(_Members):
+    """The members of one object found so far, and where to go on. A
+    member's value is skipped (by the C scanner) only when a member after
+    it is asked for, so walking into the last key of a file never parses
+    the value it walks into. One loop per call, not a call per member: a
+    report of 10,000 findings walks some 50,000 members."""
+
+    __slots__ = ("at", "found", "skip")
+
+    def __init__(self, opener_at: int):
+        self.found: dict[str, tuple[int, int]] = {}
+        self.at: int | None = opener_at + 1  # where to go on; None: every member is found
+        self.skip = False  # whether `at` is a value to skip first
+
+    def find(self, text: str, step) -> tuple[int, int] | None:
+        found = self.found
+        hit = found.get(step)
+        if hit is not None or self.at is None or step.__class__ is not str:
+            return hit
+        at, skip, scan, plain_member = self.at, self.skip, _SCAN, _PLAIN_MEMBER.match
+        while True:
+            if skip:
+                at = scan(text, at)[1]
+            member = plain_member(text, at)
+            if member is not None:  # a key without escapes: one match
+                key, key_at, at = member.group(1), member.start(1) - 1, member.end()
+            else:
+                at = _SEPARATOR.match(text, at).end()  # type: ignore[union-attr]  # matches empty text too
+                if text[at] != '"':  # "}": the end of the object
+                    self.at = None
+                    return None
+                key_at = at
+                key, at = scanstring(text, at + 1)
+                at = _COLON.match(text, at).end()  # type: ignore[union-attr]  # a key is followed by a colon
+            skip = True
+            if key not in found:  # a repeated key is reported where it is first written
+                found[key] = (key_at, at)
+            if key == step:
+                self.at, self.skip = at, True
+                return found[key]
+
+
+class _ArrayItems(_Members):
+    """The items of one array found so far, and where to go on (as _ObjectMembers)."""
+
+    __slots__ = ("at", "found", "skip")
+
+    def __init__(self, opener_at: int):
+        self.found: list[int] = []
+        self.at: int | None = opener_at + 1
+        self.skip = False
+
+    def find(self, text: str, step) -> tuple[int, int] | None:
+        found = self.found
+        if step.__class__ is not int or step < 0:
+            return None
+        if step >= len(found) and self.at is not None:
+            at, skip, scan, separator = self.at, self.skip, _SCAN, _SEPARATOR.match
+            while step >= len(found):
+                if skip:
+                    at = scan(text, at)[1]
+                at = separator(text, at).end()  # type: ignore[union-attr]  # matches empty text too
+                if text[at] == "]":
+                    self.at = None
+                    return None
+                found.append(at)
+                skip = True
+            self.at, self.skip = at, True
+        if step < len(found):
+            return found[step], found[step]
+        return None
+
+
+_SCALAR = _Members()
+
+
+def _members(text: str, at: int) -> _Members:
+    opener = text[at]
+    if opener == "{":
+        return _ObjectMembers(at)
+    if opener == "[":
+        return _ArrayItems(at)
+    return _SCALAR

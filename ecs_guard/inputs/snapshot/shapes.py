@@ -106,7 +106,7 @@ def _records(items: Any, id_keys: tuple[str, ...] | None) -> bool:
         return False
     if id_keys is None:
         return all(isinstance(item, str) for item in items)
-    return all(isinstance(item, dict) and any(k in item for k in id_keys) for item in items)
+    return all(isinstance(item, dict) and not item.keys().isdisjoint(id_keys) for item in items)
 
 
 def _object_with(value: Any, keys: tuple[str, ...]) -> bool:
