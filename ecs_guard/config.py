@@ -20,15 +20,17 @@ one has to look up.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ecs_guard.location import display_path
 from ecs_guard.results import Severity
+
+if TYPE_CHECKING:
+    import datetime
 
 YAML_NAMES = (".ecs-guard.yaml", ".ecs-guard.yml")
 PYPROJECT = "pyproject.toml"
@@ -260,6 +262,8 @@ def _dates_as_text(value: Any) -> Any:
         return {k: _dates_as_text(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_dates_as_text(v) for v in value]
+    import datetime  # here, not at import: only a config file has dates
+
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
         return value.isoformat()
     return value
@@ -269,6 +273,8 @@ def _dates_as_text(value: Any) -> Any:
 
 
 def _config(data: Any, shown: str, prefix: str, directory: str) -> Config:
+    import datetime
+
     _validate(data, shown, prefix)
     _check_rule_codes(data, shown, prefix)
     ignores = [

@@ -9,7 +9,6 @@ and resource, the scan goes on).
 from __future__ import annotations
 
 import os
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -169,6 +168,8 @@ def _run_rule(report: Report, rule: Rule, subjects: list[tuple[Resource | None, 
 def _describe(error: Exception) -> str:
     """The exception's type and where it was raised, never its message: a
     message may quote a value from the input, and that value may be a secret."""
+    import traceback  # here: rules rarely fail, and the module costs milliseconds of every start
+
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
     return f"{type(error).__name__}{where}"

@@ -34,15 +34,18 @@ line never reaches the output.
 
 from __future__ import annotations
 
-import datetime
 import functools
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from ecs_guard.results import Finding
+
+if TYPE_CHECKING:
+    import datetime
 
 IN_SOURCE = "inSource"
 EXTERNAL = "external"
@@ -101,7 +104,10 @@ class Comment:
 def apply_suppressions(report, config, today: datetime.date | None = None) -> None:
     """Move the findings that an inline comment or a config ignore covers to
     ``report.suppressed``, and add the notices both sources call for."""
-    today = today or datetime.date.today()
+    if today is None:
+        import datetime  # here: most scans have no dated ignore, and no config file to import it
+
+        today = datetime.date.today()
     ignores = []
     for ignore in config.ignores:
         if ignore.expired(today):

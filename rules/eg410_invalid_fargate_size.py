@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from ecs_guard.model import TaskDefinition, Value
 from ecs_guard.results import Severity
@@ -134,10 +133,11 @@ def _amount(size: Value, unit: str) -> int | None:
     match = _AMOUNT.match(str(size.value))
     if not match or (match.group("unit") and match.group("unit").lower() != unit):
         return None
-    number = Decimal(match.group("number"))
-    if match.group("unit"):
-        number *= 1024
-    return int(number) if number == number.to_integral_value() else None
+    # exact arithmetic on the digits: "0.25 vCPU" is 256 units, "0.3 vCPU" none
+    whole, _, fraction = match.group("number").partition(".")
+    scaled = int(whole + fraction) * (1024 if match.group("unit") else 1)
+    units, rest = divmod(scaled, 10 ** len(fraction))
+    return None if rest else units
 
 
 def _describe(sizes: tuple[int, ...]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -155,6 +156,47 @@ ODD_VALUES = {
     "flags": [True, False],
     "nested": {"k": ["v", 1]},
 }
+
+
+@pytest.mark.parametrize("root", ["", "envs/prod"])
+@pytest.mark.parametrize("container", [None, 'w"eb \u2028'])
+def test_a_finding_entry_is_what_json_dumps_writes_of_its_fields(root, container):
+    """Finding entries are written directly as text (with each distinct string
+    encoded once): the same text json.dumps gives the same object, on odd
+    strings, absent values, end lines and related locations alike."""
+    from ecs_guard.links import rule_docs_url
+    from ecs_guard.location import Location
+    from ecs_guard.results import Finding, Severity
+
+    used = (Location("modules/app/main.tf", 12), Location('we"ird/é.tf', 0))
+    located = Location('vars/日本 "x".tfvars', 3, end_line=9, related=used)
+    finding = Finding(ODD_VALUES["message"], located, container, Severity.HIGH, "EG602", "aws_ecs_task_definition.x")
+    finding.root = root
+    names, prints = {"EG602": "privileged-container"}, {id(finding): "ab\\c:1"}
+    expected = {
+        "rule_id": "EG602",
+        "rule_name": "privileged-container",
+        "severity": "high",
+        "message": ODD_VALUES["message"],
+        "resource": "aws_ecs_task_definition.x",
+        "root": root or None,
+        "container": container,
+        "file": 'vars/日本 "x".tfvars',
+        "line": 3,
+        "end_line": 9,
+        "fingerprint": "ab\\c:1",
+        "docs_url": rule_docs_url("EG602"),
+        "related": [{"file": "modules/app/main.tf", "line": 12}, {"file": 'we"ird/é.tf', "line": 1}],
+    }
+    strings = json_report._Strings()
+    assert json_report._finding(finding, names, prints, strings) == json.dumps(expected, ensure_ascii=False)
+    located.end_line, located.related = 2, ()  # an end before the start is no end; nothing related
+    expected |= {"end_line": None, "related": []}
+    assert json_report._finding(finding, names, prints, strings) == json.dumps(expected, ensure_ascii=False)
+    why = SimpleNamespace(kind="inline", justification='a "reason"', path="main.tf", line=4)
+    suppressed = json_report._suppressed(SimpleNamespace(finding=finding, suppression=why), names, prints, strings)
+    suppression = {"kind": "inline", "reason": 'a "reason"', "file": "main.tf", "line": 4}
+    assert suppressed == json.dumps({**expected, "suppression": suppression}, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("c_encoder", [True, False], ids=["C encoder", "pure Python"])

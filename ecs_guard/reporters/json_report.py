@@ -72,8 +72,10 @@ def _pieces(doc: dict) -> Iterator[str]:
         separator = ",\n"
         if isinstance(value, list) and value:
             yield "[\n    "
+            written = value[0].__class__ is Written
             for start in range(0, len(value), _ENTRIES_PER_PIECE):
-                entries = ",\n    ".join(map(_encode, value[start : start + _ENTRIES_PER_PIECE]))
+                part = value[start : start + _ENTRIES_PER_PIECE]
+                entries = ",\n    ".join(part if written else map(_encode, part))
                 yield entries if start == 0 else ",\n    " + entries
             yield "\n  ]"
         else:
@@ -81,32 +83,58 @@ def _pieces(doc: dict) -> Iterator[str]:
     yield "\n}\n"
 
 
-def _finding(f, names: dict[str, str], prints: dict[int, str]) -> dict:
-    """``fingerprint`` is SARIF's partialFingerprints value and the baseline's key;
-    ``end_line`` is known for findings at a block (HCL), else null."""
-    line = start_line(f.location)
-    end_line = f.location.end_line
-    return {
-        "rule_id": f.rule_id,
-        "rule_name": names.get(f.rule_id, ""),
-        "severity": f.severity.value,
-        "message": f.message,
-        "resource": f.resource,
-        "root": f.root or None,
-        "container": f.container,
-        "file": f.location.path,
-        "line": line,
-        "end_line": end_line if end_line and end_line >= line else None,
-        "fingerprint": prints[id(f)],
-        "docs_url": rule_docs_url(f.rule_id),
-        # where the value is used, when the finding is located where it was written
-        "related": [{"file": r.path, "line": start_line(r)} for r in f.location.related],
+class Written(str):
+    """An entry already written as JSON text: one_entry_per_line writes it as it is."""
+
+
+class _Strings(dict):
+    """The JSON text of each distinct string (and of None), made once: a large
+    report repeats a rule's name and documentation URL, a file, a resource
+    and a message thousands of times."""
+
+    def __missing__(self, text: str | None) -> str:
+        encoded = self[text] = "null" if text is None else json.encoder.encode_basestring(text)
+        return encoded
+
+
+def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings) -> Written:
+    """A finding's entry, as json.dumps(ensure_ascii=False) writes the object
+    with these keys in this order, made directly: findings are most of a
+    large report, and building and encoding a dict per finding cost more
+    than the rest of the report. ``fingerprint`` is SARIF's
+    partialFingerprints value and the baseline's key; ``end_line`` is known
+    for findings at a block (HCL), else null; ``related`` lists where the
+    value is used, when the finding is located where it was written."""
+    location = f.location
+    line = start_line(location)
+    end_line = location.end_line
+    related = ", ".join(f'{{"file": {strings[r.path]}, "line": {start_line(r)}}}' for r in location.related)
+    return Written(
+        f'{{"rule_id": {strings[f.rule_id]}, "rule_name": {strings[names.get(f.rule_id, "")]}, '
+        f'"severity": {strings[f.severity.value]}, "message": {strings[f.message]}, '
+        f'"resource": {strings[f.resource]}, "root": {strings[f.root or None]}, '
+        f'"container": {strings[f.container]}, "file": {strings[location.path]}, "line": {line}, '
+        f'"end_line": {end_line if end_line and end_line >= line else "null"}, '
+        f'"fingerprint": {strings[prints[id(f)]]}, "docs_url": {strings[rule_docs_url(f.rule_id)]}, '
+        f'"related": [{related}]}}'
+    )
+
+
+def _suppressed(s, names: dict[str, str], prints: dict[int, str], strings: _Strings) -> Written:
+    """A suppressed finding's entry: the finding's, and what suppressed it."""
+    suppression = {
+        "kind": s.suppression.kind,
+        "reason": s.suppression.justification,
+        "file": s.suppression.path,
+        "line": s.suppression.line,
     }
+    return Written(f'{_finding(s.finding, names, prints, strings)[:-1]}, "suppression": {_encode(suppression)}}}')
 
 
 def document(report: Report) -> dict:
     names = {r.id: r.name for r in report.rules}
     prints = fingerprints_by_identity(report.all_findings)  # numbered over every finding, as SARIF's
+    strings = _Strings()
     by_severity = report.count_by_severity()
     problems = report.problems
     return {
@@ -130,17 +158,9 @@ def document(report: Report) -> dict:
         ],
         "files": list(report.files),
         "skipped": list(report.skipped),
-        "findings": [_finding(f, names, prints) for f in report.findings],
+        "findings": [_finding(f, names, prints, strings) for f in report.findings],
         "suppressed": [
-            {
-                **_finding(s.finding, names, prints),
-                "suppression": {
-                    "kind": s.suppression.kind,
-                    "reason": s.suppression.justification,
-                    "file": s.suppression.path,
-                    "line": s.suppression.line,
-                },
-            }
+            _suppressed(s, names, prints, strings)
             for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))
         ],
         "baseline": None

@@ -38,7 +38,7 @@ class JsonText:
     """One JSON file's text and its display path, and (`data`) the document
     parsed from it when the caller keeps that too."""
 
-    __slots__ = ("_containers", "_newlines", "_root", "data", "path", "text")
+    __slots__ = ("_containers", "_counted", "_counted_lines", "_newlines", "_root", "data", "path", "text")
 
     def __init__(self, path: str, text: str, data: Any = None):
         self.path = path
@@ -56,6 +56,10 @@ class JsonText:
         self._containers: dict[int, _Members] = {}
         self._root: int | None = None  # offset of the top-level value, found on the first line asked for
         self._newlines: array | None = None  # offsets of every "\n", made on the first line asked for
+        # A small text's offsets whose lines are known, in order, and those
+        # lines: a line is counted from the nearest one before it.
+        self._counted = [0]
+        self._counted_lines = [1]
 
     def location(self, json_path: Iterable, address: str = "") -> Location:
         path = json_path if type(json_path) is tuple else tuple(json_path)
@@ -69,12 +73,21 @@ class JsonText:
         return self.line_at(self.offset_of(json_path))
 
     def line_at(self, offset: int) -> int:
-        """The line of an offset, by binary search in the offsets of the newlines.
-        Counting the newlines before each offset instead costs the whole text
-        per line asked for: a report of 10,000 findings in a 1 MB file took
-        seconds, growing with the square of the size."""
+        """The line of an offset. A small text counts the newlines from the
+        nearest offset whose line is already known, so each stretch of it is
+        counted about once; a large one searches the offsets of its newlines.
+        Counting from the start for each offset costs the whole text per line
+        asked for: a report of 10,000 findings in a 1 MB file took seconds,
+        growing with the square of the size."""
         if len(self.text) <= _COUNTED:  # a small file: counting (in C) costs less than the offsets
-            return self.text.count("\n", 0, offset) + 1
+            counted = self._counted
+            nearest = bisect_right(counted, offset) - 1
+            if counted[nearest] == offset:
+                return self._counted_lines[nearest]
+            line = self._counted_lines[nearest] + self.text.count("\n", counted[nearest], offset)
+            counted.insert(nearest + 1, offset)
+            self._counted_lines.insert(nearest + 1, line)
+            return line
         if self._newlines is None:
             self._newlines = newline_offsets(self.text)
         return bisect_right(self._newlines, offset - 1) + 1
