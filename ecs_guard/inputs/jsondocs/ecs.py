@@ -83,9 +83,6 @@ def _container(
 ) -> Container:
     owner = locate((*path, "name"))
 
-    def get(key: str) -> Value:
-        return attribute(d, key, locate, path, owner, literal)
-
     log = d.get("logConfiguration")
     if isinstance(log, dict):
         log_path = (*path, "logConfiguration", "logDriver")
@@ -98,11 +95,11 @@ def _container(
         address=address,
         location=owner,
         name=_read(d.get("name"), owner, (*path, "name"), literal),
-        image=get("image"),
-        essential=get("essential"),
-        user=get("user"),
-        privileged=get("privileged"),
-        readonly_root_filesystem=get("readonlyRootFilesystem"),
+        image=attribute(d, "image", locate, path, owner, literal),
+        essential=attribute(d, "essential", locate, path, owner, literal),
+        user=attribute(d, "user", locate, path, owner, literal),
+        privileged=attribute(d, "privileged", locate, path, owner, literal),
+        readonly_root_filesystem=attribute(d, "readonlyRootFilesystem", locate, path, owner, literal),
         log_driver=log_driver,
         health_check=_health_check(d.get("healthCheck"), locate((*path, "healthCheck")), owner),
         environment=_environment(d.get("environment"), path, address, locate, owner, literal),
@@ -204,24 +201,25 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     `locate` takes paths relative to `td`."""
     owner = locate(("family",))
 
-    def get(key: str) -> Value:
-        return attribute(td, key, locate, (), owner)
-
     platform = td.get("runtimePlatform")
     platform = platform if isinstance(platform, dict) else {}
     os_family = attribute(platform, "operatingSystemFamily", locate, ("runtimePlatform",), owner)
-    compatibilities = _compatibilities(td.get("requiresCompatibilities"), get("requiresCompatibilities").location)
-    execution_ref, execution_role = resolve_role(td.get("executionRoleArn"), get("executionRoleArn").location)
-    task_ref, task_role = resolve_role(td.get("taskRoleArn"), get("taskRoleArn").location)
+    compatibilities = _compatibilities(
+        td.get("requiresCompatibilities"), attribute(td, "requiresCompatibilities", locate, (), owner).location
+    )
+    execution_ref, execution_role = resolve_role(
+        td.get("executionRoleArn"), attribute(td, "executionRoleArn", locate, (), owner).location
+    )
+    task_ref, task_role = resolve_role(td.get("taskRoleArn"), attribute(td, "taskRoleArn", locate, (), owner).location)
     return TaskDefinition(
         address=address,
         location=owner,
-        family=get("family"),
-        network_mode=get("networkMode"),
+        family=attribute(td, "family", locate, (), owner),
+        network_mode=attribute(td, "networkMode", locate, (), owner),
         requires_compatibilities=compatibilities,
-        cpu=as_text(get("cpu")),
-        memory=as_text(get("memory")),
-        pid_mode=get("pidMode"),
+        cpu=as_text(attribute(td, "cpu", locate, (), owner)),
+        memory=as_text(attribute(td, "memory", locate, (), owner)),
+        pid_mode=attribute(td, "pidMode", locate, (), owner),
         os_family=os_family,
         containers=containers(
             td.get("containerDefinitions") or [], address, os_family, under(locate, ("containerDefinitions",))

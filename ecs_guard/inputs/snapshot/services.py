@@ -55,9 +55,6 @@ class ServiceReader:
         owner = locate(("serviceArn",) if arn else ("serviceName",))
         region = region_of(arn) or region_of(d.get("clusterArn"))
 
-        def get(key: str) -> Value:
-            return attribute(d, key, locate, (), owner)
-
         public_ip, subnets = self._network(d, locate, owner, region)
         breaker = as_dict(as_dict(d.get("deploymentConfiguration")).get("deploymentCircuitBreaker"))
         breaker_path = ("deploymentConfiguration", "deploymentCircuitBreaker")
@@ -66,14 +63,14 @@ class ServiceReader:
         return Service(
             address=address,
             location=owner,
-            name=get("serviceName"),
+            name=attribute(d, "serviceName", locate, (), owner),
             cluster=self._reference(d, "clusterArn", self.clusters, CLUSTER_DATA, "cluster", locate, owner, region),
             task_definition=self._task_definition(d, locate, owner, region),
-            launch_type=get("launchType"),
+            launch_type=attribute(d, "launchType", locate, (), owner),
             capacity_providers=_capacity_providers(d, locate, owner),
-            platform_version=get("platformVersion"),
-            scheduling_strategy=get("schedulingStrategy"),
-            desired_count=get("desiredCount"),
+            platform_version=attribute(d, "platformVersion", locate, (), owner),
+            scheduling_strategy=attribute(d, "schedulingStrategy", locate, (), owner),
+            desired_count=attribute(d, "desiredCount", locate, (), owner),
             assign_public_ip=public_ip,
             subnets=subnets,
             target_groups=self._target_groups(d, locate, owner, region, arn),
@@ -82,7 +79,7 @@ class ServiceReader:
             ),
             circuit_breaker_enabled=attribute(breaker, "enable", locate, breaker_path, owner),
             circuit_breaker_rollback=attribute(breaker, "rollback", locate, breaker_path, owner),
-            enable_execute_command=get("enableExecuteCommand"),
+            enable_execute_command=attribute(d, "enableExecuteCommand", locate, (), owner),
             scalable_target=self.scaling.for_service(f"service/{cluster_name}/{service_name}", region, owner),
         )
 
