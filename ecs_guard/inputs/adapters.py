@@ -147,7 +147,7 @@ def _load_plan(path: str, display: str, scan: Scan) -> None:
 def _add_document(path: str, display: str, found: JsonFile, scan: Scan) -> None:
     """A snapshot or task definition file: resolved with the others of its path (snapshot/estate.py)."""
     assert found.shape is not None
-    text = JsonText(display, found.text, found.data)
+    text = JsonText(display, found.text)
     wrong = None if found.well_typed else wrong_type(found.data)
     if wrong is not None:  # read no further: a wrong type deep in the model fails far from here
         field_path, expected, got = wrong

@@ -18,7 +18,6 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from json.decoder import scanstring  # type: ignore[attr-defined]  # in CPython, not in typeshed
-from typing import Any
 
 from ecs_guard.location import Location
 from ecs_guard.model import Value
@@ -35,20 +34,13 @@ _COUNTED = 32_768  # up to this many characters, a line is found by counting the
 
 
 class JsonText:
-    """One JSON file's text and its display path, and (`data`) the document
-    parsed from it when the caller keeps that too."""
+    """One JSON file's text and its display path."""
 
-    __slots__ = ("_containers", "_counted", "_counted_lines", "_newlines", "_root", "data", "path", "text")
+    __slots__ = ("_containers", "_counted", "_counted_lines", "_newlines", "_root", "path", "text")
 
-    def __init__(self, path: str, text: str, data: Any = None):
+    def __init__(self, path: str, text: str):
         self.path = path
         self.text = text
-        # Kept as long as the locations into the text are: the model holds
-        # values of the document, and freeing the rest of a large snapshot's
-        # 100,000s of parsed objects as soon as it is read would cost a
-        # twentieth of the scan (the command leaves it all to the operating
-        # system at exit, with the model).
-        self.data = data
         # offset of an object or array -> what is known of its members. A
         # report asks for many lines in the same objects (every finding of a
         # container, every statement of a policy): each sibling is skipped
