@@ -26,3 +26,20 @@ def copy_fixture(name: str, into: Path, skip: tuple[str, ...] = ()) -> Path:
     target = into / name
     shutil.copytree(SNAPSHOTS / name, target, ignore=lambda _dir, names: [n for n in names if n in skip])
     return target
+
+
+def repository_hcl() -> list[tuple[str, str]]:
+    """(name, text) of every piece of HCL in the repository: its .tf and
+    .tfvars files and the rule fixtures' `tf:` cases."""
+    import yaml
+
+    found = []
+    for pattern in ("*.tf", "*.tfvars"):
+        for path in sorted(ROOT.glob(f"**/{pattern}")):
+            if ".git" not in path.parts:
+                found.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
+    for path in sorted((ROOT / "fixtures" / "rules").glob("*.yaml")):
+        for number, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]):
+            if isinstance(case.get("tf"), str):
+                found.append((f"{path.name}#{number}", case["tf"]))
+    return found

@@ -14,7 +14,7 @@ from pathlib import Path
 import hcl2
 import hcl2.parser
 import pytest
-import yaml
+from input_helpers import repository_hcl
 
 from ecs_guard.inputs.terraform.hcl import parser_tables
 from ecs_guard.inputs.terraform.hcl.parse import HclSyntaxError, parse_hcl_reference
@@ -39,17 +39,7 @@ BROKEN = [
 def _corpus() -> list[tuple[str, str]]:
     """Every piece of HCL in the repository: .tf/.tfvars files, the rule
     fixtures' `tf:` cases, and broken texts."""
-    found = []
-    for pattern in ("*.tf", "*.tfvars"):
-        for path in sorted(ROOT.glob(f"**/{pattern}")):
-            if ".git" not in path.parts:
-                found.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
-    for path in sorted((ROOT / "fixtures" / "rules").glob("*.yaml")):
-        for number, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]):
-            if isinstance(case.get("tf"), str):
-                found.append((f"{path.name}#{number}", case["tf"]))
-    found += [(f"broken#{number}", text) for number, text in enumerate(BROKEN)]
-    return found
+    return repository_hcl() + [(f"broken#{number}", text) for number, text in enumerate(BROKEN)]
 
 
 def _tree_facts(node) -> list:

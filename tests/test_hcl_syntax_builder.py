@@ -15,7 +15,7 @@ from pathlib import Path
 
 import hcl_text_generator
 import pytest
-import yaml
+from input_helpers import repository_hcl
 
 from ecs_guard.inputs.terraform.hcl import parse, syntax_builder
 from ecs_guard.inputs.terraform.hcl.parse import (
@@ -67,19 +67,6 @@ SHAPES = [
 ]
 
 
-def _repository_hcl() -> list[tuple[str, str]]:
-    found = []
-    for pattern in ("*.tf", "*.tfvars"):
-        for path in sorted(ROOT.glob(f"**/{pattern}")):
-            if ".git" not in path.parts:
-                found.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
-    for path in sorted((ROOT / "fixtures" / "rules").glob("*.yaml")):
-        for number, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]):
-            if isinstance(case.get("tf"), str):
-                found.append((f"{path.name}#{number}", case["tf"]))
-    return found
-
-
 def _reference(text: str):
     try:
         return to_json(parse_hcl_reference(text))
@@ -118,7 +105,7 @@ def test_the_fast_path_is_used_with_the_installed_python_hcl2():
 
 
 def test_every_piece_of_hcl_in_the_repository_parses_the_same_both_ways():
-    corpus = _repository_hcl()
+    corpus = repository_hcl()
     assert len(corpus) > 150
     trees = sum(_assert_same(name, text) for name, text in corpus)
     assert trees > 150

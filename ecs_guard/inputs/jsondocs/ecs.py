@@ -205,12 +205,12 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
     platform = platform if isinstance(platform, dict) else {}
     os_family = attribute(platform, "operatingSystemFamily", locate, ("runtimePlatform",), owner)
     compatibilities = _compatibilities(
-        td.get("requiresCompatibilities"), attribute(td, "requiresCompatibilities", locate, (), owner).location
+        td.get("requiresCompatibilities"), _where(td, "requiresCompatibilities", locate, owner)
     )
     execution_ref, execution_role = resolve_role(
-        td.get("executionRoleArn"), attribute(td, "executionRoleArn", locate, (), owner).location
+        td.get("executionRoleArn"), _where(td, "executionRoleArn", locate, owner)
     )
-    task_ref, task_role = resolve_role(td.get("taskRoleArn"), attribute(td, "taskRoleArn", locate, (), owner).location)
+    task_ref, task_role = resolve_role(td.get("taskRoleArn"), _where(td, "taskRoleArn", locate, owner))
     return TaskDefinition(
         address=address,
         location=owner,
@@ -230,6 +230,11 @@ def task_definition(td: dict, address: str, locate: Locate, resolve_role: Resolv
         execution_role=execution_role,
         task_role=task_role,
     )
+
+
+def _where(obj: dict, key: str, locate: Locate, owner: Location) -> Location:
+    """Where attribute(obj, key, ...) would be located, without making its Value."""
+    return owner if obj.get(key) is None else locate((key,))
 
 
 def under(locate: Locate, prefix: tuple) -> Locate:
