@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import PurePath
 
 from ecs_guard.engine import document_order
@@ -39,10 +39,21 @@ def fingerprinted(findings: Iterable[Finding], root: str | None = None) -> list[
     ``:n``, does not depend on the order the findings were given in).
     `root`: hash file paths relative to this folder instead of the working
     directory (a baseline's own folder, so it matches from any directory)."""
+    return list(_fingerprints(findings, root))
+
+
+def fingerprints_by_identity(findings: Iterable[Finding], root: str | None = None) -> dict[int, str]:
+    """``{id(finding): fingerprint}``: findings are compared by identity, since
+    two findings may be equal in every field and still be two findings
+    (``:1`` and ``:2``). Valid only while the findings are alive."""
+    return {id(f): fingerprint for f, fingerprint in _fingerprints(findings, root)}
+
+
+def _fingerprints(findings: Iterable[Finding], root: str | None) -> Iterator[tuple[Finding, str]]:
     seen: dict[str, int] = {}
-    result = []
     rebased: dict[str, str] = {}
     message_keys: dict[str, str] = {}  # a large estate repeats a few hundred messages 10,000s of times
+    sha256 = hashlib.sha256
     for f in sorted(findings, key=lambda f: (*document_order(f), f.message)):
         path = f.location.path
         if root is not None:
@@ -52,17 +63,10 @@ def fingerprinted(findings: Iterable[Finding], root: str | None = None) -> list[
         message_key = message_keys.get(f.message)
         if message_key is None:
             message_key = message_keys[f.message] = _message_key(f.message)
-        digest = _digest(f, path, message_key)
-        seen[digest] = seen.get(digest, 0) + 1
-        result.append((f, f"{digest}:{seen[digest]}"))
-    return result
-
-
-def fingerprints_by_identity(findings: Iterable[Finding], root: str | None = None) -> dict[int, str]:
-    """``{id(finding): fingerprint}``: findings are compared by identity, since
-    two findings may be equal in every field and still be two findings
-    (``:1`` and ``:2``). Valid only while the findings are alive."""
-    return {id(f): fingerprint for f, fingerprint in fingerprinted(findings, root)}
+        identity = "|".join((f.rule_id, path, f.resource, f.container or "", message_key))
+        digest = sha256(identity.encode("utf-8")).hexdigest()
+        count = seen[digest] = seen.get(digest, 0) + 1
+        yield f, f"{digest}:{count}"
 
 
 def relative_path(path: str, root: str) -> str:
@@ -76,8 +80,3 @@ def relative_path(path: str, root: str) -> str:
 def _message_key(message: str) -> str:
     """The message as the fingerprint sees it: no digits, whitespace collapsed."""
     return " ".join(_DIGITS.sub("", message).split())
-
-
-def _digest(f: Finding, path: str, message_key: str) -> str:
-    identity = "|".join((f.rule_id, path, f.resource, f.container or "", message_key))
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()

@@ -104,12 +104,13 @@ class Comment:
 def apply_suppressions(report, config, today: datetime.date | None = None) -> None:
     """Move the findings that an inline comment or a config ignore covers to
     ``report.suppressed``, and add the notices both sources call for."""
-    if today is None:
-        import datetime  # here: most scans have no dated ignore, and no config file to import it
+    if today is None and config.ignores:
+        import datetime  # here: most scans have no config ignore, and no config file to import it
 
         today = datetime.date.today()
     ignores = []
     for ignore in config.ignores:
+        assert today is not None  # set above when there are ignores
         if ignore.expired(today):
             report.notices.append(
                 Notice(
@@ -241,7 +242,17 @@ def _source_text(path: str) -> str | None:
 
 
 def _files_to_read(report) -> set[str]:
-    return {place.path for f in report.findings for place in _places(f)}
+    """The files of every place of every finding (_places), made without a
+    list per finding: a large estate has 10,000s of findings in a few files."""
+    paths = set()
+    for f in report.findings:
+        location = f.location
+        paths.add(location.path)
+        for place in location.related:
+            paths.add(place.path)
+        if f.resource_location is not None:
+            paths.add(f.resource_location.path)
+    return paths
 
 
 def _places(finding: Finding) -> list:
