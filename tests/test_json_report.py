@@ -188,13 +188,15 @@ def test_a_finding_entry_is_what_json_dumps_writes_of_its_fields(root, container
         "docs_url": rule_docs_url("EG602"),
         "related": [{"file": "modules/app/main.tf", "line": 12}, {"file": 'we"ird/é.tf', "line": 1}],
     }
-    strings = json_report._Strings()
-    assert json_report._finding(finding, names, prints, strings) == json.dumps(expected, ensure_ascii=False)
+    strings, urls = json_report._Strings(), json_report._DocsUrls()
+    assert json_report._finding(finding, names, prints, strings, urls) == json.dumps(expected, ensure_ascii=False)
     located.end_line, located.related = 2, ()  # an end before the start is no end; nothing related
     expected |= {"end_line": None, "related": []}
-    assert json_report._finding(finding, names, prints, strings) == json.dumps(expected, ensure_ascii=False)
+    assert json_report._finding(finding, names, prints, strings, urls) == json.dumps(expected, ensure_ascii=False)
     why = SimpleNamespace(kind="inline", justification='a "reason"', path="main.tf", line=4)
-    suppressed = json_report._suppressed(SimpleNamespace(finding=finding, suppression=why), names, prints, strings)
+    suppressed = json_report._suppressed(
+        SimpleNamespace(finding=finding, suppression=why), names, prints, strings, urls
+    )
     suppression = {"kind": "inline", "reason": 'a "reason"', "file": "main.tf", "line": 4}
     assert suppressed == json.dumps({**expected, "suppression": suppression}, ensure_ascii=False)
 

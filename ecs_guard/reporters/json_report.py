@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from typing import Any, TextIO
 
 from ecs_guard import __version__
 from ecs_guard.engine import Report, document_order
@@ -70,21 +70,31 @@ def _pieces(doc: dict) -> Iterator[str]:
     for key, value in doc.items():
         yield f"{separator}  {json.dumps(key)}: "
         separator = ",\n"
-        if isinstance(value, list) and value:
+        if isinstance(value, list):
+            value = _Entries(value, _encode)
+        if not isinstance(value, _Entries):
+            yield _encode(value)
+        elif not value.items:
+            yield "[]"
+        else:
             yield "[\n    "
-            written = value[0].__class__ is Written
-            for start in range(0, len(value), _ENTRIES_PER_PIECE):
-                part = value[start : start + _ENTRIES_PER_PIECE]
-                entries = ",\n    ".join(part if written else map(_encode, part))
+            for start in range(0, len(value.items), _ENTRIES_PER_PIECE):
+                entries = ",\n    ".join(map(value.write, value.items[start : start + _ENTRIES_PER_PIECE]))
                 yield entries if start == 0 else ",\n    " + entries
             yield "\n  ]"
-        else:
-            yield _encode(value)
     yield "\n}\n"
 
 
-class Written(str):
-    """An entry already written as JSON text: one_entry_per_line writes it as it is."""
+class _Entries:
+    """A list of the report whose entries are written as JSON text by
+    `write` only when _pieces writes them out, a few hundred at a time: the
+    10,000s of finding entries of a large estate are megabytes of text."""
+
+    __slots__ = ("items", "write")
+
+    def __init__(self, items: list, write: Callable[[Any], str]):
+        self.items = items
+        self.write = write
 
 
 class _Strings(dict):
@@ -97,7 +107,15 @@ class _Strings(dict):
         return encoded
 
 
-def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings) -> Written:
+class _DocsUrls(dict):
+    """The JSON text of each rule's documentation URL, by rule ID, made once."""
+
+    def __missing__(self, rule_id: str) -> str:
+        encoded = self[rule_id] = json.encoder.encode_basestring(rule_docs_url(rule_id))
+        return encoded
+
+
+def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings, urls: _DocsUrls) -> str:
     """A finding's entry, as json.dumps(ensure_ascii=False) writes the object
     with these keys in this order, made directly: findings are most of a
     large report, and building and encoding a dict per finding cost more
@@ -109,18 +127,18 @@ def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings
     line = start_line(location)
     end_line = location.end_line
     related = ", ".join(f'{{"file": {strings[r.path]}, "line": {start_line(r)}}}' for r in location.related)
-    return Written(
+    return (
         f'{{"rule_id": {strings[f.rule_id]}, "rule_name": {strings[names.get(f.rule_id, "")]}, '
         f'"severity": {strings[f.severity.value]}, "message": {strings[f.message]}, '
         f'"resource": {strings[f.resource]}, "root": {strings[f.root or None]}, '
         f'"container": {strings[f.container]}, "file": {strings[location.path]}, "line": {line}, '
         f'"end_line": {end_line if end_line and end_line >= line else "null"}, '
-        f'"fingerprint": {strings[prints[id(f)]]}, "docs_url": {strings[rule_docs_url(f.rule_id)]}, '
+        f'"fingerprint": {strings[prints[id(f)]]}, "docs_url": {urls[f.rule_id]}, '
         f'"related": [{related}]}}'
     )
 
 
-def _suppressed(s, names: dict[str, str], prints: dict[int, str], strings: _Strings) -> Written:
+def _suppressed(s, names: dict[str, str], prints: dict[int, str], strings: _Strings, urls: _DocsUrls) -> str:
     """A suppressed finding's entry: the finding's, and what suppressed it."""
     suppression = {
         "kind": s.suppression.kind,
@@ -128,13 +146,13 @@ def _suppressed(s, names: dict[str, str], prints: dict[int, str], strings: _Stri
         "file": s.suppression.path,
         "line": s.suppression.line,
     }
-    return Written(f'{_finding(s.finding, names, prints, strings)[:-1]}, "suppression": {_encode(suppression)}}}')
+    return f'{_finding(s.finding, names, prints, strings, urls)[:-1]}, "suppression": {_encode(suppression)}}}'
 
 
 def document(report: Report) -> dict:
     names = {r.id: r.name for r in report.rules}
     prints = fingerprints_by_identity(report.all_findings)  # numbered over every finding, as SARIF's
-    strings = _Strings()
+    strings, urls = _Strings(), _DocsUrls()
     by_severity = report.count_by_severity()
     problems = report.problems
     return {
@@ -158,11 +176,11 @@ def document(report: Report) -> dict:
         ],
         "files": list(report.files),
         "skipped": list(report.skipped),
-        "findings": [_finding(f, names, prints, strings) for f in report.findings],
-        "suppressed": [
-            _suppressed(s, names, prints, strings)
-            for s in sorted(report.suppressed, key=lambda s: document_order(s.finding))
-        ],
+        "findings": _Entries(report.findings, lambda f: _finding(f, names, prints, strings, urls)),
+        "suppressed": _Entries(
+            sorted(report.suppressed, key=lambda s: document_order(s.finding)),
+            lambda s: _suppressed(s, names, prints, strings, urls),
+        ),
         "baseline": None
         if report.baseline_file is None
         else {"file": report.baseline_file, "findings_not_shown": len(report.baselined)},
