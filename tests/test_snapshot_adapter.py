@@ -532,3 +532,51 @@ def test_documents_from_the_raw_api_and_boto3_dumps_are_read(tmp_path, monkeypat
     statement = role.policies.value[0].statements.value[0]
     assert (statement.effect.value, statement.actions.value) == ("Allow", ("*",))
     assert statement.location.path == "role-policy.json"
+
+
+def test_a_fault_in_linking_one_file_names_it_and_the_rest_is_read(tmp_path, monkeypatch):
+    """A fault outside any one record (here: in deciding which cluster files
+    carry configurations) is narrowed to the file that fails on its own; the
+    other files are read again from their texts (reading lets the parsed
+    documents go) and give the same resources as without the fault."""
+    from ecs_guard.inputs.snapshot import estate
+
+    for name in ("describe-clusters.json", "describe-services-0001.json", "describe-task-definition-web-12.json"):
+        shutil.copy(SHOP / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    clean = load(["."])
+    found = estate.configurations_included
+
+    def failing(records, audit):
+        if records:
+            raise KeyError("a shape no check foresaw")
+        return found(records, audit)
+
+    monkeypatch.setattr(estate, "configurations_included", failing)
+    faulty = load(["."])
+    assert [(p.path, p.message) for p in faulty.problems] == [
+        ("describe-clusters.json", "could not read this file (internal error KeyError in ecs-guard)")
+    ]
+    assert not faulty.clusters
+    assert [s.address for s in faulty.services] == [s.address for s in clean.services]
+    assert [t.address for t in faulty.task_definitions] == [t.address for t in clean.task_definitions]
+    assert faulty.services[0].task_definition.value.address == clean.services[0].task_definition.value.address
+
+
+def test_a_fault_only_files_together_cause_names_every_one_of_them(tmp_path, monkeypatch):
+    from ecs_guard.inputs.snapshot import estate
+
+    for name in ("describe-clusters.json", "describe-services-0001.json"):
+        shutil.copy(SHOP / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    sources = estate.Sources
+
+    def together_fail(commands, failures):
+        if len(commands) > 1:
+            raise KeyError("only together")
+        return sources(commands, failures)
+
+    monkeypatch.setattr(estate, "Sources", together_fail)
+    inventory = load(["."])
+    assert sorted(p.path for p in inventory.problems) == ["describe-clusters.json", "describe-services-0001.json"]
+    assert not inventory.services and not inventory.clusters

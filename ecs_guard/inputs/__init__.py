@@ -32,6 +32,7 @@ One folder (or module) per input kind, sharing only documented interfaces:
 
 from __future__ import annotations
 
+import json
 import os
 
 from ecs_guard.inputs.adapters import DEFAULT_ADAPTER, Scan, adapter_for, walk_claims
@@ -77,21 +78,25 @@ def _load(paths: list[str], scan: Scan, exclusions: Exclusions | None) -> None:
                 except Exception as error:  # one file must not stop the scan; the text may quote input
                     scan.problems.append(_internal_error(display, error))
         if scan.documents:
-            scan.inventory.extend(_estate(scan.documents))
+            documents, scan.documents = scan.documents, []  # the estate's own: it lets them go as it reads
+            scan.inventory.extend(_estate(documents))
     scan.terraform.load(scan.inventory)
 
 
 def _estate(documents: list[Document]) -> Inventory:
     """The snapshot estate of one path. A fault in reading it (a value of a
     shape no check foresaw) is narrowed to the files that fail on their own,
-    each a problem; the others are read without them. The snapshot linker is
-    imported only when a scan has snapshot files."""
+    each a problem; the others are read without them: their texts are parsed
+    again, since reading let go of the parsed documents. The snapshot linker
+    is imported only when a scan has snapshot files."""
     from ecs_guard.inputs.snapshot.estate import load_estate
 
+    recognised = [(document.text, document.shape) for document in documents]
     try:
         return load_estate(documents)
     except Exception:
         pass
+    documents = [Document(text, json.loads(text.text), shape) for text, shape in recognised]
     inventory = Inventory()
     readable = []
     for document in documents:
@@ -100,10 +105,11 @@ def _estate(documents: list[Document]) -> Inventory:
             readable.append(document)
         except Exception as error:
             inventory.problems.append(_internal_error(document.text.path, error))
+    named = [document.text.path for document in readable]  # load_estate empties the list it reads
     try:
         inventory.extend(load_estate(readable))
     except Exception as error:  # only together do they fail: every one is named
-        inventory.problems.extend(_internal_error(document.text.path, error) for document in readable)
+        inventory.problems.extend(_internal_error(path, error) for path in named)
     return inventory
 
 
