@@ -55,7 +55,7 @@ def loc(line: int = 1, address: str = TASK_DEFINITION_ADDRESS, path: str = PATH)
 
 def val(value, line: int = 1, address: str = TASK_DEFINITION_ADDRESS, literal: bool = True) -> Value:
     """A known Value at a chosen line (set, or absent when value is None)."""
-    return Value(value, loc(line, address), literal=literal)
+    return Value.qualified(value, loc(line, address), literal=literal)
 
 
 def absent(line: int = 1, address: str = TASK_DEFINITION_ADDRESS) -> Value:
@@ -69,14 +69,14 @@ def unknown(reason: str = UNKNOWN_REASON, line: int = 1, address: str = TASK_DEF
 
 def reference(value, line: int = 1, address: str = TASK_DEFINITION_ADDRESS) -> Value:
     """A value written as a reference or expression (var.x, Ref, ${...})."""
-    return Value(value, loc(line, address), literal=False)
+    return Value.qualified(value, loc(line, address), literal=False)
 
 
 def unknown_reference(
     reason: str = "variable has no value", line: int = 1, address: str = TASK_DEFINITION_ADDRESS
 ) -> Value:
     """A reference whose value is not known (HCL var.x without a default)."""
-    return Value(None, loc(line, address), known=False, reason=reason, literal=False)
+    return Value.qualified(None, loc(line, address), known=False, reason=reason, literal=False)
 
 
 def _build(cls, defaults: dict, overrides: dict, address: str):
@@ -153,7 +153,7 @@ def make_env(name, value, literal: bool = True, line: int = 1, **overrides) -> E
     """An `environment` entry; literal=False marks a reference (var.x, Ref).
     `name` and `value` may be Values themselves (unknown(), ...)."""
     name = name if isinstance(name, Value) else val(name, line)
-    value = value if isinstance(value, Value) else Value(value, loc(line), literal=literal)
+    value = value if isinstance(value, Value) else Value.qualified(value, loc(line), literal=literal)
     return _build(EnvVar, {"name": name, "value": value}, overrides, TASK_DEFINITION_ADDRESS)
 
 

@@ -54,7 +54,7 @@ class GraphResource(PlanResource):
     non_literal: set[Path]  # values taken from other resources' attributes
 
     def unknown_value(self, path: Path) -> Value:
-        return Value(None, self.location, known=False, reason=self._reason(path), literal=self.literal(path))
+        return Value.qualified(None, self.location, known=False, reason=self._reason(path), literal=self.literal(path))
 
     def literal(self, path: Path) -> bool:
         return not any(path[:depth] in self.non_literal for depth in range(1, len(path) + 1))

@@ -51,10 +51,12 @@ class TemplateResource(PlanResource):
     documents: dict[Path, Any]  # JSON attributes not entirely known: their known parts
 
     def value(self, value: Any, path: Path) -> Value:
-        return Value(value, self.locate(path), literal=self.literal(path))
+        return Value.qualified(value, self.locate(path), literal=self.literal(path))
 
     def unknown_value(self, path: Path) -> Value:
-        return Value(None, self.locate(path), known=False, reason=self._reason(path), literal=self.literal(path))
+        return Value.qualified(
+            None, self.locate(path), known=False, reason=self._reason(path), literal=self.literal(path)
+        )
 
     def locate(self, path: Path) -> Location:
         """The line of the property written for `path` (or of the nearest

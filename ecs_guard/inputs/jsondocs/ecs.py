@@ -49,8 +49,8 @@ def _read(found: Any, where: Location, path: tuple, literal: IsLiteral | None) -
     """A value of the document: not known where it is an Unknown marker."""
     written = literal is None or literal(path)
     if found.__class__ is Unknown:
-        return Value(None, where, known=False, reason=found.reason, literal=written, tail=found.tail)
-    return Value(found, where, literal=written)
+        return Value.qualified(None, where, known=False, reason=found.reason, literal=written, tail=found.tail)
+    return Value(found, where) if written else Value.qualified(found, where, literal=False)
 
 
 def containers(

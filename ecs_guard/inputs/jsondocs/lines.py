@@ -172,13 +172,6 @@ class JsonValue(Value):
     the plain Value with the same location."""
 
     __slots__ = ("_locator", "_member", "_parent")
-    # The same for every JsonValue, so set once here rather than on each of
-    # 100,000s (these class attributes hide Value's slots: read-only, as a
-    # Value is treated anyway).
-    known = True
-    reason = ""
-    literal = True
-    tail = None
 
     def __init__(self, value, locator: Locator, parent: JsonPath, key: str | int):
         self.value = value

@@ -49,10 +49,12 @@ class SourcedResource(PlanResource):
         fills in) is located like a missing one, at the resource."""
         written = source_path(path, self.positions)
         where = self.source.location(written) if written in self.source.lines else self.location
-        return Value(value, where, literal=self.source.is_literal(written))
+        return Value.qualified(value, where, literal=self.source.is_literal(written))
 
     def unknown_value(self, path: Path) -> Value:
-        return Value(None, self.locate(path), known=False, reason=self._reason(path), literal=self.literal(path))
+        return Value.qualified(
+            None, self.locate(path), known=False, reason=self._reason(path), literal=self.literal(path)
+        )
 
     def locate(self, path: Path) -> Location:
         return self.source.location(source_path(path, self.positions)) if path else self.location
