@@ -21,7 +21,7 @@ from ecs_guard.inputs.cloudformation.cdk import inside_assembly, load_assembly
 from ecs_guard.inputs.cloudformation.files import CloudFormation, load_json_template
 from ecs_guard.inputs.jsondocs.files import PLAN, JsonFile, not_understood, read_json_file
 from ecs_guard.inputs.jsondocs.lines import JsonText
-from ecs_guard.inputs.jsondocs.types import dotted, wrong_type
+from ecs_guard.inputs.jsondocs.types import FieldTypes, dotted, wrong_type
 from ecs_guard.inputs.problems import InputError, InputProblem
 from ecs_guard.inputs.snapshot.shapes import Document
 from ecs_guard.inputs.terraform.inputs import TerraformInputs
@@ -47,6 +47,7 @@ class Scan:
     documents: list[Document] = field(default_factory=list)
     walked_from: str | None = None  # the current command-line path, when it is a folder
     assemblies: dict[str, bool] = field(default_factory=dict)  # folder -> is a CDK cloud assembly (cdk.py)
+    field_types: FieldTypes = field(default_factory=FieldTypes)  # the JSON files' parser and type check
     terraform: TerraformInputs = field(init=False)
 
     def __post_init__(self) -> None:
@@ -107,7 +108,7 @@ class JsonDocuments:
             with open(path, "rb") as stream:
                 if not scan.first_read(stream):
                     return
-                found = read_json_file(stream, display, named)
+                found = read_json_file(stream, display, named, scan.field_types)
         except OSError as error:
             scan.problems.append(InputProblem(display, f"cannot read the file: {error.strerror or error}"))
             return

@@ -36,9 +36,12 @@ class JsonFile:
 PLAN = "plan"  # read_json_file's answer for a Terraform plan: not parsed here
 
 
-def read_json_file(stream: BinaryIO, display: str, named: bool) -> JsonFile | str | InputProblem | None:
+def read_json_file(
+    stream: BinaryIO, display: str, named: bool, field_types: FieldTypes | None = None
+) -> JsonFile | str | InputProblem | None:
     """The file behind `stream` as a JsonFile, PLAN, a problem, or None for
-    a scanner's own report (recognised, nothing to check)."""
+    a scanner's own report (recognised, nothing to check). `field_types`:
+    the checker to parse with, kept by a caller that reads many files."""
     head = stream.read(detect.HEAD_BYTES)
     head_text = head.decode("utf-8", "ignore") if b'"format_version"' in head else ""
     if detect.looks_like_terraform_json(head_text):
@@ -50,8 +53,8 @@ def read_json_file(stream: BinaryIO, display: str, named: bool) -> JsonFile | st
     raw = head + stream.read() if len(head) == detect.HEAD_BYTES else head
     try:
         text = decode(raw)
-        field_types = FieldTypes()
-        data = json.loads(text, object_hook=field_types.see)
+        field_types = field_types or FieldTypes()
+        data = field_types.loads(text)
     except InputError as error:
         return InputProblem(display, error.message, error.line)
     except json.JSONDecodeError as error:

@@ -15,6 +15,7 @@ a deeply nested file costs no recursion.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 _STRING = (str,)
@@ -160,18 +161,28 @@ _NAMES = {str: "a string", int: "a number", float: "a number", bool: "a bool", l
 
 class FieldTypes:
     """Checks the type of every field while json.loads builds the objects
-    (``json.loads(text, object_hook=check.see)``): `wrong` says whether any
-    field had the wrong type, and wrong_type() then says which and where.
+    (``check.loads(text)``, or ``json.loads(text, object_hook=check.see)``):
+    `wrong` says whether any field had the wrong type, and wrong_type() then
+    says which and where.
 
     Every value of every snapshot file passes here, so the common case costs
     little: one dictionary lookup per key (most objects have one to three)
     finds the classes a field may have, and json.loads makes only exact
     built-in classes, so one membership test checks it. No walk, no path."""
 
-    __slots__ = ("wrong",)
+    __slots__ = ("_decode", "wrong")
 
     def __init__(self) -> None:
         self.wrong = False
+        # one decoder for every file of a scan: json.loads with a hook makes
+        # a decoder and its scanner per call (4 ms of a 2,000-file snapshot)
+        self._decode = json.JSONDecoder(object_hook=self.see).decode
+
+    def loads(self, text: str) -> Any:
+        """json.loads(text), checking every object on the way: `wrong` then says
+        whether this text had a field of the wrong type."""
+        self.wrong = False
+        return self._decode(text)
 
     def see(self, obj: dict) -> dict:
         for key, value in obj.items():
