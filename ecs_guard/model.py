@@ -222,6 +222,8 @@ class Container(Resource):
 
 @dataclass(slots=True)
 class Volume(Resource):
+    """A task definition volume (an EFS one carries its transit encryption setting)."""
+
     name: Value[str | None]
     efs: bool  # has an EFS volume configuration
     transit_encryption: Value[str | None]  # ENABLED / DISABLED / None (not written)
@@ -229,6 +231,8 @@ class Volume(Resource):
 
 @dataclass(slots=True)
 class TaskDefinition(Resource):
+    """A task definition: its containers, sizes, network mode and roles (resolved where the input has them)."""
+
     family: Value[str | None]
     network_mode: Value[str | None]
     requires_compatibilities: Value[tuple[str, ...]]
@@ -254,6 +258,8 @@ class TaskDefinition(Resource):
 
 @dataclass(slots=True)
 class Cluster(Resource):
+    """An ECS cluster and the settings rules read (Container Insights, ECS Exec logging)."""
+
     name: Value[str | None]
     container_insights: Value[str | None]  # enabled / enhanced / disabled / None (not set)
     exec_logging: Value[str | None]  # NONE / DEFAULT / OVERRIDE / None (no exec configuration)
@@ -261,6 +267,8 @@ class Cluster(Resource):
 
 @dataclass(slots=True)
 class Subnet(Resource):
+    """A subnet a service places tasks in, with its availability zone."""
+
     subnet_id: Value[str | None]
     availability_zone: Value[str | None]  # not known when the subnet is not in the input
 
@@ -276,16 +284,22 @@ class TargetGroup(Resource):
 
 @dataclass(slots=True)
 class ScalingPolicy(Resource):
+    """An Application Auto Scaling policy of a scalable target."""
+
     name: Value[str | None]
 
 
 @dataclass(slots=True)
 class ScheduledAction(Resource):
+    """An Application Auto Scaling scheduled action of a scalable target."""
+
     name: Value[str | None]
 
 
 @dataclass(slots=True)
 class ScalableTarget(Resource):
+    """A service's desired count registered with Application Auto Scaling, with its bounds, policies and actions."""
+
     resource_id: Value[str | None]
     min_capacity: Value[int | None]
     max_capacity: Value[int | None]
@@ -297,6 +311,8 @@ class ScalableTarget(Resource):
 
 @dataclass(slots=True)
 class Service(Resource):
+    """An ECS service, linked to its cluster, task definition, subnets, target groups and scaling."""
+
     name: Value[str | None]
     cluster: Value[Cluster | None]  # None: the default cluster, not in the input
     task_definition: Value[TaskDefinition | None]
@@ -319,6 +335,8 @@ class Service(Resource):
 
 @dataclass(slots=True)
 class TaskSet(Resource):
+    """A task set of a service on the EXTERNAL (or CODE_DEPLOY) deployment controller."""
+
     service: Value[str | None]  # the owning service's address or ARN
     task_definition: Value[TaskDefinition | None]
     launch_type: Value[str | None]

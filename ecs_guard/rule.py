@@ -40,6 +40,8 @@ _REGISTRY: dict[str, Rule] = {}
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its metadata (RULES.md) and its check."""
+
     id: str
     name: str
     severity: Severity

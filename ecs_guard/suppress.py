@@ -69,6 +69,8 @@ class Suppression:
 
 @dataclass(frozen=True)
 class Suppressed:
+    """A finding and what suppressed it."""
+
     finding: Finding
     suppression: Suppression
 

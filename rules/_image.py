@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class ImageReference:
+    """An image reference split into repository, tag and digest."""
+
     repository: str  # everything before the tag and digest, registry included
     tag: str | None  # None: no tag written
     digest: str | None  # "sha256:..." or None

@@ -63,6 +63,8 @@ def _terminal_columns() -> int:
 
 @dataclass(frozen=True)
 class Command:
+    """One subcommand: its name and help, how it adds its arguments, what runs it."""
+
     name: str
     help: str
     add_arguments: Callable[[argparse.ArgumentParser], None]

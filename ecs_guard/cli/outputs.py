@@ -29,6 +29,8 @@ LOG_FORMATS = ("console", "github")  # formats that show the summary and the pro
 
 @dataclass(frozen=True)
 class ReportOutput:
+    """One requested report: its format and where it goes."""
+
     format: str
     path: str | None  # None: standard output
 

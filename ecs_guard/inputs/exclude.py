@@ -20,6 +20,8 @@ from pathlib import PurePath
 
 @dataclass(frozen=True)
 class Exclude:
+    """One exclusion glob and the folder it is relative to."""
+
     glob: str
     base: str  # the absolute folder a glob with a slash is relative to
 

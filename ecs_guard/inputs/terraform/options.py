@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class TerraformOptions:
+    """How Terraform (and CloudFormation) inputs are read: the command line's var files, plan source, cache and parameters."""
+
     var_files: tuple[str, ...] = ()  # --var-file, in order: later files win
     source: str | None = None  # --source: the root module every plan of the scan was made from
     use_cache: bool = True  # False: --no-cache (hcl/cache.py; ECS_GUARD_NO_CACHE=1 turns it off too)
