@@ -15,8 +15,10 @@ interpreter and best of --runs:
 
 Runs alternate between the two, so a busy machine slows both alike. Prints
 both times and their ratio (wall time; CPU time too); the budget is a wall
-time ratio of 3. With --check the exit code is 1 when the ratio is above
-it (and 2 when the generator is missing or a run failed).
+time ratio of 6 (issue 11; the core issue's 3 was not met, and its
+analysis, docs/performance.md, was accepted). With --check the exit code
+is 1 when the ratio is above it (and 2 when the generator is missing or a
+run failed).
 
 With --phases it also prints where a scan's time goes, measured inside one
 fresh interpreter per run (best of --runs), each phase as a multiple of the
@@ -39,7 +41,7 @@ from pathlib import Path
 
 from compiled import byte_compile
 
-BUDGET = 3.0
+BUDGET = 6.0  # issue 11: at most 6x json.load
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_GEN = REPO / "benchmarks" / "gen.py"
 
