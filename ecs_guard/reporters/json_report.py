@@ -97,6 +97,9 @@ class _Entries:
         self.write = write
 
 
+_encode_string = json.encoder.encode_basestring  # a string met once (a fingerprint): not worth remembering
+
+
 class _Strings(dict):
     """The JSON text of each distinct string (and of None), made once: a large
     report repeats a rule's name and documentation URL, a file, a resource
@@ -133,7 +136,7 @@ def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings
         f'"resource": {strings[f.resource]}, "root": {strings[f.root or None]}, '
         f'"container": {strings[f.container]}, "file": {strings[location.path]}, "line": {line}, '
         f'"end_line": {end_line if end_line and end_line >= line else "null"}, '
-        f'"fingerprint": {strings[prints[id(f)]]}, "docs_url": {urls[f.rule_id]}, '
+        f'"fingerprint": {_encode_string(prints[id(f)])}, "docs_url": {urls[f.rule_id]}, '
         f'"related": [{related}]}}'
     )
 
