@@ -97,7 +97,7 @@ class _Entries:
         self.write = write
 
 
-_encode_string = json.encoder.encode_basestring  # a string met once (a fingerprint): not worth remembering
+_encode_string = json.encoder.encode_basestring
 
 
 class _Strings(dict):
@@ -106,7 +106,7 @@ class _Strings(dict):
     and a message thousands of times."""
 
     def __missing__(self, text: str | None) -> str:
-        encoded = self[text] = "null" if text is None else json.encoder.encode_basestring(text)
+        encoded = self[text] = "null" if text is None else _encode_string(text)
         return encoded
 
 
@@ -114,7 +114,7 @@ class _DocsUrls(dict):
     """The JSON text of each rule's documentation URL, by rule ID, made once."""
 
     def __missing__(self, rule_id: str) -> str:
-        encoded = self[rule_id] = json.encoder.encode_basestring(rule_docs_url(rule_id))
+        encoded = self[rule_id] = _encode_string(rule_docs_url(rule_id))
         return encoded
 
 
@@ -125,7 +125,8 @@ def _finding(f, names: dict[str, str], prints: dict[int, str], strings: _Strings
     than the rest of the report. ``fingerprint`` is SARIF's
     partialFingerprints value and the baseline's key; ``end_line`` is known
     for findings at a block (HCL), else null; ``related`` lists where the
-    value is used, when the finding is located where it was written."""
+    value is used, when the finding is located where it was written. A
+    fingerprint is met once, so it is encoded without the string memo."""
     location = f.location
     line = start_line(location)
     end_line = location.end_line
@@ -153,6 +154,8 @@ def _suppressed(s, names: dict[str, str], prints: dict[int, str], strings: _Stri
 
 
 def document(report: Report) -> dict:
+    """The report as one_entry_per_line writes it; its findings and
+    suppressed findings are _Entries, written as text only then."""
     names = {r.id: r.name for r in report.rules}
     prints = fingerprints_by_identity(report.all_findings)  # numbered over every finding, as SARIF's
     strings, urls = _Strings(), _DocsUrls()
