@@ -106,25 +106,25 @@ class Comment:
 def apply_suppressions(report, config, today: datetime.date | None = None) -> None:
     """Move the findings that an inline comment or a config ignore covers to
     ``report.suppressed``, and add the notices both sources call for."""
-    if today is None and config.ignores:
-        import datetime  # here: most scans have no config ignore, and no config file to import it
-
-        today = datetime.date.today()
     ignores = []
-    for ignore in config.ignores:
-        assert today is not None  # set above when there are ignores
-        if ignore.expired(today):
-            report.notices.append(
-                Notice(
-                    "expired-ignore",
-                    f"{config.file or 'config'}: {ignore.key} ({ignore.describe()}) expired on "
-                    f"{ignore.expires.isoformat()} and no longer applies",
-                    config.file or "",
-                    None,
+    if config.ignores:
+        if today is None:
+            import datetime  # here: most scans have no config ignore, and no config file to import it
+
+            today = datetime.date.today()
+        for ignore in config.ignores:
+            if ignore.expired(today):
+                report.notices.append(
+                    Notice(
+                        "expired-ignore",
+                        f"{config.file or 'config'}: {ignore.key} ({ignore.describe()}) expired on "
+                        f"{ignore.expires.isoformat()} and no longer applies",
+                        config.file or "",
+                        None,
+                    )
                 )
-            )
-        else:
-            ignores.append(ignore)
+            else:
+                ignores.append(ignore)
     comments = read_comments(_files_to_read(report))
     if report.inventory is not None:  # written in the input itself, not as a comment (template Metadata)
         comments.extend(report.inventory.suppressions)
@@ -244,17 +244,7 @@ def _source_text(path: str) -> str | None:
 
 
 def _files_to_read(report) -> set[str]:
-    """The files of every place of every finding (_places), made without a
-    list per finding: a large estate has 10,000s of findings in a few files."""
-    paths = set()
-    for f in report.findings:
-        location = f.location
-        paths.add(location.path)
-        for place in location.related:
-            paths.add(place.path)
-        if f.resource_location is not None:
-            paths.add(f.resource_location.path)
-    return paths
+    return {place.path for f in report.findings for place in _places(f)}
 
 
 def _places(finding: Finding) -> list:

@@ -57,18 +57,23 @@ def role_wildcard_grants(role: Role) -> tuple[list[str], list[str]]:
 
 
 def policy_wildcard_grants(policy: Policy) -> tuple[list[str], list[str]]:
-    """The policy's label is made only for what is reported: most policies grant no wildcard."""
+    """The policy's label is made once, and only for what is reported: most policies grant no wildcard."""
     if not policy.statements.known:
         return [], [f"{policy_label(policy)} not known ({policy.statements.reason or 'not in the input'})"]
     grants: list[str] = []
-    unknowns: list[str] = []
+    unknown_reasons: list[str] = []
     for statement in policy.statements.value or ():
         grant = statement_wildcard_grant(statement)
         if grant is None:
-            unknowns.append(f"a statement of {policy_label(policy)} not known ({_first_unknown_reason(statement)})")
+            unknown_reasons.append(_first_unknown_reason(statement))
         elif grant:
-            grants.append(f"{policy_label(policy)} {grant}")
-    return grants, unknowns
+            grants.append(grant)
+    if not grants and not unknown_reasons:
+        return [], []
+    label = policy_label(policy)
+    return [f"{label} {grant}" for grant in grants], [
+        f"a statement of {label} not known ({reason})" for reason in unknown_reasons
+    ]
 
 
 def statement_wildcard_grant(statement: Statement) -> str | None:

@@ -62,7 +62,7 @@ def load_estate(documents: list[Document]) -> Inventory:
     inventory.roles = roles.roles
     inventory.task_definitions = _unique(
         read_each(
-            drained(records.pop(shapes.TASK_DEFINITION, []) + records.pop(TASKDEF, [])),
+            _drained(records.pop(shapes.TASK_DEFINITION, []) + records.pop(TASKDEF, [])),
             lambda r: read_task_definition(r.data, r.text, r.path, roles.resolve),
             problems,
         )
@@ -74,9 +74,9 @@ def load_estate(documents: list[Document]) -> Inventory:
         read_each(cluster_records, lambda r: read_cluster(r, r.text.path in with_configurations), problems)
     )
     inventory.clusters += unread_resources(failures, Cluster, inventory.clusters)
-    inventory.subnets = _unique(read_each(drained(records.pop(shapes.SUBNETS, [])), read_subnet, problems))
+    inventory.subnets = _unique(read_each(_drained(records.pop(shapes.SUBNETS, [])), read_subnet, problems))
     inventory.target_groups = _unique(
-        read_each(drained(records.pop(shapes.TARGET_GROUPS, [])), read_target_group, problems)
+        read_each(_drained(records.pop(shapes.TARGET_GROUPS, [])), read_target_group, problems)
     )
     scaling = Scaling(records, sources, problems)
     _drop(records, shapes.SCALABLE_TARGETS, shapes.SCALING_POLICIES, shapes.SCHEDULED_ACTIONS)
@@ -111,7 +111,7 @@ def _records(documents: list[Document]) -> dict[shapes.Shape, list[Record]]:
     return records
 
 
-def drained(records: list[Record]) -> Iterator[Record]:
+def _drained(records: list[Record]) -> Iterator[Record]:
     """The records in order, each taken out of the list as it is handed out,
     so that its parsed object is freed once it is read."""
     records.reverse()
